@@ -1,0 +1,243 @@
+"""KnowledgeGraph: the loaded dataset and everything users ask of it.
+
+The CLI, the server and the diagrams all go through this class.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import rdflib
+from rdflib import Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Identifier
+
+from g60graph import queries, safety, store
+from g60graph.errors import EntityNotFoundError, ExecutionError, InputError, QuerySyntaxError
+from g60graph.namespaces import GRAPH, PREFIXES, expand, shorten
+from g60graph.queries import Query
+from g60graph.results import QueryResult
+
+if TYPE_CHECKING:
+    from g60graph.validation import ValidationReport
+
+EXPORT_FORMATS = {"trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+
+_LABELS = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
+PREFIX skos: <{PREFIXES["skos"]}>
+SELECT ?s ?label ?kind WHERE {{
+  {{ ?s rdfs:label ?label BIND("label" AS ?kind) }}
+  UNION {{ ?s skos:altLabel ?label BIND("alt" AS ?kind) }}
+}}"""
+
+
+class KnowledgeGraph:
+    """The corridor graph loaded into a store, ready to query.
+
+    >>> kg = KnowledgeGraph.load()
+    >>> rows = kg.query("cities").rows
+    """
+
+    def __init__(self, dataset: rdflib.Dataset) -> None:
+        self._dataset = dataset
+        self._labels: dict[str, list[tuple[str, Literal]]] | None = None
+
+    @classmethod
+    def load(
+        cls,
+        extra: Sequence[str | Path] = (),
+        *,
+        store: str = "oxigraph",
+        infer: str | None = None,
+        infer_timeout: float = 60.0,
+    ) -> KnowledgeGraph:
+        """The packaged graph plus ``extra`` files; ``infer`` is 'rdfs' or 'owlrl'."""
+        dataset = _load(store, [Path(p) for p in extra])
+        if infer:
+            from g60graph.inference import entailments
+
+            union = rdflib.Graph()
+            for triple in dataset.triples((None, None, None)):
+                union.add(triple)
+            inferred = entailments(union, infer, infer_timeout)
+            target = dataset.graph(GRAPH["inferred"])
+            for triple in inferred:
+                target.add(triple)
+        return cls(dataset)
+
+    @property
+    def dataset(self) -> rdflib.Dataset:
+        return self._dataset
+
+    def graph_names(self) -> list[str]:
+        return sorted(
+            str(g.identifier)
+            for g in self._dataset.graphs()
+            if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
+        )
+
+    # -- queries --------------------------------------------------------------
+
+    def query(
+        self,
+        query: Query | str,
+        params: Mapping[str, object] | None = None,
+        *,
+        limit: int | None = None,
+        allowed_services: Collection[str] = (),
+    ) -> QueryResult:
+        """Run a named query (by name), a Query, or SPARQL text, with parameters."""
+        if isinstance(query, str):
+            query = queries.get(query) if _looks_like_name(query) else Query.from_text(query)
+        text = query.bind(params or {}, self.resolve)
+        safety.check(text, allowed_services=allowed_services, local_graphs=self.graph_names())
+        return QueryResult.from_rdflib(self._execute(text), limit=limit)
+
+    def _execute(self, text: str) -> rdflib.query.Result:
+        from pyparsing import ParseException
+
+        try:
+            result = self._dataset.query(text)
+            if result.type == "SELECT":
+                result.bindings = list(result.bindings)  # evaluate now, errors surface here
+            return result
+        except SyntaxError as err:  # pyoxigraph
+            raise QuerySyntaxError(_oxigraph_syntax(err)) from None
+        except ParseException as err:  # rdflib
+            raise QuerySyntaxError(safety.syntax_message(err)) from None
+        except (RuntimeError, ValueError, TypeError) as err:
+            raise ExecutionError(f"query failed: {err}") from None
+
+    # -- entities and labels --------------------------------------------------
+
+    def _label_index(self) -> dict[str, list[tuple[str, Literal]]]:
+        if self._labels is None:
+            index: dict[str, list[tuple[str, Literal]]] = {}
+            for row in self._dataset.query(_LABELS):
+                subject, label, kind = row  # type: ignore[misc]
+                if isinstance(label, Literal):
+                    index.setdefault(str(subject), []).append((str(kind), label))
+            self._labels = index
+        return self._labels
+
+    def label(self, term: Identifier, lang: str = "en") -> str:
+        """A readable name: the label in ``lang``, else English, else a short IRI."""
+        if isinstance(term, Literal):
+            return str(term)
+        if not isinstance(term, URIRef):
+            return f"_:{term}"
+        labels = [lab for kind, lab in self._label_index().get(str(term), []) if kind == "label"]
+        for wanted in (lang, "en", None):
+            for lab in labels:
+                if wanted is None or lab.language == wanted:
+                    return str(lab)
+        return shorten(str(term))
+
+    def resolve(self, text: str) -> URIRef:
+        """An entity by IRI, prefixed name, slug, or English/Chinese label."""
+        raw = text.strip()
+        iri = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else expand(raw) or raw
+        index = self._label_index()
+        if iri in index or (re.match(r"^\w[\w+.-]*:", iri) and self._mentions(URIRef(iri))):
+            return URIRef(iri)
+        slug = PREFIXES["g60r"] + raw
+        if slug in index:
+            return URIRef(slug)
+        wanted = raw.casefold()
+        matches = sorted(
+            {s for s, labels in index.items() for _, lab in labels if str(lab).casefold() == wanted}
+        )
+        if len(matches) == 1:
+            return URIRef(matches[0])
+        if matches:
+            listing = "; ".join(f"{shorten(m)} ({self.label(URIRef(m))})" for m in matches)
+            raise EntityNotFoundError(f"{raw!r} is ambiguous: {listing}")
+        names = sorted({str(lab) for labels in index.values() for _, lab in labels})
+        close = difflib.get_close_matches(raw, names, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise EntityNotFoundError(f"no entity matches {raw!r}{hint}")
+
+    def _mentions(self, iri: URIRef) -> bool:
+        return any(True for _ in self._dataset.triples((iri, None, None))) or any(
+            True for _ in self._dataset.triples((None, None, iri))
+        )
+
+    def describe(self, entity: str) -> QueryResult:
+        """Everything known about one entity, with the source of each fact."""
+        return self.query("entity", {"entity": self.resolve(entity)})
+
+    # -- the whole graph ------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Triples, named graphs, entities per class, sources, label languages."""
+        classes = self.query(_STATS_CLASSES)
+        langs = self.query(_STATS_LANGS)
+        return {
+            "triples": len(self._dataset),
+            "graphs": len(self.graph_names()),
+            "classes": {self.label(r[0]): int(r[1]) for r in classes.rows},  # type: ignore[arg-type]
+            "sources": sum(int(str(r[1])) for r in classes.rows if str(r[0]).endswith("#Source")),
+            "label_languages": {str(r[0]): int(r[1]) for r in langs.rows},  # type: ignore[arg-type]
+        }
+
+    def union_graph(self) -> rdflib.Graph:
+        union = rdflib.Graph()
+        for prefix, namespace in PREFIXES.items():
+            union.bind(prefix, namespace)
+        for triple in self._dataset.triples((None, None, None)):
+            union.add(triple)
+        return union
+
+    def validate(self) -> ValidationReport:
+        """SHACL validation of the loaded graph against the packaged shapes."""
+        from g60graph.validation import validate
+
+        return validate(self.union_graph())
+
+    def serialize(self, fmt: str) -> str:
+        if fmt not in EXPORT_FORMATS:
+            raise InputError(f"--format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+        if fmt in ("trig", "nq"):
+            copy = rdflib.Dataset()
+            for prefix, namespace in PREFIXES.items():
+                copy.bind(prefix, namespace)
+            for s, p, o, g in self._dataset.quads((None, None, None, None)):
+                copy.graph(g).add((s, p, o))
+            return str(copy.serialize(format=EXPORT_FORMATS[fmt]))
+        return str(self.union_graph().serialize(format=EXPORT_FORMATS[fmt]))
+
+    def export(self, path: str | Path, fmt: str = "trig") -> None:
+        """Write the whole graph to ``path`` atomically."""
+        from g60graph.fileio import write_atomic
+
+        write_atomic(Path(path), self.serialize(fmt))
+
+
+_STATS_CLASSES = f"""PREFIX rdf: <{PREFIXES["rdf"]}>
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s rdf:type ?class
+  FILTER(STRSTARTS(STR(?class), "{PREFIXES["g60"]}")) }} GROUP BY ?class ORDER BY DESC(?n)"""
+
+_STATS_LANGS = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
+SELECT ?lang (COUNT(*) AS ?n) WHERE {{ ?s rdfs:label ?l BIND(LANG(?l) AS ?lang) }}
+GROUP BY ?lang ORDER BY ?lang"""
+
+
+def _load(store_name: str, extra: list[Path]) -> rdflib.Dataset:
+    return store.load_dataset(store_name, extra)
+
+
+def _looks_like_name(text: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z0-9_\-]+", text.strip()))
+
+
+def _oxigraph_syntax(err: SyntaxError) -> str:
+    message = (err.msg or str(err)).strip().splitlines()[0]
+    match = re.search(r"(?:line (\d+) column (\d+))|(?:at (\d+):(\d+))", message)
+    if match:
+        line, column = (match[1], match[2]) if match[1] else (match[3], match[4])
+        return f"SPARQL syntax error at line {line}, column {column}: {message}"
+    return f"SPARQL syntax error: {message}"

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from g60graph import KnowledgeGraph
+
+STORES = ["oxigraph", "memory"]
+
+
+@pytest.fixture(scope="session")
+def kg() -> KnowledgeGraph:
+    """The packaged graph on the default (Oxigraph) store, loaded once."""
+    return KnowledgeGraph.load()
+
+
+@pytest.fixture(scope="session", params=STORES)
+def any_kg(request: pytest.FixtureRequest) -> Iterator[KnowledgeGraph]:
+    """The packaged graph on each embedded store in turn."""
+    yield KnowledgeGraph.load(store=request.param)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from g60graph import KnowledgeGraph
+from g60graph.errors import QuerySyntaxError, UnsafeQueryError
+from g60graph.safety import check
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE"),
+        ("SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }", "FROM"),
+        ("SELECT * FROM NAMED <http://127.0.0.1:9/x> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
+        ("LOAD <http://127.0.0.1:9/data.ttl>", "updates are not allowed"),
+        ("DROP ALL", "updates are not allowed"),
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "updates are not allowed"),
+        ("DELETE WHERE { ?s ?p ?o }", "updates are not allowed"),
+    ],
+)
+def test_fetching_or_writing_queries_are_refused(
+    any_kg: KnowledgeGraph, text: str, problem: str
+) -> None:
+    before = len(any_kg.dataset)
+    with pytest.raises(UnsafeQueryError, match=problem):
+        any_kg.query(text)
+    assert len(any_kg.dataset) == before
+
+
+def test_allowed_service_passes_the_check() -> None:
+    check("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }",
+          allowed_services={"https://query.wikidata.org/sparql"})
+
+
+def test_from_a_local_graph_is_allowed(kg: KnowledgeGraph) -> None:
+    graph = next(g for g in kg.graph_names() if g.endswith("/places"))
+    rows = kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}").rows
+    assert int(str(rows[0][0])) > 0
+
+
+def test_keywords_in_literals_do_not_trip_the_check(kg: KnowledgeGraph) -> None:
+    result = kg.query('SELECT ?x WHERE { BIND("SERVICE LOAD DROP ALL" AS ?x) }')
+    assert str(result.rows[0][0]) == "SERVICE LOAD DROP ALL"
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_syntax_errors_name_line_and_column(store: str, kg: KnowledgeGraph) -> None:
+    graph = kg if store == "oxigraph" else KnowledgeGraph.load(store="memory")
+    with pytest.raises(QuerySyntaxError, match=r"line 2, column \d+"):
+        graph.query("SELECT ?s\nWHERE { ?s ?p }")

@@ -1,0 +1,31 @@
+from g60graph import sparql_text
+
+
+def test_keywords_ignore_strings_iris_comments_and_prefixed_names() -> None:
+    text = """PREFIX service: <http://example.org/SERVICE/>
+    # LOAD <http://evil/> in a comment
+    SELECT ?service WHERE { ?s service:drop "DELETE FROM x" . }"""
+    words = sparql_text.keywords(text)
+    assert {"PREFIX", "SELECT", "WHERE"} <= words
+    assert not words & {"SERVICE", "LOAD", "DELETE", "FROM", "DROP"}
+
+
+def test_keywords_find_real_service() -> None:
+    assert "SERVICE" in sparql_text.keywords("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
+
+
+def test_where_brace_skips_construct_template_and_subqueries() -> None:
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { { SELECT ?s WHERE { ?s ?p ?o } } ?s ?p ?o }"
+    at = sparql_text.where_brace(text)
+    assert at is not None
+    assert text[at - 6 : at + 1] == "WHERE {"
+    assert text.index("WHERE {") + 6 == at
+
+
+def test_where_brace_ignores_braces_in_strings() -> None:
+    text = 'SELECT ?x WHERE { BIND("}{" AS ?x) }'
+    assert sparql_text.where_brace(text) == text.index("{")
+
+
+def test_no_where() -> None:
+    assert sparql_text.where_brace("SELECT * { ?s ?p ?o }") is None
