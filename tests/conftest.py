@@ -19,3 +19,12 @@ def kg() -> KnowledgeGraph:
 def any_kg(request: pytest.FixtureRequest) -> Iterator[KnowledgeGraph]:
     """The packaged graph on each embedded store in turn."""
     yield KnowledgeGraph.load(store=request.param)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole run (see tests/browser.py)."""
+    from browser import launch
+
+    with launch() as instance:
+        yield instance

@@ -243,6 +243,26 @@ def export(fmt: str, output: Path | None, **load: Any) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+# -- diagrams and graph analytics (viz, map, analyze, path, export-graph) ------
+
+# (commands go here)
+
+
+# -- links to external open data (link, enrich) --------------------------------
+
+# (commands go here)
+
+
+# -- the SPARQL endpoint and Linked Data server (serve) ------------------------
+
+# (commands go here)
+
+
+# -- persistent and remote stores (load, publish) ------------------------------
+
+# (commands go here)
+
+
 # -- helpers ----------------------------------------------------------------
 
 
