@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from rdflib import URIRef
 
 from g60graph import resources
 from g60graph.errors import DataFileError, InputError
@@ -41,12 +42,7 @@ def graph_iri(path: Path, packaged: bool) -> str:
 
 def parse_file(path: Path, graph: str) -> list[ox.Quad]:
     """Parse one file into quads; the file's default graph goes to ``graph``."""
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(_FORMATS))
-        raise DataFileError(str(path), None, f"unknown RDF file type (expected one of {known})")
-    if not path.is_file():
-        raise DataFileError(str(path), None, "no such file")
+    fmt = _check_file(path)
     target = ox.NamedNode(graph)
     try:
         quads = ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
@@ -66,6 +62,11 @@ def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "syntax error"
 
 
+def is_path(store: str) -> bool:
+    """A store named by a path (an on-disk Oxigraph) rather than by kind."""
+    return store not in STORES
+
+
 def new_dataset(store: str) -> rdflib.Dataset:
     if store == "oxigraph":
         return rdflib.Dataset(store="Oxigraph", default_union=True)
@@ -74,27 +75,84 @@ def new_dataset(store: str) -> rdflib.Dataset:
     raise InputError(f"--store: unknown store {store!r} (choose from {', '.join(STORES)})")
 
 
+def on_oxigraph(store: ox.Store) -> rdflib.Dataset:
+    """An rdflib Dataset over an existing pyoxigraph store."""
+    from oxrdflib import OxigraphStore
+
+    return rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
+
+
+def open_disk(path: Path, *, read_only: bool = True) -> ox.Store:
+    """An on-disk Oxigraph built by ``g60graph load --store PATH``."""
+    if not (path / "CURRENT").is_file():
+        raise InputError(
+            f"--store: {path} is not a g60graph store"
+            f" (build one with: g60graph load --store {path} [FILE...])"
+        )
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as err:
+        raise InputError(f"--store: cannot open {path}: {err}") from None
+
+
 def add_quads(dataset: rdflib.Dataset, quads: Iterable[ox.Quad]) -> None:
     inner = getattr(dataset.store, "_inner", None)
     if isinstance(inner, ox.Store):
         inner.extend(quads)  # straight into Oxigraph, no rdflib term conversion
         return
-    from oxrdflib._converter import from_ox  # the term mapping oxrdflib itself uses
+    from g60graph.backends import from_ox
 
     dataset.addN(
-        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), dataset.graph(from_ox(q.graph_name)))
+        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object),  # type: ignore[misc]
+         dataset.graph(URIRef(q.graph_name.value)))  # type: ignore[union-attr]
         for q in quads
     )
+
+
+def _check_file(path: Path) -> ox.RdfFormat:
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(_FORMATS))
+        raise DataFileError(str(path), None, f"unknown RDF file type (expected one of {known})")
+    if not path.is_file():
+        raise DataFileError(str(path), None, "no such file")
+    return fmt
+
+
+def load_file(store: ox.Store, path: Path, graph: str) -> None:
+    """Parse and insert in one native step (no Python objects per triple)."""
+    fmt = _check_file(path)
+    try:
+        base = path.resolve().as_uri()
+        store.load(path=path, format=fmt, base_iri=base, to_graph=ox.NamedNode(graph))
+    except SyntaxError as err:
+        raise DataFileError(str(path), err.lineno, _first_line(err.msg)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataFileError(str(path), None, str(err)) from None
+
+
+def sources(extra: Sequence[Path], packaged: bool = True) -> list[tuple[Path, str]]:
+    """Each file to load with its named graph; every file checked before any is read."""
+    files = [(p, graph_iri(p, packaged=True)) for p in resources.packaged_rdf_files()]
+    files = files if packaged else []
+    files += [(Path(p), graph_iri(Path(p), packaged=False)) for p in extra]
+    for path, _ in files:
+        _check_file(path)
+    return files
 
 
 def load_dataset(store: str = "oxigraph", extra: Sequence[Path] = ()) -> rdflib.Dataset:
     """The packaged ontology and data, plus a user's extra files, in one dataset.
 
-    Every file is parsed before anything is added, so a bad file loses nothing.
+    The dataset is new, so a bad file (raised with its line) loses nothing.
     """
     dataset = new_dataset(store)
-    parsed = [parse_file(p, graph_iri(p, packaged=True)) for p in resources.packaged_rdf_files()]
-    parsed += [parse_file(Path(p), graph_iri(Path(p), packaged=False)) for p in extra]
-    for quads in parsed:
-        add_quads(dataset, quads)
+    files = sources(extra)
+    inner = getattr(dataset.store, "_inner", None)
+    if isinstance(inner, ox.Store):
+        for path, graph in files:
+            load_file(inner, path, graph)
+        return dataset
+    for path, graph in files:
+        add_quads(dataset, parse_file(path, graph))
     return dataset
