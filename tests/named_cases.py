@@ -98,7 +98,8 @@ def regenerate(names: list[str]) -> None:
         result = kg.query(case.query, case.params)
         path = expected_path(case, result.form)
         if result.graph is not None:
-            path.write_text(result.graph.serialize(format="nt"), encoding="utf-8")
+            lines = sorted(result.graph.serialize(format="nt").splitlines(keepends=True))
+            path.write_text("".join(line for line in lines if line.strip()), encoding="utf-8")
         else:
             buffer = io.BytesIO()
             result.to_rdflib().serialize(buffer, format="json", encoding="utf-8")
