@@ -28,7 +28,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier
 
 from g60graph.errors import ExecutionError, InputError, QuerySyntaxError
-from g60graph.namespaces import GRAPH
+from g60graph.namespaces import GRAPH, PREFIXES
 from g60graph.results import QueryResult
 
 if TYPE_CHECKING:
@@ -70,6 +70,14 @@ def plain(term: Identifier | None) -> Identifier | None:
     if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == XSD_STRING:
         return Literal(str(term))
     return term
+
+
+def result_graph() -> rdflib.Graph:
+    """An empty graph for CONSTRUCT/DESCRIBE results, with the project's prefixes."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
 
 
 def from_ox(term: Any) -> Identifier | None:
@@ -133,7 +141,7 @@ class LocalBackend:
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult(form="ASK", boolean=bool(result))
             if isinstance(result, ox.QueryTriples):
-                graph = rdflib.Graph()
+                graph = result_graph()
                 for t in result:
                     graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
                 form = "DESCRIBE" if _is_describe(text) else "CONSTRUCT"
@@ -308,7 +316,7 @@ class RemoteBackend:
     def execute(self, text: str, limit: int | None = None, restrict: bool = True) -> QueryResult:
         form, body, ctype = self._send(text, restrict)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            graph = rdflib.Graph()
+            graph = result_graph()
             fmt = "nt" if "n-triples" in ctype else "turtle"
             try:
                 graph.parse(data=body.decode("utf-8"), format=fmt)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import URIRef
+from rdflib.graph import _TripleType as Triple
 
 from g60graph import resources
 from g60graph.errors import DataFileError, InputError
@@ -109,11 +109,11 @@ def add_quads(dataset: rdflib.Dataset, quads: Iterable[ox.Quad]) -> None:
         return
     from g60graph.backends import from_ox
 
-    dataset.addN(
-        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object),  # type: ignore[misc]
-         dataset.graph(URIRef(q.graph_name.value)))  # type: ignore[union-attr]
-        for q in quads
-    )
+    graphs: dict[str, rdflib.Graph] = {}
+    for q in quads:
+        name = str(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else ""
+        graph = graphs.get(name) or graphs.setdefault(name, dataset.graph(rdflib.URIRef(name)))
+        graph.add(cast(Triple, (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))))
 
 
 def _check_file(path: Path) -> ox.RdfFormat:
