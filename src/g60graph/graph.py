@@ -251,7 +251,7 @@ def _open_existing(
         from g60graph.backends import RemoteBackend
 
         return RemoteBackend(endpoint, update_endpoint=update_endpoint, graph_store=graph_store)
-    disk = store.open_disk(Path(store_name), read_only=True)
+    disk = store.open_disk(store_name, read_only=True)
     return LocalBackend(store.on_oxigraph(disk), kind="disk")
 
 

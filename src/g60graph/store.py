@@ -84,9 +84,10 @@ def on_oxigraph(store: ox.Store) -> rdflib.Dataset:
     return rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
 
 
-def open_disk(path: Path, *, read_only: bool = True) -> ox.Store:
+def open_disk(where: str | Path, *, read_only: bool = True) -> ox.Store:
     """An on-disk Oxigraph built by ``g60graph load --store PATH``."""
-    if not path.exists() and len(path.parts) == 1 and "." not in path.name:
+    path = Path(where)
+    if not path.exists() and not any(c in str(where) for c in "/\\."):
         raise InputError(
             f"--store: unknown store {str(path)!r} (choose oxigraph, memory, or the PATH"
             " of a store built by 'g60graph load --store PATH')"
@@ -189,8 +190,6 @@ def build_disk(
     Each file replaces its own named graph, so loading a file again is idempotent.
     A file that fails to parse leaves no partial graph behind.
     """
-    from tqdm import tqdm  # type: ignore[import-untyped]
-
     todo = sources(files, packaged)
     foreign = path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file()
     if foreign or (path.exists() and not path.is_dir()):
@@ -199,6 +198,20 @@ def build_disk(
         store = ox.Store(str(path))
     except OSError as err:
         raise InputError(f"--store: cannot open {path} for writing: {err}") from None
+    failure = _bulk_load(store, todo, progress)
+    count = len(store)
+    store.flush()
+    del store  # closes the store before anyone reopens it (even from a traceback)
+    if failure:
+        raise failure
+    return count
+
+
+def _bulk_load(
+    store: ox.Store, todo: list[tuple[Path, str]], progress: bool
+) -> DataFileError | None:
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
     total = sum(p.stat().st_size for p, _ in todo)
     with tqdm(total=total, unit="B", unit_scale=True, desc="loading", disable=not progress) as bar:
         for file, graph in todo:
@@ -218,6 +231,5 @@ def build_disk(
                 store.remove_graph(target)
                 line = err.lineno if isinstance(err, SyntaxError) else None
                 message = err.msg if isinstance(err, SyntaxError) else str(err)
-                raise DataFileError(str(file), line, _first_line(message)) from None
-    store.flush()
-    return len(store)
+                return DataFileError(str(file), line, _first_line(message))
+    return None
