@@ -198,11 +198,11 @@ def start(directory: Path, *, memory_mb: int = 400, deadline: float = 120.0) -> 
         ),
         encoding="utf-8",
     )
-    log = (directory / "stdout.log").open("wb")
-    process = subprocess.Popen(
-        [binary, "-f", "+configfile", str(ini)],
-        cwd=directory, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )
+    with (directory / "stdout.log").open("wb") as log:  # the child keeps its own copy
+        process = subprocess.Popen(
+            [binary, "-f", "+configfile", str(ini)],
+            cwd=directory, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
     server = Virtuoso(http_port, sql_port, directory, process)
     until = time.monotonic() + deadline
     while not _answers(server.sparql):
