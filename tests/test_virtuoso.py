@@ -192,3 +192,21 @@ def test_server_stopped_mid_publish(tmp_path: Path, kg: KnowledgeGraph,
     finally:
         own.stop()
     assert own.process.poll() is not None  # stopped, as the test meant
+
+
+def test_a_large_chunk_goes_through_authentication(
+    server: virtuoso.Virtuoso, published: dict[str, int], tmp_path: Path
+) -> None:
+    """A multi-megabyte body is not answered 401 half-way (that was a broken pipe)."""
+    big = tmp_path / "big.nt"
+    big.write_text(
+        "".join(f'<https://example.org/big/{i}> <https://example.org/p> "value {i} 值" .\n'
+                for i in range(30_000)),
+        encoding="utf-8",
+    )
+    kg = KnowledgeGraph.load([big])
+    graph = big.resolve().as_uri()
+    report = publish(kg, endpoint=server.sparql, graph_store=server.graph_store,
+                     graphs=[graph], chunk_size=50_000, progress=False)
+    assert report.chunks == 1
+    assert RemoteBackend(server.sparql).graph_count(graph) == 30_000

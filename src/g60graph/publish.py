@@ -48,44 +48,80 @@ class PublishReport:
 
 
 class _Http:
-    """PUT/POST/DELETE and SPARQL Update over urllib, with basic or digest auth."""
+    """PUT/POST/DELETE and SPARQL Update over urllib, with basic or digest auth.
+
+    Authentication is sent up front: a server that answers a large body's first
+    attempt with 401 may close the connection before reading it (a broken pipe),
+    so the challenge is fetched once with a small GET and answered on every
+    request (digest nonce counts advance; a stale nonce is fetched again).
+    """
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
-        self._openers: dict[str, urllib.request.OpenerDirector] = {}
+        self._opener = urllib.request.build_opener()
+        self._challenges: dict[str, dict[str, str] | None] = {}
+        self._digest: dict[str, urllib.request.HTTPDigestAuthHandler] = {}
 
-    def _opener(self, url: str) -> urllib.request.OpenerDirector:
-        parts = urllib.parse.urlsplit(url)
+    def _authorization(self, request: urllib.request.Request, refresh: bool) -> str | None:
+        found = credentials(request.full_url)
+        if not found:
+            return None
+        parts = urllib.parse.urlsplit(request.full_url)
         base = f"{parts.scheme}://{parts.netloc}"
-        if base not in self._openers:
-            handlers: list[urllib.request.BaseHandler] = []
-            found = credentials(url)
-            if found:
-                manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-                manager.add_password(None, base, *found)
-                handlers += [
-                    urllib.request.HTTPDigestAuthHandler(manager),
-                    urllib.request.HTTPBasicAuthHandler(manager),
-                ]
-            self._openers[base] = urllib.request.build_opener(*handlers)
-        return self._openers[base]
+        if refresh or base not in self._challenges:
+            self._challenges[base] = self._challenge(request.full_url)
+        challenge = self._challenges[base]
+        if challenge is None:  # basic
+            import base64
+
+            token = base64.b64encode(f"{found[0]}:{found[1]}".encode()).decode("ascii")
+            return f"Basic {token}"
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, base, *found)
+        handler = self._digest.setdefault(base, urllib.request.HTTPDigestAuthHandler(manager))
+        answer = handler.get_authorization(request, challenge)
+        return f"Digest {answer}" if answer else None
+
+    def _challenge(self, url: str) -> dict[str, str] | None:
+        """The server's digest challenge for ``url``; None means use basic."""
+        probe = urllib.request.Request(url, method="GET", headers={"User-Agent": USER_AGENT})
+        try:
+            with self._opener.open(probe, timeout=self.timeout) as response:
+                response.read()
+            return None
+        except urllib.error.HTTPError as err:
+            err.read()
+            header = err.headers.get("WWW-Authenticate", "") if err.headers else ""
+            if err.code == 401 and header.lower().startswith("digest"):
+                items = urllib.request.parse_http_list(header[len("digest"):].strip())
+                return urllib.request.parse_keqv_list(items)
+            return None
+        except (urllib.error.URLError, OSError) as err:
+            raise ExecutionError(f"GET {url}: {getattr(err, 'reason', err)}") from None
 
     def send(self, method: str, url: str, body: bytes | None, ctype: str | None) -> None:
         headers = {"User-Agent": USER_AGENT}
         if ctype:
             headers["Content-Type"] = ctype
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
-        try:
-            with self._opener(url).open(request, timeout=self.timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as err:
-            if method == "DELETE" and err.code == 404:
-                return  # nothing to delete
-            detail = " ".join(err.read().decode("utf-8", "replace").split())[:200]
-            raise ExecutionError(f"{method} {url} answered {err.code}: {detail}") from None
-        except (urllib.error.URLError, OSError) as err:
-            reason = getattr(err, "reason", err)
-            raise ExecutionError(f"{method} {url}: {reason}") from None
+        for attempt in (0, 1):
+            request = urllib.request.Request(url, data=body, method=method, headers=headers)
+            auth = self._authorization(request, refresh=attempt > 0)
+            if auth:
+                request.add_unredirected_header("Authorization", auth)
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    response.read()
+                return
+            except urllib.error.HTTPError as err:
+                if method == "DELETE" and err.code == 404:
+                    return  # nothing to delete
+                if err.code == 401 and attempt == 0:
+                    continue  # a stale nonce: fetch a fresh challenge, once
+                detail = " ".join(err.read().decode("utf-8", "replace").split())[:200]
+                raise ExecutionError(f"{method} {url} answered {err.code}: {detail}") from None
+            except (urllib.error.URLError, OSError) as err:
+                reason = getattr(err, "reason", err)
+                raise ExecutionError(f"{method} {url}: {reason}") from None
 
 
 class _Target:

@@ -1,0 +1,304 @@
+"""Stores at scale: load throughput, query latency and peak memory (issue 7).
+
+One command measures every store at the chosen sizes and prints Markdown
+tables (medians and ratios); ``--write-docs`` also puts them into the
+"Stores at scale" section of docs/benchmarks.md:
+
+    python benchmarks/stores_bench.py --write-docs            # 10k, 100k, 1M
+    python benchmarks/stores_bench.py --sizes 10M --stores disk,pyoxigraph
+
+Stores: ``oxigraph`` (g60graph, embedded, the default), ``disk`` (g60graph on
+an on-disk Oxigraph built by ``g60graph load``), ``memory`` (g60graph on
+rdflib's memory store), ``virtuoso`` (g60graph's remote backend on a Virtuoso
+started on loopback, loaded by ``g60graph publish``), and ``pyoxigraph``
+(bare pyoxigraph with no g60graph layer: the floor our layer adds to).
+
+Each store runs in its own subprocess, so its peak memory (ru_maxrss; for
+Virtuoso the server's VmHWM) is its own. The data is the packaged graph plus
+benchmarks/generate.py's synthetic corridor data at each size; queries are
+every named query (with default parameters) plus a scale set. Each query runs
+once to warm up, then ``--repeat`` times; the median counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+
+import generate  # noqa: E402
+
+STORES = ("oxigraph", "disk", "memory", "virtuoso", "pyoxigraph")
+SLOW = 5.0  # seconds: a query this slow runs once, not --repeat times
+
+_P = """PREFIX syn: <https://w3id.org/g60graph/synthetic/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+SCALE_QUERIES = {
+    "agg-city-industry": _P + """SELECT ?city ?industry (COUNT(?e) AS ?n)
+  (SUM(?staff) AS ?employees)
+WHERE { ?e a syn:Enterprise ; syn:city ?city ; syn:industry ?industry ; syn:employees ?staff }
+GROUP BY ?city ?industry ORDER BY DESC(?n) ?city ?industry""",
+    "multi-hop-investment": _P + """SELECT ?alliance (COUNT(?p) AS ?projects) (SUM(?inv) AS ?total)
+WHERE { ?p syn:investor ?e ; syn:investment ?inv . ?e syn:memberOf ?alliance ; syn:park ?park .
+  ?park syn:city syn:city-hangzhou . }
+GROUP BY ?alliance ORDER BY DESC(?total)""",
+    "label-lookup": _P + """SELECT ?e ?zh ?city WHERE {
+  ?e rdfs:label "Enterprise 4242"@en ; rdfs:label ?zh ; syn:city ?city
+  FILTER(LANG(?zh) = "zh") }""",
+    "filter-sort": _P + """SELECT ?e ?staff ?founded WHERE {
+  ?e syn:employees ?staff ; syn:founded ?founded
+  FILTER(?staff > 500 && ?founded >= "2015-01-01"^^xsd:date) }
+ORDER BY DESC(?staff) ?e LIMIT 100""",
+    "yearly-revenue": _P + """SELECT ?year (COUNT(?o) AS ?n) (AVG(?revenue) AS ?mean) WHERE {
+  ?o a syn:Observation ; syn:revenue ?revenue ; syn:refDate ?date BIND(YEAR(?date) AS ?year) }
+GROUP BY ?year ORDER BY ?year""",
+}
+
+
+# -- worker: one store, one size, in its own process -------------------------------
+
+
+def _named_texts() -> dict[str, str]:
+    from rdflib import URIRef
+
+    from g60graph.namespaces import expand
+    from g60graph.queries import catalogue
+
+    def resolve(text: str) -> URIRef:
+        return URIRef(expand(text) or text)
+
+    return {
+        name: q.bind({}, resolve)
+        for name, q in catalogue().items()
+        if "federated" not in q.tags
+    }
+
+
+def _time(run: Any, repeat: int) -> tuple[float, int]:
+    """Median seconds of ``run`` (after one warm-up), and its result size."""
+    start = time.perf_counter()
+    size = run()
+    first = time.perf_counter() - start
+    if first > SLOW:
+        return first, size
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), size
+
+
+def worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
+    from g60graph import KnowledgeGraph
+
+    texts = {**{f"named:{k}": v for k, v in _named_texts().items()}, **SCALE_QUERIES}
+    out: dict[str, Any] = {"store": store, "queries": {}}
+    tmp = Path(tempfile.mkdtemp(prefix=f"g60bench-{store}-"))
+    server = None
+    if store == "pyoxigraph":
+        import pyoxigraph as ox
+
+        from g60graph import resources
+        from g60graph.namespaces import GRAPH
+
+        start = time.perf_counter()
+        bare = ox.Store()
+        for path in resources.packaged_rdf_files():
+            bare.load(path=path, to_graph=ox.NamedNode(str(GRAPH[path.stem])),
+                      base_iri=path.resolve().as_uri())
+        bare.load(path=data, format=ox.RdfFormat.N_QUADS)
+        out["load_s"] = time.perf_counter() - start
+        out["quads"] = len(bare)
+
+        def run_bare(text: str) -> int:
+            result = bare.query(text, use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryBoolean):
+                return 1
+            if isinstance(result, ox.QueryTriples):
+                return len(list(result))
+            return len([tuple(solution) for solution in result])
+
+        for name, text in texts.items():
+            out["queries"][name] = _time(lambda t=text: run_bare(t), repeat)
+    else:
+        start = time.perf_counter()
+        if store == "oxigraph" or store == "memory":
+            kg = KnowledgeGraph.load([data], store=store)
+        elif store == "disk":
+            from g60graph.store import build_disk
+
+            build_disk(tmp / "store", [data], progress=False)
+            out["load_s"] = time.perf_counter() - start
+            opened = time.perf_counter()
+            kg = KnowledgeGraph.load(store=str(tmp / "store"))
+            out["open_s"] = time.perf_counter() - opened
+        elif store == "virtuoso":
+            import virtuoso
+            from g60graph.publish import publish
+
+            local = KnowledgeGraph.load([data])
+            server = virtuoso.start(tmp / "virtuoso", memory_mb=4000)
+            os.environ.update(server.env())
+            start = time.perf_counter()
+            publish(local, endpoint=server.sparql, graph_store=server.graph_store,
+                    chunk_size=50_000, progress=False)
+            del local
+            kg = KnowledgeGraph.load(endpoint=server.sparql)
+        else:
+            raise SystemExit(f"unknown store {store}")
+        out.setdefault("load_s", time.perf_counter() - start)
+        out["quads"] = kg.stats()["triples"] if store != "virtuoso" else None
+        for name, text in texts.items():
+            out["queries"][name] = _time(lambda t=text: len(kg.query(t)), repeat)
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if server is not None:
+        status = Path(f"/proc/{server.process.pid}/status").read_text(encoding="utf-8")
+        hwm = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+        out["server_peak_mb"] = int(hwm.split()[1]) / 1024
+        server.stop()
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+# -- parent: sizes x stores, tables ---------------------------------------------------
+
+
+def _run_worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", store, "--data", str(data),
+         "--repeat", str(repeat)],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    if done.returncode != 0:
+        return {"store": store, "error": done.stderr.strip().splitlines()[-1:]}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}" if seconds < 10 else f"{seconds * 1000:.0f}"
+
+
+def tables(results: dict[str, dict[str, dict[str, Any]]], synthetic: dict[str, int]) -> str:
+    lines: list[str] = []
+    for size, by_store in results.items():
+        ok = {s: r for s, r in by_store.items() if "error" not in r}
+        scale_total = {s: sum(r["queries"][q][0] for q in SCALE_QUERIES) for s, r in ok.items()}
+        named_total = {
+            s: sum(v[0] for k, v in r["queries"].items() if k.startswith("named:"))
+            for s, r in ok.items()
+        }
+        lines += [
+            f"### {size} synthetic triples (+ the packaged graph)", "",
+            "| store | load s | triples/s | scale set ms | named set ms | × faster than rdflib"
+            " | × of bare pyoxigraph | peak MB | memory × rdflib |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for store, r in ok.items():
+            total = scale_total[store] + named_total[store]
+            rdflib = scale_total.get("memory", 0) + named_total.get("memory", 0)
+            floor = scale_total.get("pyoxigraph", 0) + named_total.get("pyoxigraph", 0)
+            peak = r.get("server_peak_mb", r["peak_mb"])
+            rdflib_peak = ok.get("memory", {}).get("peak_mb")
+            lines.append(
+                "| " + " | ".join([
+                    store + (" (server)" if "server_peak_mb" in r else ""),
+                    f"{r['load_s']:.2f}",
+                    f"{synthetic[size] / r['load_s']:,.0f}",
+                    _ms(scale_total[store]),
+                    _ms(named_total[store]),
+                    f"{rdflib / total:.1f}" if rdflib else "–",
+                    f"{total / floor:.2f}" if floor else "–",
+                    f"{peak:,.0f}",
+                    f"{peak / rdflib_peak:.2f}" if rdflib_peak else "–",
+                ]) + " |"
+            )
+        for store, r in by_store.items():
+            if "error" in r:
+                lines.append(f"| {store} | failed: {' '.join(r['error'])} | | | | | | | |")
+        lines.append("")
+    largest = list(results)[-1]
+    ok = {s: r for s, r in results[largest].items() if "error" not in r}
+    names = list(next(iter(ok.values()))["queries"]) if ok else []
+    lines += [f"Per-query medians at {largest}, ms:", "",
+              "| query | " + " | ".join(ok) + " |", "|---|" + "---|" * len(ok)]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(_ms(r["queries"][name][0]) for r in ok.values())
+                     + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(text: str, command: str) -> None:
+    from g60graph.fileio import write_atomic
+
+    docs = ROOT / "docs" / "benchmarks.md"
+    page = docs.read_text(encoding="utf-8")
+    head = "## Stores at scale (issue 7)"
+    start = page.index(head)
+    end = page.find("\n## ", start + len(head))
+    end = len(page) if end == -1 else end + 1
+    body = (f"{head}\n\nReproduce with:\n\n    {command}\n\n"
+            "Medians of the named queries (default parameters) and the scale set (in"
+            " benchmarks/stores_bench.py); ratios compare the whole query set's summed"
+            " medians. Peak memory is the store process's maximum resident set.\n\n"
+            + text + "\n")
+    write_atomic(docs, page[:start] + body + page[end:])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1M")
+    parser.add_argument("--stores", default=",".join(STORES))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.data, args.repeat)))
+        return 0
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    synthetic: dict[str, int] = {}
+    out = ROOT / "benchmarks" / "out"
+    out.mkdir(exist_ok=True)
+    for size in args.sizes.split(","):
+        n = generate.parse_size(size)
+        label = generate.size_label(n)
+        path = out / f"synthetic-{label}.nq"
+        if not path.exists():
+            generate.main([size, "--out", str(out)])
+        synthetic[label] = sum(1 for _ in path.open("rb"))
+        results[label] = {}
+        for store in args.stores.split(","):
+            print(f"{label} {store} ...", file=sys.stderr, flush=True)
+            results[label][store] = _run_worker(store, path, args.repeat)
+            print(json.dumps(results[label][store])[:300], file=sys.stderr, flush=True)
+    (out / "stores_bench.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    text = tables(results, synthetic)
+    print(text)
+    if args.write_docs:
+        command = "python benchmarks/stores_bench.py " + " ".join(
+            a for a in (argv if argv is not None else sys.argv[1:]) if a != "--write-docs"
+        )
+        write_docs(text, command.strip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
