@@ -41,6 +41,7 @@ import generate  # noqa: E402
 
 STORES = ("oxigraph", "disk", "memory", "virtuoso", "pyoxigraph")
 SLOW = 5.0  # seconds: a query this slow runs once, not --repeat times
+CAP = int(os.environ.get("G60_BENCH_CAP", "120"))  # seconds: a query is stopped after this
 
 _P = """PREFIX syn: <https://w3id.org/g60graph/synthetic/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -87,10 +88,31 @@ def _named_texts() -> dict[str, str]:
     }
 
 
+class _TimeoutError(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _TimeoutError
+
+
 def _time(run: Any, repeat: int) -> tuple[float, int]:
-    """Median seconds of ``run`` (after one warm-up), and its result size."""
+    """Median seconds of ``run`` (after one warm-up), and its result size.
+
+    A run longer than CAP seconds is stopped (SIGALRM interrupts rdflib's pure
+    Python evaluation) and recorded as CAP with size -1: a lower bound.
+    """
+    import signal
+
+    signal.signal(signal.SIGALRM, _alarm)
     start = time.perf_counter()
-    size = run()
+    signal.alarm(CAP)
+    try:
+        size = run()
+    except _TimeoutError:
+        return float(CAP), -1
+    finally:
+        signal.alarm(0)
     first = time.perf_counter() - start
     if first > SLOW:
         return first, size
@@ -191,8 +213,19 @@ def _run_worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}" if seconds < 10 else f"{seconds * 1000:.0f}"
+def _ms(seconds: float, capped: bool = False) -> str:
+    text = f"{seconds * 1000:.1f}" if seconds < 10 else f"{seconds * 1000:,.0f}"
+    return f"≥{text}" if capped else text
+
+
+def _times(store: str, rdflib: float, total: float, low: str) -> str:
+    if not rdflib:
+        return "–"
+    return "1.0" if store == "memory" else f"{low}{rdflib / total:.1f}"
+
+
+def _capped(r: dict[str, Any], names: Any) -> bool:
+    return any(r["queries"][n][1] == -1 for n in names)
 
 
 def tables(results: dict[str, dict[str, dict[str, Any]]], synthetic: dict[str, int]) -> str:
@@ -206,14 +239,20 @@ def tables(results: dict[str, dict[str, dict[str, Any]]], synthetic: dict[str, i
         }
         lines += [
             f"### {size} synthetic triples (+ the packaged graph)", "",
-            "| store | load s | triples/s | scale set ms | named set ms | × faster than rdflib"
-            " | × of bare pyoxigraph | peak MB | memory × rdflib |",
+            "| store | load s | triples/s | scale set ms | named set ms"
+            " | × faster than rdflib (scale / all) | × of bare pyoxigraph (scale / all)"
+            " | peak MB | memory × rdflib |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
+        named = [q for q in next(iter(ok.values()))["queries"] if q.startswith("named:")]
+        capped = {n: _capped(x, list(SCALE_QUERIES) + named) for n, x in ok.items()}
         for store, r in ok.items():
             total = scale_total[store] + named_total[store]
-            rdflib = scale_total.get("memory", 0) + named_total.get("memory", 0)
-            floor = scale_total.get("pyoxigraph", 0) + named_total.get("pyoxigraph", 0)
+            low = "≥" if capped.get("memory") else ""
+            rd_scale = scale_total.get("memory", 0)
+            rd_all = rd_scale + named_total.get("memory", 0)
+            ox_scale = scale_total.get("pyoxigraph", 0)
+            ox_all = ox_scale + named_total.get("pyoxigraph", 0)
             peak = r.get("server_peak_mb", r["peak_mb"])
             rdflib_peak = ok.get("memory", {}).get("peak_mb")
             lines.append(
@@ -221,10 +260,12 @@ def tables(results: dict[str, dict[str, dict[str, Any]]], synthetic: dict[str, i
                     store + (" (server)" if "server_peak_mb" in r else ""),
                     f"{r['load_s']:.2f}",
                     f"{synthetic[size] / r['load_s']:,.0f}",
-                    _ms(scale_total[store]),
-                    _ms(named_total[store]),
-                    f"{rdflib / total:.1f}" if rdflib else "–",
-                    f"{total / floor:.2f}" if floor else "–",
+                    _ms(scale_total[store], _capped(r, SCALE_QUERIES)),
+                    _ms(named_total[store], _capped(r, named)),
+                    _times(store, rd_scale, scale_total[store], "")
+                    + " / " + _times(store, rd_all, total, low),
+                    (f"{scale_total[store] / ox_scale:.2f} / {total / ox_all:.2f}"
+                     if ox_all else "–"),
                     f"{peak:,.0f}",
                     f"{peak / rdflib_peak:.2f}" if rdflib_peak else "–",
                 ]) + " |"
@@ -239,8 +280,8 @@ def tables(results: dict[str, dict[str, dict[str, Any]]], synthetic: dict[str, i
     lines += [f"Per-query medians at {largest}, ms:", "",
               "| query | " + " | ".join(ok) + " |", "|---|" + "---|" * len(ok)]
     for name in names:
-        lines.append(f"| {name} | " + " | ".join(_ms(r["queries"][name][0]) for r in ok.values())
-                     + " |")
+        lines.append(f"| {name} | " + " | ".join(
+            _ms(r["queries"][name][0], r["queries"][name][1] == -1) for r in ok.values()) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -267,36 +308,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stores", default=",".join(STORES))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--render", action="store_true",
+                        help="only print (and --write-docs) the tables of saved results")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(args.worker, args.data, args.repeat)))
         return 0
-    results: dict[str, dict[str, dict[str, Any]]] = {}
-    synthetic: dict[str, int] = {}
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
-    for size in args.sizes.split(","):
+    saved = out / "stores_bench.json"  # results accumulate across runs, by size and store
+    previous = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
+    results: dict[str, dict[str, dict[str, Any]]] = previous.get("results", {})
+    synthetic: dict[str, int] = previous.get("synthetic", {})
+    commands: list[str] = previous.get("commands", [])
+    for size in [] if args.render else args.sizes.split(","):
         n = generate.parse_size(size)
         label = generate.size_label(n)
         path = out / f"synthetic-{label}.nq"
         if not path.exists():
             generate.main([size, "--out", str(out)])
         synthetic[label] = sum(1 for _ in path.open("rb"))
-        results[label] = {}
+        results.setdefault(label, {})
         for store in args.stores.split(","):
             print(f"{label} {store} ...", file=sys.stderr, flush=True)
             results[label][store] = _run_worker(store, path, args.repeat)
             print(json.dumps(results[label][store])[:300], file=sys.stderr, flush=True)
-    (out / "stores_bench.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    command = "python benchmarks/stores_bench.py " + " ".join(
+        a for a in (argv if argv is not None else sys.argv[1:]) if a != "--write-docs"
+    )
+    if not args.render and command.strip() not in commands:
+        commands.append(command.strip())
+    results = dict(sorted(results.items(), key=lambda kv: generate.parse_size(kv[0])))
+    saved.write_text(
+        json.dumps({"results": results, "synthetic": synthetic, "commands": commands}, indent=1),
+        encoding="utf-8",
+    )
     text = tables(results, synthetic)
     print(text)
     if args.write_docs:
-        command = "python benchmarks/stores_bench.py " + " ".join(
-            a for a in (argv if argv is not None else sys.argv[1:]) if a != "--write-docs"
-        )
-        write_docs(text, command.strip())
+        write_docs(text, "\n    ".join(commands))
     return 0
 
 
