@@ -25,7 +25,7 @@ import virtuoso
 from g60graph import KnowledgeGraph
 from g60graph.backends import RemoteBackend
 from g60graph.cli import main
-from g60graph.errors import ExecutionError
+from g60graph.errors import ExecutionError, QuerySyntaxError
 from g60graph.publish import PublishError, _Target, publish
 from named_cases import Case, all_cases
 from store_compare import same_result
@@ -210,3 +210,8 @@ def test_a_large_chunk_goes_through_authentication(
                      graphs=[graph], chunk_size=50_000, progress=False)
     assert report.chunks == 1
     assert RemoteBackend(server.sparql).graph_count(graph) == 30_000
+
+
+def test_a_query_the_server_cannot_parse_is_a_user_error(remote_kg: KnowledgeGraph) -> None:
+    with pytest.raises(QuerySyntaxError, match="refused the query"):
+        remote_kg.query("SELECT ?x WHERE { ?x }")

@@ -310,7 +310,12 @@ class RemoteBackend:
         except (URLError, OSError) as err:
             raise ExecutionError(f"{self.endpoint}: {getattr(err, 'reason', err)}") from None
         except Exception as err:  # SPARQLWrapper's own errors (bad request, 404, ...)
-            raise ExecutionError(f"{self.endpoint}: {str(err).splitlines()[0][:300]}") from None
+            from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+            first = " ".join(str(err).split())[:300]
+            if isinstance(err, QueryBadFormed):
+                raise QuerySyntaxError(f"{self.endpoint} refused the query: {first}") from None
+            raise ExecutionError(f"{self.endpoint}: {first}") from None
         return str(sw.queryType), body, ctype
 
     def execute(self, text: str, limit: int | None = None, restrict: bool = True) -> QueryResult:
@@ -378,6 +383,12 @@ class RemoteBackend:
 
     def quads(self) -> Iterator[Quad]:
         rows = self.execute("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        expected = self.execute("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        if expected and int(str(expected[0][0])) > len(rows):
+            raise ExecutionError(
+                f"{self.endpoint} returned {len(rows)} of {expected[0][0]} quads: the server caps"
+                " result sizes (Virtuoso: ResultSetMaxRows); raise the cap or use a local store"
+            )
         yield from rows  # type: ignore[misc]
 
 
