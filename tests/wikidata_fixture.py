@@ -88,10 +88,10 @@ def serve() -> Iterator[Endpoint]:
         def _answer(self, query: str) -> None:
             faults = state.faults
             with lock:
-                state.requests.append(
-                    {"query": query, "agent": self.headers.get("User-Agent", "")}
+                state.requests.append({"query": query, "agent": self.headers.get("User-Agent", "")})
+                hang_up = (
+                    faults.hang_up_after is not None and state.answered >= faults.hang_up_after
                 )
-                hang_up = faults.hang_up_after is not None and state.answered >= faults.hang_up_after
                 limited = faults.rate_limited > 0
                 faults.rate_limited -= limited
                 unavailable = not limited and faults.unavailable > 0
@@ -101,7 +101,9 @@ def serve() -> Iterator[Endpoint]:
                 self.connection.close()  # no status line: the endpoint died
                 return
             if limited:
-                self._send(429, b"Too Many Requests", "text/plain", {"Retry-After": faults.retry_after})
+                self._send(
+                    429, b"Too Many Requests", "text/plain", {"Retry-After": faults.retry_after}
+                )
                 return
             if unavailable:
                 self._send(503, b"Service Unavailable", "text/plain", {})
@@ -112,7 +114,12 @@ def serve() -> Iterator[Endpoint]:
                 self._send(200, b"<html><body>Maintenance</body></html>", "text/html", {})
                 return
             if faults.body == "badjson":
-                self._send(200, b'{"head": {"vars": ["x"]}, "results": {"bind', "application/sparql-results+json", {})
+                self._send(
+                    200,
+                    b'{"head": {"vars": ["x"]}, "results": {"bind',
+                    "application/sparql-results+json",
+                    {},
+                )
                 return
             if faults.body == "notresults":
                 self._send(200, b'{"error": "quota"}', "application/json", {})

@@ -37,7 +37,7 @@ from rdflib import Literal, URIRef
 from g60graph.errors import InputError
 from g60graph.fileio import write_atomic
 from g60graph.namespaces import G60, G60R, PREFIXES, WD, shorten
-from g60graph.sparql_client import SparqlClient, values_block
+from g60graph.sparql_client import EndpointError, SparqlClient, values_block
 
 WDT = "http://www.wikidata.org/prop/direct/"
 STATE_VERSION = 1
@@ -89,7 +89,8 @@ class Target:
 _TARGETS = """
 SELECT ?e ?class ?name ?kind WHERE {
   ?e a ?class .
-  { ?e rdfs:label ?name BIND("label" AS ?kind) } UNION { ?e skos:altLabel ?name BIND("alias" AS ?kind) }
+  { ?e rdfs:label ?name BIND("label" AS ?kind) }
+  UNION { ?e skos:altLabel ?name BIND("alias" AS ?kind) }
   FILTER(LANG(?name) IN ("en", "zh"))
 }"""
 
@@ -122,7 +123,9 @@ def targets(
     """Our entities to reconcile: of ``kinds`` and unlinked, or exactly ``entities``."""
     unknown = set(kinds) - set(TYPES)
     if unknown:
-        raise InputError(f"--types: unknown {', '.join(sorted(unknown))} (known: {', '.join(TYPES)})")
+        raise InputError(
+            f"--types: unknown {', '.join(sorted(unknown))} (known: {', '.join(TYPES)})"
+        )
     wanted = {str(kg.resolve(e)) for e in entities}
     by_class = {str(G60[c]): k for k, classes in TYPES.items() for c in classes}
     kind_of: dict[str, str] = {}
@@ -176,9 +179,7 @@ def _subclass_kind(kg: Any, cls: str, by_class: dict[str, str]) -> str | None:
     for parent, kind in by_class.items():
         if parent == cls:
             return kind
-        if kg.query(
-            _prefixed(f"ASK {{ <{cls}> rdfs:subClassOf+ <{parent}> }}")
-        ).boolean:
+        if kg.query(_prefixed(f"ASK {{ <{cls}> rdfs:subClassOf+ <{parent}> }}")).boolean:
             return kind
     return None
 
@@ -211,7 +212,9 @@ def _search_terms(target: Target) -> list[Literal]:
     return terms
 
 
-def find_candidates(client: SparqlClient, batch: Sequence[Target]) -> dict[str, list[dict[str, Any]]]:
+def find_candidates(
+    client: SparqlClient, batch: Sequence[Target]
+) -> dict[str, list[dict[str, Any]]]:
     """Score every item whose label or alias equals a name of a target in ``batch``."""
     terms = sorted({t for target in batch for t in _search_terms(target)}, key=lambda t: t.n3())
     found = client.select(
@@ -300,7 +303,9 @@ def _score(
     reached = [q for q in expected if str(WD[q]) in facts.get("classes", ())]
     if reached:
         score += 0.2
-        evidence.append(f"+0.20 instance of {', '.join('wd:' + q for q in reached)} ({target.kind})")
+        evidence.append(
+            f"+0.20 instance of {', '.join('wd:' + q for q in reached)} ({target.kind})"
+        )
     else:
         score -= 0.2
         evidence.append(f"-0.20 not an instance of {', '.join('wd:' + q for q in expected)}")
@@ -366,7 +371,7 @@ def reconcile(
     Raises whatever the client raises (after the finished batches are saved).
     Returns a summary: entities done, candidates, accepted links, requests made.
     """
-    from tqdm import tqdm
+    from tqdm import tqdm  # type: ignore[import-untyped]
 
     paths = Outputs.in_dir(out)
     state = _load_state(paths.state, client.endpoint)
@@ -375,7 +380,13 @@ def reconcile(
     try:
         for start in range(0, len(todo), batch_size):
             batch = todo[start : start + batch_size]
-            found = find_candidates(client, batch)
+            try:
+                found = find_candidates(client, batch)
+            except EndpointError as err:
+                raise EndpointError(
+                    f"{err}; {start} of {len(todo)} entities done this run, saved in {out};"
+                    " run again to resume"
+                ) from None
             day = today().isoformat()
             for target in batch:
                 state["done"][target.iri] = {
@@ -405,7 +416,9 @@ def _load_state(path: Path, endpoint: str) -> dict[str, Any]:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise InputError(f"{path}: not a readable state file ({err}); remove it to start over") from None
+        raise InputError(
+            f"{path}: not a readable state file ({err}); remove it to start over"
+        ) from None
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
         raise InputError(f"{path}: not a g60graph link state file; remove it to start over")
     if state.get("endpoint") != endpoint:
@@ -420,9 +433,11 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def accepted_links(state: dict[str, Any], threshold: float | None) -> list[tuple[str, dict[str, Any], str]]:
+def accepted_links(
+    state: dict[str, Any], threshold: float | None
+) -> list[tuple[str, dict[str, Any], str]]:
     """(entity, candidate, date) for each entity whose best candidate clearly wins."""
-    chosen = []
+    chosen: list[tuple[str, dict[str, Any], str]] = []
     if threshold is None:
         return chosen
     for iri in sorted(state["done"]):
@@ -438,7 +453,9 @@ def accepted_links(state: dict[str, Any], threshold: float | None) -> list[tuple
     return chosen
 
 
-def _status(entry: dict[str, Any], cand: dict[str, Any], accepted: set[tuple[str, str]], iri: str) -> str:
+def _status(
+    entry: dict[str, Any], cand: dict[str, Any], accepted: set[tuple[str, str]], iri: str
+) -> str:
     if cand["item"] in entry["linked"]:
         return "already-linked"
     return "accepted" if (iri, cand["item"]) in accepted else "review"
@@ -447,12 +464,25 @@ def _status(entry: dict[str, Any], cand: dict[str, Any], accepted: set[tuple[str
 def _write_reviews(paths: Outputs, state: dict[str, Any], accept: float | None) -> None:
     chosen = accepted_links(state, accept)
     accepted = {(iri, c["item"]) for iri, c, _ in chosen}
-    header = ["entity", "label", "type", "candidate", "candidate_label", "score", "status", "evidence"]
+    header = [
+        "entity",
+        "label",
+        "type",
+        "candidate",
+        "candidate_label",
+        "score",
+        "status",
+        "evidence",
+    ]
     lines = ["\t".join(header)]
     for iri in sorted(state["done"]):
         entry = state["done"][iri]
         if not entry["candidates"]:
-            lines.append("\t".join([shorten(iri), entry["label"], entry["type"], "", "", "", "no-candidate", ""]))
+            lines.append(
+                "\t".join(
+                    [shorten(iri), entry["label"], entry["type"], "", "", "", "no-candidate", ""]
+                )
+            )
         for cand in entry["candidates"]:
             cells = [
                 shorten(iri),
@@ -480,6 +510,23 @@ def _candidate_iri(entity: str, item: str) -> URIRef:
     return G60R[f"candidate-{slug}-{item.rsplit('/', 1)[-1].lower()}"]
 
 
+def stable_rdf(data: Any, trig: bool = False) -> str:
+    """Turtle (or TriG for a Dataset) with statements sorted: reruns give the same bytes."""
+    import pyoxigraph as ox
+
+    nquads = data.serialize(format="nquads" if trig else "nt")
+    fmt = ox.RdfFormat.N_QUADS if trig else ox.RdfFormat.N_TRIPLES
+    statements = sorted(ox.parse(nquads.encode("utf-8"), format=fmt), key=str)
+    prefixes = {p: iri for p, iri in data.namespaces() if p in PREFIXES or p == "foaf"}
+    out = ox.serialize(
+        statements,
+        format=ox.RdfFormat.TRIG if trig else ox.RdfFormat.TURTLE,
+        prefixes=dict(sorted(prefixes.items())),
+    )
+    assert out is not None  # no output file given: the bytes are returned
+    return out.decode("utf-8")
+
+
 def _graph() -> Any:
     import rdflib
 
@@ -504,18 +551,30 @@ def _review_turtle(state: dict[str, Any], accepted: set[tuple[str, str]]) -> str
             graph.add((node, RDF.predicate, SKOS.exactMatch))
             graph.add((node, RDF.object, URIRef(cand["item"])))
             graph.add((node, RDF.value, Literal(f"{cand['score']:.2f}", datatype=XSD.decimal)))
-            graph.add((node, RDFS.label, Literal(f"{entry['label']} = {cand['label'] or cand['item']}?", lang="en")))
+            graph.add(
+                (
+                    node,
+                    RDFS.label,
+                    Literal(f"{entry['label']} = {cand['label'] or cand['item']}?", lang="en"),
+                )
+            )
             for line in cand["evidence"]:
                 graph.add((node, RDFS.comment, Literal(line, lang="en")))
             graph.add((node, DCTERMS.source, endpoint))
             graph.add((node, DCTERMS.created, Literal(entry["date"], datatype=XSD.date)))
-            graph.add((node, SKOS.note, Literal(f"status: {_status(entry, cand, accepted, iri)}", lang="en")))
+            graph.add(
+                (
+                    node,
+                    SKOS.note,
+                    Literal(f"status: {_status(entry, cand, accepted, iri)}", lang="en"),
+                )
+            )
     header = (
         "# Link candidates found by `g60graph link`: review file, not data.\n"
         "# Each rdf:Statement proposes a skos:exactMatch; rdf:value is its score (0-1)\n"
         "# and each rdfs:comment one piece of the evidence behind it.\n"
     )
-    return header + str(graph.serialize(format="turtle"))
+    return header + stable_rdf(graph)
 
 
 def _accepted_turtle(
@@ -533,7 +592,13 @@ def _accepted_turtle(
         graph.add((entity, SKOS.exactMatch, item))
         source = G60R[f"source-reconciliation-{item.rsplit('/', 1)[-1].lower()}"]
         graph.add((source, RDF.type, G60.Source))
-        graph.add((source, RDFS.label, Literal(f"{endpoint}: item {shorten(str(item))}, queried {date}", lang="en")))
+        graph.add(
+            (
+                source,
+                RDFS.label,
+                Literal(f"{endpoint}: item {shorten(str(item))}, queried {date}", lang="en"),
+            )
+        )
         graph.add((source, SCHEMA.url, item))
         record = G60R[f"link-{iri.rsplit('/', 1)[-1]}-{item.rsplit('/', 1)[-1].lower()}"]
         graph.add((record, RDF.type, RDF.Statement))
@@ -543,12 +608,20 @@ def _accepted_turtle(
         graph.add((record, RDF.value, Literal(f"{cand['score']:.2f}", datatype=XSD.decimal)))
         graph.add((record, DCTERMS.source, source))
         graph.add((record, DCTERMS.created, Literal(date, datatype=XSD.date)))
-        graph.add((record, RDFS.comment, Literal(
-            f"Accepted by g60graph link from {endpoint} at score >= {threshold:.2f}: "
-            + "; ".join(cand["evidence"]), lang="en")))
+        graph.add(
+            (
+                record,
+                RDFS.comment,
+                Literal(
+                    f"Accepted by g60graph link from {endpoint} at score >= {threshold:.2f}: "
+                    + "; ".join(cand["evidence"]),
+                    lang="en",
+                ),
+            )
+        )
     header = (
         "# Links accepted by `g60graph link --accept`: machine-matched, to be confirmed\n"
         "# before they ship. Load with --data. Each link has a reified record giving\n"
         "# the endpoint (via its g60:Source), the date, the score and the evidence.\n"
     )
-    return header + str(graph.serialize(format="turtle"))
+    return header + stable_rdf(graph)

@@ -45,9 +45,9 @@ class CacheMissError(InputError):
 
 def user_agent() -> str:
     """Wikimedia's policy: name, version and a way to reach the maintainers."""
-    from g60graph import __version__
-
     from SPARQLWrapper import __version__ as wrapper_version
+
+    from g60graph import __version__
 
     return (
         f"g60graph/{__version__} ({PROJECT_URL}; linking and enrichment of an open"
@@ -97,10 +97,18 @@ class SparqlClient:
 
     def select(self, query: str) -> list[Row]:
         """The rows of a SELECT query, as {variable: rdflib term}."""
-        return [_row(b) for b in self.select_json(query)["results"]["bindings"]]
+        return self.select_timed(query)[0]
+
+    def select_timed(self, query: str) -> tuple[list[Row], float]:
+        """The rows, and when the endpoint gave them (a cached answer keeps its time)."""
+        doc, fetched = self._results(query)
+        return [_row(b) for b in doc["results"]["bindings"]], fetched
 
     def select_json(self, query: str) -> dict[str, Any]:
         """The SPARQL 1.1 JSON results document, from the cache or the endpoint."""
+        return self._results(query)[0]
+
+    def _results(self, query: str) -> tuple[dict[str, Any], float]:
         path = self._cache_path(query)
         cached = self._read_cache(path)
         if cached is not None:
@@ -111,14 +119,15 @@ class SparqlClient:
                 " for this request; run once without --offline"
             )
         body = self._fetch(query)
+        fetched = time.time()
         write_atomic(
             path,
             json.dumps(
-                {"endpoint": self.endpoint, "query": query, "fetched": time.time(), "body": body},
+                {"endpoint": self.endpoint, "query": query, "fetched": fetched, "body": body},
                 ensure_ascii=False,
             ),
         )
-        return body
+        return body, fetched
 
     # -- the network ---------------------------------------------------------
 
@@ -161,7 +170,7 @@ class SparqlClient:
         wrapper.setQuery(query)
         wrapper.setMethod(POST)  # VALUES batches make long queries
         wrapper.setReturnFormat(JSON)
-        wrapper.timeout = self.timeout  # setTimeout() takes whole seconds only
+        wrapper.timeout = self.timeout  # type: ignore[assignment]  # setTimeout: whole s only
         self.requests += 1
         where = self.endpoint
         try:
@@ -173,7 +182,7 @@ class SparqlClient:
         except SPARQLWrapperException as err:
             first = str(err).splitlines()[0] if str(err) else type(err).__name__
             raise EndpointError(f"{where} refused the query: {first}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EndpointError(f"{where} did not answer within {self.timeout:g} s") from None
         except urllib.error.URLError as err:
             if isinstance(err.reason, TimeoutError | socket.timeout):
@@ -189,16 +198,17 @@ class SparqlClient:
         key = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
         return self.cache_dir / key[:2] / f"{key}.json"
 
-    def _read_cache(self, path: Path) -> dict[str, Any] | None:
+    def _read_cache(self, path: Path) -> tuple[dict[str, Any], float] | None:
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            fetched = float(entry["fetched"])
+        except (OSError, ValueError, TypeError, KeyError):
             return None  # absent or unreadable: fetch again
-        if not isinstance(entry, dict) or not isinstance(entry.get("body"), dict):
+        if not isinstance(entry.get("body"), dict):
             return None
-        if not self.offline and time.time() - float(entry.get("fetched", 0)) > self.ttl:
+        if not self.offline and time.time() - fetched > self.ttl:
             return None
-        return entry["body"]
+        return entry["body"], fetched
 
 
 def _check_results(raw: bytes, content_type: str, where: str) -> dict[str, Any]:
