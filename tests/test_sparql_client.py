@@ -83,7 +83,7 @@ def test_offline_uses_only_the_cache(ep: Endpoint, tmp_path: Path) -> None:
     before = len(ep.requests)
     offline = SparqlClient(ep.url, cache_dir=tmp_path / "cache", offline=True, ttl=0.0)
     assert offline.select(SUZHOU) == rows  # a stale answer is still an answer offline
-    with pytest.raises(CacheMissError, match="--offline: the cache .* holds no answer"):
+    with pytest.raises(CacheMissError, match=r"--offline: the cache .* holds no answer"):
         offline.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert len(ep.requests) == before
 
@@ -187,5 +187,5 @@ def test_rewrite_services_touches_only_iri_tokens() -> None:
         "  SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }"
     )
     out = rewrite_services(text, {"https://query.wikidata.org/sparql": "http://127.0.0.1:1/s"})
-    assert 'SERVICE <http://127.0.0.1:1/s> {' in out
+    assert "SERVICE <http://127.0.0.1:1/s> {" in out
     assert '"<https://query.wikidata.org/sparql>"' in out

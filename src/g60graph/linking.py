@@ -513,10 +513,15 @@ def _candidate_iri(entity: str, item: str) -> URIRef:
 def stable_rdf(data: Any, trig: bool = False) -> str:
     """Turtle (or TriG for a Dataset) with statements sorted: reruns give the same bytes."""
     import pyoxigraph as ox
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    nquads = data.serialize(format="nquads" if trig else "nt")
-    fmt = ox.RdfFormat.N_QUADS if trig else ox.RdfFormat.N_TRIPLES
-    statements = sorted(ox.parse(nquads.encode("utf-8"), format=fmt), key=str)
+    lines = []
+    for graph in data.graphs() if trig else [data]:
+        name = graph.identifier
+        tail = "" if not trig or name == DATASET_DEFAULT_GRAPH_ID else f" {name.n3()}"
+        lines += [f"{s.n3()} {p.n3()} {o.n3()}{tail} .\n" for s, p, o in graph]
+    parsed = ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    statements = sorted(parsed, key=str)
     prefixes = {p: iri for p, iri in data.namespaces() if p in PREFIXES or p == "foaf"}
     out = ox.serialize(
         statements,
