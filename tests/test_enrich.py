@@ -17,7 +17,7 @@ from g60graph import KnowledgeGraph
 from g60graph.cli import main
 from g60graph.enrich import GRAPH_IRI, Enrichment, enrich
 from g60graph.namespaces import G60, G60R, GEO, SCHEMA, WD
-from g60graph.sparql_client import SparqlClient
+from g60graph.sparql_client import EndpointError, SparqlClient
 from wikidata_fixture import Endpoint, serve
 
 
@@ -40,7 +40,7 @@ def test_population_lands_with_its_point_in_time_and_provenance(
     enriched: tuple[Enrichment, rdflib.Graph], endpoint: Endpoint
 ) -> None:
     _, graph = enriched
-    obs = G60R["obs-hangzhou-population-wikidata"]
+    obs = G60R["obs-hangzhou-population-wikidata-q4970"]
     assert graph.value(obs, G60.value) == Literal(2000)  # the latest of 1000 (2010), 2000 (2020)
     assert graph.value(obs, G60.refDate) == Literal(dt.date(2020, 11, 1))
     assert graph.value(obs, G60.refArea) == G60R.hangzhou
@@ -53,7 +53,7 @@ def test_population_lands_with_its_point_in_time_and_provenance(
     assert isinstance(stamp, Literal) and stamp.datatype == XSD.dateTime
     age = dt.datetime.now(dt.UTC) - stamp.toPython()
     assert dt.timedelta(0) <= age < dt.timedelta(minutes=10)
-    suzhou = G60R["obs-suzhou-population-wikidata"]  # no point in time: the retrieval date
+    suzhou = G60R["obs-suzhou-population-wikidata-q42622"]  # no point in time: the retrieval date
     assert graph.value(suzhou, G60.refDate) is None
     assert graph.value(suzhou, G60.reportedOn) == Literal(stamp.toPython().date())
 
@@ -62,7 +62,7 @@ def test_area_inception_website_coordinates_and_labels(
     enriched: tuple[Enrichment, rdflib.Graph],
 ) -> None:
     _, graph = enriched
-    area = G60R["obs-hangzhou-area-wikidata"]
+    area = G60R["obs-hangzhou-area-wikidata-q4970"]
     assert graph.value(area, G60.value) == Literal(
         rdflib.term.Literal("123.5", datatype=XSD.decimal)
     )
@@ -136,8 +136,8 @@ def test_cli_enrich_writes_graph_and_conflicts(
         found = store.quads_for_pattern(node, value, None, ox.NamedNode(str(GRAPH_IRI)))
         return [q.object.value for q in found]
 
-    assert values("obs-hangzhou-population-wikidata") == ["2000"]
-    assert values("obs-suzhou-population-wikidata") == []  # not asked for
+    assert values("obs-hangzhou-population-wikidata-q4970") == ["2000"]
+    assert values("obs-suzhou-population-wikidata-q42622") == []  # not asked for
     conflicts = (tmp_path / "enrichment-conflicts.tsv").read_text(encoding="utf-8")
     assert "g60r:china\tlabel@en\tChina\tPeople's Republic of China\twd:Q148" in conflicts
     first = out.read_bytes()
@@ -175,3 +175,35 @@ def test_cli_enrich_failure_writes_nothing(
     err = capsys.readouterr().err
     assert code == 3 and err.startswith("g60graph: error: ") and "Traceback" not in err
     assert list(tmp_path.glob("enrichment*")) == []
+
+
+def test_a_crash_mid_run_keeps_answers_and_a_rerun_asks_only_the_rest(
+    kg: KnowledgeGraph, endpoint: Endpoint, tmp_path: Path
+) -> None:
+    client = SparqlClient(endpoint.url, cache_dir=tmp_path / "cache")
+    endpoint.faults.hang_up_after = endpoint.answered + 1  # the second batch's query fails
+    try:
+        with pytest.raises(EndpointError, match="broke off the answer"):
+            enrich(kg, client, batch_size=4)
+    finally:
+        endpoint.faults.hang_up_after = None
+    assert client.requests == 2
+    again = SparqlClient(endpoint.url, cache_dir=tmp_path / "cache")
+    result = enrich(kg, again, batch_size=4)
+    assert again.requests == 1  # the first batch came from the cache
+    assert result.entities == 7
+
+
+def test_links_accepted_by_link_are_enriched_too(
+    kg: KnowledgeGraph, endpoint: Endpoint, tmp_path: Path
+) -> None:
+    from g60graph.linking import reconcile
+
+    client = SparqlClient(endpoint.url, cache_dir=tmp_path / "cache")
+    reconcile(kg, client, tmp_path / "links", kinds=["city"], entities=["Jinhua"], accept=0.9)
+    extended = KnowledgeGraph.load([tmp_path / "links" / "accepted-links.ttl"])
+    result = enrich(extended, client, ["Jinhua"])
+    graph = result.dataset.graph(GRAPH_IRI)
+    source = G60R["source-wikidata-q90000001"]
+    assert graph.value(source, SCHEMA.url) == WD.Q90000001
+    assert result.conflicts == []  # Jinhua's coordinates agree with ours

@@ -57,7 +57,8 @@ SELECT ?item ?what ?value ?extra WHERE {
   UNION { ?item p:P571/psv:P571 ?t . ?t wikibase:timeValue ?value ; wikibase:timePrecision ?extra .
           BIND("inception" AS ?what) }
   UNION { ?item wdt:P856 ?value BIND("website" AS ?what) }
-  UNION { ?item rdfs:label ?value FILTER(LANG(?value) IN ("en", "zh")) BIND("label" AS ?what) }
+  UNION { ?item rdfs:label ?value FILTER(LANG(?value) IN ("en", "zh", "zh-hans", "zh-cn"))
+          BIND("label" AS ?what) }
 }"""
 
 _LINKED = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -92,6 +93,7 @@ class Enrichment:
     conflicts: list[dict[str, str]] = field(default_factory=list)
     added: int = 0  # values added
     entities: int = 0
+    labelled: set[tuple[URIRef, str]] = field(default_factory=set)
 
     def trig(self) -> str:
         header = (
@@ -326,7 +328,7 @@ def _add_entity(
                     f"POINT({lon} {lat}) ({km:.0f} km apart)",
                 )
         else:
-            geom = G60R[f"{slug}-geom-wikidata"]
+            geom = G60R[f"{slug}-geom-wikidata-{qid.lower()}"]
             graph.add((entity, GEO.hasGeometry, geom))
             graph.add((geom, RDF.type, GEO.Geometry))
             graph.add((geom, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral)))
@@ -350,21 +352,24 @@ def _add_entity(
                 conflict("website", ours[0], sites[0])
         else:
             claim(FOAF.homepage, URIRef(sites[0]), "website")
-    for lang in ("en", "zh"):
-        theirs = sorted(str(v) for v, _ in by_kind.get("label", []) if v.language == lang)
-        if not theirs:
+    labels = {str(v.language).lower(): str(v) for v, _ in sorted(by_kind.get("label", []))}
+    for lang, tags in (("en", ("en",)), ("zh", ("zh", "zh-hans", "zh-cn"))):
+        theirs = next((labels[t] for t in tags if t in labels), None)  # simplified Chinese first
+        if theirs is None:
             continue
         ours = [o for o in curated.get("label", []) if getattr(o, "language", None) == lang]
-        if not ours:
-            claim(RDFS.label, Literal(theirs[0], lang=lang), f"label-{lang}")
-        elif str(ours[0]) != theirs[0]:
-            conflict(f"label@{lang}", ours[0], theirs[0])
+        if not ours and (entity, lang) not in result.labelled:
+            result.labelled.add((entity, lang))  # one label per language, whatever the items
+            claim(RDFS.label, Literal(theirs, lang=lang), f"label-{lang}")
+        elif ours and str(ours[0]) != theirs:
+            conflict(f"label@{lang}", ours[0], theirs)
 
 
 def _observation(
     graph: rdflib.Graph, entity: URIRef, name: str, what: str, value: Decimal, source: URIRef
 ) -> URIRef:
-    obs = G60R[f"obs-{entity.rsplit('/', 1)[-1]}-{what}-wikidata"]
+    qid = str(source).rsplit("-", 1)[-1]  # one node per entity and item
+    obs = G60R[f"obs-{entity.rsplit('/', 1)[-1]}-{what}-wikidata-{qid}"]
     graph.add((obs, RDF.type, G60.Observation))
     graph.add((obs, RDFS.label, Literal(f"{what.capitalize()} of {name} (Wikidata)", lang="en")))
     number = Literal(int(value)) if value == value.to_integral_value() else Literal(value)
