@@ -127,11 +127,11 @@ def targets(
             f"--types: unknown {', '.join(sorted(unknown))} (known: {', '.join(TYPES)})"
         )
     wanted = {str(kg.resolve(e)) for e in entities}
-    by_class = {str(G60[c]): k for k, classes in TYPES.items() for c in classes}
+    by_class = _kinds_by_class(kg)
     kind_of: dict[str, str] = {}
     names: dict[str, list[tuple[str, str, str]]] = {}
     for e, cls, name, how in kg.query(_prefixed(_TARGETS)).rows:
-        kind = by_class.get(str(cls)) or _subclass_kind(kg, str(cls), by_class)
+        kind = by_class.get(str(cls))
         if kind is None:
             continue
         kind_of.setdefault(str(e), kind)
@@ -174,14 +174,17 @@ def targets(
     return chosen
 
 
-def _subclass_kind(kg: Any, cls: str, by_class: dict[str, str]) -> str | None:
-    """The --types name of a subclass of one of our classes (e.g. an alliance)."""
-    for parent, kind in by_class.items():
-        if parent == cls:
-            return kind
-        if kg.query(_prefixed(f"ASK {{ <{cls}> rdfs:subClassOf+ <{parent}> }}")).boolean:
-            return kind
-    return None
+def _kinds_by_class(kg: Any) -> dict[str, str]:
+    """Each of our classes and its subclasses (e.g. an alliance) -> its --types name."""
+    ours = {str(G60[c]): k for k, classes in TYPES.items() for c in classes}
+    rows = kg.query(
+        _prefixed(
+            f"SELECT ?cls ?parent WHERE {{ {values_block('parent', map(URIRef, ours))}\n"
+            "  ?cls rdfs:subClassOf* ?parent }"
+        )
+    ).rows
+    found = {str(cls): ours[str(parent)] for cls, parent in rows}
+    return found | ours  # our own classes win over a shared subclass
 
 
 def _wkt_point(wkt: str) -> tuple[float, float] | None:
