@@ -36,7 +36,7 @@ from g60graph.namespaces import G60, G60R, GEO, GRAPH, PREFIXES, SCHEMA, shorten
 from g60graph.sparql_client import SparqlClient, values_block
 
 GRAPH_IRI = GRAPH["enrichment"]
-SQUARE_KILOMETRE = "http://www.wikidata.org/entity/Q712226"
+SQUARE_KM = "http://www.wikidata.org/entity/Q712226"  # the unit "square kilometre"
 AGREE_KM = 5.0  # coordinates closer than this agree with ours
 BATCH = 10
 
@@ -222,161 +222,177 @@ def _curated(kg: Any, entities: list[str]) -> dict[str, dict[str, list[Any]]]:
     return out
 
 
+@dataclass
+class _Entity:
+    """One linked entity being enriched from one item: where values go, and how."""
+
+    result: Enrichment
+    graph: rdflib.Graph
+    entity: URIRef
+    item: str
+    curated: dict[str, list[Any]]
+    when: dt.datetime
+
+    @property
+    def slug(self) -> str:
+        return str(self.entity).rsplit("/", 1)[-1]
+
+    @property
+    def qid(self) -> str:
+        return self.item.rsplit("/", 1)[-1].lower()
+
+    @property
+    def source(self) -> URIRef:
+        return G60R[f"source-wikidata-{self.qid}"]
+
+    def cite(self, endpoint: str) -> None:
+        """The item as a g60:Source, retrieved from ``endpoint`` at ``when``."""
+        retrieval = G60R[f"retrieval-wikidata-{self.qid}"]
+        label = f"Wikidata item {self.qid.upper()}, retrieved {self.when.date()} from {endpoint}"
+        self.graph.add((self.source, RDF.type, G60.Source))
+        self.graph.add((self.source, RDFS.label, Literal(label, lang="en")))
+        self.graph.add((self.source, DCTERMS.publisher, Literal("Wikidata")))
+        self.graph.add((self.source, SCHEMA.url, URIRef(self.item)))
+        self.graph.add((self.source, PROV.wasGeneratedBy, retrieval))
+        self.graph.add((retrieval, RDF.type, PROV.Activity))
+        self.graph.add((retrieval, PROV.used, URIRef(endpoint)))
+        self.graph.add((retrieval, PROV.endedAtTime, Literal(self.when)))
+
+    def conflict(self, prop: str, ours: Any, theirs: Any) -> None:
+        self.result.conflicts.append(
+            {
+                "entity": shorten(str(self.entity)),
+                "property": prop,
+                "curated": str(ours),
+                "wikidata": str(theirs),
+                "source": shorten(self.item),
+            }
+        )
+
+    def claim(self, prop: URIRef, value: Any, what: str) -> None:
+        """Assert a triple, and record it as an rdf:Statement citing the source."""
+        self.graph.add((self.entity, prop, value))
+        node = G60R[f"claim-{self.slug}-{what}-{self.qid}"]
+        self.graph.add((node, RDF.type, RDF.Statement))
+        self.graph.add((node, RDF.subject, self.entity))
+        self.graph.add((node, RDF.predicate, prop))
+        self.graph.add((node, RDF.object, value))
+        self.graph.add((node, DCTERMS.source, self.source))
+        self.result.added += 1
+
+    def observation(self, what: str, measure: str, unit: str, value: Decimal) -> URIRef:
+        english = [o for o in self.curated.get("label", []) if o.language == "en"]
+        name = str(english[0]) if english else self.slug
+        obs = G60R[f"obs-{self.slug}-{what}-wikidata-{self.qid}"]
+        number = Literal(int(value)) if value == value.to_integral_value() else Literal(value)
+        for p, o in [
+            (RDF.type, G60.Observation),
+            (RDFS.label, Literal(f"{what.capitalize()} of {name} (Wikidata)", lang="en")),
+            (G60.measure, G60R[measure]),
+            (G60.value, number),
+            (G60.unit, G60R[unit]),
+            (G60.refArea, self.entity),
+            (DCTERMS.source, self.source),
+        ]:
+            self.graph.add((obs, p, o))
+        self.result.added += 1
+        return obs
+
+    def population(self, values: list[tuple[Any, Any]]) -> None:
+        """The latest figure by point in time (P585); without one, dated by retrieval."""
+        figures = [(_date(t) or dt.date.min, n) for v, t in values if (n := _number(v)) is not None]
+        if not figures:
+            return
+        day, count = max(figures)
+        ours = self.curated.get("population", [])
+        if ours:
+            if all(_number(o) != count for o in ours):
+                self.conflict("population", ours[0], count)
+            return
+        obs = self.observation("population", "measure-population", "unit-count", count)
+        if day != dt.date.min:
+            self.graph.add((obs, G60.refDate, Literal(day)))
+        else:
+            self.graph.add((obs, G60.reportedOn, Literal(self.when.date())))
+
+    def area(self, values: list[tuple[Any, Any]]) -> None:
+        """Only values Wikidata gives in square kilometres."""
+        areas = [n for v, u in values if (n := _number(v)) is not None and str(u) == SQUARE_KM]
+        if areas:
+            obs = self.observation("area", "measure-land-area", "unit-square-kilometre", max(areas))
+            self.graph.add((obs, G60.reportedOn, Literal(self.when.date())))
+
+    def coordinates(self, values: list[tuple[Any, Any]]) -> None:
+        """A geometry where we have none; otherwise a conflict if more than AGREE_KM apart."""
+        points = sorted(p for v, _ in values if (p := _point(str(v))))
+        if not points:
+            return
+        lon, lat = points[0]
+        ours = [p for w in self.curated.get("coordinates", []) if (p := _point(str(w)))]
+        if ours:
+            km = distance_km((ours[0][1], ours[0][0]), (lat, lon))
+            if km > AGREE_KM:
+                theirs = f"POINT({lon} {lat}) ({km:.0f} km apart)"
+                self.conflict("coordinates", f"POINT({ours[0][0]} {ours[0][1]})", theirs)
+            return
+        geom = G60R[f"{self.slug}-geom-wikidata-{self.qid}"]
+        self.graph.add((self.entity, GEO.hasGeometry, geom))
+        self.graph.add((geom, RDF.type, GEO.Geometry))
+        self.graph.add((geom, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral)))
+        self.graph.add((geom, DCTERMS.source, self.source))
+        self.result.added += 1
+
+    def single(self, what: str, prop: URIRef, value: Any) -> None:
+        """Inception or website: added if we have none, reported if ours differs."""
+        ours = self.curated.get(what, [])
+        if not ours:
+            self.claim(prop, value, what)
+        elif all(str(o) != str(value) for o in ours):
+            self.conflict(what, ours[0], value)
+
+    def labels(self, values: list[tuple[Any, Any]]) -> None:
+        """Missing English/Chinese labels (Chinese from zh, else zh-hans, else zh-cn)."""
+        theirs = {str(v.language).lower(): str(v) for v, _ in sorted(values)}
+        for lang, tags in (("en", ("en",)), ("zh", ("zh", "zh-hans", "zh-cn"))):
+            label = next((theirs[t] for t in tags if t in theirs), None)
+            if label is None:
+                continue
+            ours = [o for o in self.curated.get("label", []) if o.language == lang]
+            if ours:
+                if str(ours[0]) != label:
+                    self.conflict(f"label@{lang}", ours[0], label)
+            elif (self.entity, lang) not in self.result.labelled:
+                self.result.labelled.add((self.entity, lang))  # one per language, any items
+                self.claim(RDFS.label, Literal(label, lang=lang), f"label-{lang}")
+
+
 def _add_entity(
     result: Enrichment,
     graph: rdflib.Graph,
-    entity_iri: str,
+    entity: str,
     item: str,
     facts: list[tuple[str, Any, Any]],
     curated: dict[str, list[Any]],
     endpoint: str,
     when: dt.datetime,
 ) -> None:
-    entity = URIRef(entity_iri)
-    slug = entity_iri.rsplit("/", 1)[-1]
-    qid = item.rsplit("/", 1)[-1]
-    english = [str(o) for o in curated.get("label", []) if getattr(o, "language", None) == "en"]
-    name = english[0] if english else slug
-    source = G60R[f"source-wikidata-{qid.lower()}"]
-    retrieval = G60R[f"retrieval-wikidata-{qid.lower()}"]
-    stamp = Literal(when.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
-    graph.add((source, RDF.type, G60.Source))
-    graph.add(
-        (
-            source,
-            RDFS.label,
-            Literal(
-                f"Wikidata item {qid}, retrieved {when.date().isoformat()} from {endpoint}",
-                lang="en",
-            ),
-        )
-    )
-    graph.add((source, DCTERMS.publisher, Literal("Wikidata")))
-    graph.add((source, SCHEMA.url, URIRef(item)))
-    graph.add((source, PROV.wasGeneratedBy, retrieval))
-    graph.add((retrieval, RDF.type, PROV.Activity))
-    graph.add((retrieval, PROV.used, URIRef(endpoint)))
-    graph.add((retrieval, PROV.endedAtTime, stamp))
-
-    def conflict(prop: str, ours: Any, theirs: Any) -> None:
-        result.conflicts.append(
-            {
-                "entity": shorten(entity_iri),
-                "property": prop,
-                "curated": str(ours),
-                "wikidata": str(theirs),
-                "source": shorten(item),
-            }
-        )
-
-    def claim(prop: URIRef, value: Any, what: str) -> None:
-        graph.add((entity, prop, value))
-        node = G60R[f"claim-{slug}-{what}-{qid.lower()}"]
-        graph.add((node, RDF.type, RDF.Statement))
-        graph.add((node, RDF.subject, entity))
-        graph.add((node, RDF.predicate, prop))
-        graph.add((node, RDF.object, value))
-        graph.add((node, DCTERMS.source, source))
-        result.added += 1
-
+    target = _Entity(result, graph, URIRef(entity), item, curated, when)
+    target.cite(endpoint)
     by_kind: dict[str, list[tuple[Any, Any]]] = {}
     for what, value, extra in facts:
         by_kind.setdefault(what, []).append((value, extra))
-
-    # population: the latest figure with a point in time, else any
-    populations: list[tuple[dt.date, Decimal]] = []
-    for value, when_given in by_kind.get("population", []):
-        number = _number(value)
-        if number is not None:
-            populations.append((_date(when_given) or dt.date.min, number))
-    if populations:
-        day, count = max(populations)  # the latest figure with a point in time
-        ours = curated.get("population", [])
-        if ours:
-            if all(_number(o) != count for o in ours):
-                conflict("population", ours[0], count)
-        else:
-            obs = _observation(graph, entity, name, "population", count, source)
-            graph.add((obs, G60.measure, G60R["measure-population"]))
-            graph.add((obs, G60.unit, G60R["unit-count"]))
-            if day != dt.date.min:
-                graph.add((obs, G60.refDate, Literal(day)))
-            else:
-                graph.add((obs, G60.reportedOn, Literal(when.date())))
-            result.added += 1
-    areas: list[Decimal] = []
-    for value, unit in by_kind.get("area", []):
-        number = _number(value)
-        if number is not None and str(unit) == SQUARE_KILOMETRE:
-            areas.append(number)
-    if areas:
-        obs = _observation(graph, entity, name, "area", max(areas), source)
-        graph.add((obs, G60.measure, G60R["measure-land-area"]))
-        graph.add((obs, G60.unit, G60R["unit-square-kilometre"]))
-        graph.add((obs, G60.reportedOn, Literal(when.date())))
-        result.added += 1
-    points = sorted(p for p in (_point(str(v)) for v, _ in by_kind.get("coordinates", [])) if p)
-    if points:
-        lon, lat = points[0]
-        ours_points = [p for p in (_point(str(w)) for w in curated.get("coordinates", [])) if p]
-        if ours_points:
-            km = distance_km((ours_points[0][1], ours_points[0][0]), (lat, lon))
-            if km > AGREE_KM:
-                conflict(
-                    "coordinates",
-                    f"POINT({ours_points[0][0]} {ours_points[0][1]})",
-                    f"POINT({lon} {lat}) ({km:.0f} km apart)",
-                )
-        else:
-            geom = G60R[f"{slug}-geom-wikidata-{qid.lower()}"]
-            graph.add((entity, GEO.hasGeometry, geom))
-            graph.add((geom, RDF.type, GEO.Geometry))
-            graph.add((geom, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral)))
-            graph.add((geom, DCTERMS.source, source))
-            result.added += 1
-    inceptions = sorted((str(v), _time_literal(str(v), x)) for v, x in by_kind.get("inception", []))
-    inceptions = [i for i in inceptions if i[1] is not None]
+    target.population(by_kind.get("population", []))
+    target.area(by_kind.get("area", []))
+    target.coordinates(by_kind.get("coordinates", []))
+    inceptions = sorted(
+        (str(v), lit) for v, x in by_kind.get("inception", []) if (lit := _time_literal(str(v), x))
+    )
     if inceptions:
-        value = inceptions[0][1]
-        ours = curated.get("inception", [])
-        if ours:
-            if all(str(o) != str(value) for o in ours):
-                conflict("inception", ours[0], value)
-        else:
-            claim(SCHEMA.foundingDate, value, "inception")
+        target.single("inception", SCHEMA.foundingDate, inceptions[0][1])
     sites = sorted(str(v) for v, _ in by_kind.get("website", []) if isinstance(v, URIRef))
     if sites:
-        ours = curated.get("website", [])
-        if ours:
-            if all(str(o) != sites[0] for o in ours):
-                conflict("website", ours[0], sites[0])
-        else:
-            claim(FOAF.homepage, URIRef(sites[0]), "website")
-    labels = {str(v.language).lower(): str(v) for v, _ in sorted(by_kind.get("label", []))}
-    for lang, tags in (("en", ("en",)), ("zh", ("zh", "zh-hans", "zh-cn"))):
-        theirs = next((labels[t] for t in tags if t in labels), None)  # simplified Chinese first
-        if theirs is None:
-            continue
-        ours = [o for o in curated.get("label", []) if getattr(o, "language", None) == lang]
-        if not ours and (entity, lang) not in result.labelled:
-            result.labelled.add((entity, lang))  # one label per language, whatever the items
-            claim(RDFS.label, Literal(theirs, lang=lang), f"label-{lang}")
-        elif ours and str(ours[0]) != theirs:
-            conflict(f"label@{lang}", ours[0], theirs)
-
-
-def _observation(
-    graph: rdflib.Graph, entity: URIRef, name: str, what: str, value: Decimal, source: URIRef
-) -> URIRef:
-    qid = str(source).rsplit("-", 1)[-1]  # one node per entity and item
-    obs = G60R[f"obs-{entity.rsplit('/', 1)[-1]}-{what}-wikidata-{qid}"]
-    graph.add((obs, RDF.type, G60.Observation))
-    graph.add((obs, RDFS.label, Literal(f"{what.capitalize()} of {name} (Wikidata)", lang="en")))
-    number = Literal(int(value)) if value == value.to_integral_value() else Literal(value)
-    graph.add((obs, G60.value, number))
-    graph.add((obs, G60.refArea, entity))
-    graph.add((obs, DCTERMS.source, source))
-    return obs
+        target.single("website", FOAF.homepage, URIRef(sites[0]))
+    target.labels(by_kind.get("label", []))
 
 
 def _number(term: Any) -> Decimal | None:
