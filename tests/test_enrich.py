@@ -4,6 +4,7 @@ conflicts side by side, SHACL-valid, nothing half-written on failure."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,10 +64,10 @@ def test_area_inception_website_coordinates_and_labels(
 ) -> None:
     _, graph = enriched
     area = G60R["obs-hangzhou-area-wikidata-q4970"]
-    assert graph.value(area, G60.value) == Literal(
-        rdflib.term.Literal("123.5", datatype=XSD.decimal)
-    )
+    assert graph.value(area, G60.value) == Literal(Decimal("123.5"))
     assert graph.value(area, G60.unit) == G60R["unit-square-kilometre"]
+    in_square_metres = G60R["obs-suzhou-area-wikidata-q42622"]
+    assert graph.value(in_square_metres, G60.value) == Literal(Decimal("4567.8"))
     assert graph.value(G60R.hangzhou, SCHEMA.foundingDate) == Literal("0589", datatype=XSD.gYear)
     assert graph.value(G60R.hangzhou, FOAF.homepage) == URIRef("https://hangzhou.example.org/")
     geom = graph.value(G60R.zhejiang, GEO.hasGeometry)  # we had none for Zhejiang

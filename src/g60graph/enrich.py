@@ -36,7 +36,11 @@ from g60graph.namespaces import G60, G60R, GEO, GRAPH, PREFIXES, SCHEMA, shorten
 from g60graph.sparql_client import SparqlClient, values_block
 
 GRAPH_IRI = GRAPH["enrichment"]
-SQUARE_KM = "http://www.wikidata.org/entity/Q712226"  # the unit "square kilometre"
+# Area units Wikidata uses, in square kilometres: Q712226 km², Q25343 m².
+TO_SQUARE_KM = {
+    "http://www.wikidata.org/entity/Q712226": Decimal(1),
+    "http://www.wikidata.org/entity/Q25343": Decimal("0.000001"),
+}
 AGREE_KM = 5.0  # coordinates closer than this agree with ours
 BATCH = 10
 
@@ -284,7 +288,7 @@ class _Entity:
         english = [o for o in self.curated.get("label", []) if o.language == "en"]
         name = str(english[0]) if english else self.slug
         obs = G60R[f"obs-{self.slug}-{what}-wikidata-{self.qid}"]
-        number = Literal(int(value)) if value == value.to_integral_value() else Literal(value)
+        number = Literal(int(value)) if value == value.to_integral_value() else Literal(value.normalize())
         for p, o in [
             (RDF.type, G60.Observation),
             (RDFS.label, Literal(f"{what.capitalize()} of {name} (Wikidata)", lang="en")),
@@ -316,8 +320,12 @@ class _Entity:
             self.graph.add((obs, G60.reportedOn, Literal(self.when.date())))
 
     def area(self, values: list[tuple[Any, Any]]) -> None:
-        """Only values Wikidata gives in square kilometres."""
-        areas = [n for v, u in values if (n := _number(v)) is not None and str(u) == SQUARE_KM]
+        """In square kilometres (values in other units are left out)."""
+        areas = [
+            n * TO_SQUARE_KM[str(u)]
+            for v, u in values
+            if (n := _number(v)) is not None and str(u) in TO_SQUARE_KM
+        ]
         if areas:
             obs = self.observation("area", "measure-land-area", "unit-square-kilometre", max(areas))
             self.graph.add((obs, G60.reportedOn, Literal(self.when.date())))
