@@ -4,8 +4,8 @@ conflicts side by side, SHACL-valid, nothing half-written on failure."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox

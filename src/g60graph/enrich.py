@@ -288,7 +288,8 @@ class _Entity:
         english = [o for o in self.curated.get("label", []) if o.language == "en"]
         name = str(english[0]) if english else self.slug
         obs = G60R[f"obs-{self.slug}-{what}-wikidata-{self.qid}"]
-        number = Literal(int(value)) if value == value.to_integral_value() else Literal(value.normalize())
+        integral = value == value.to_integral_value()
+        number = Literal(int(value)) if integral else Literal(value.normalize())
         for p, o in [
             (RDF.type, G60.Observation),
             (RDFS.label, Literal(f"{what.capitalize()} of {name} (Wikidata)", lang="en")),
