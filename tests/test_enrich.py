@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS, XSD
 from g60graph import KnowledgeGraph
 from g60graph.cli import main
 from g60graph.enrich import GRAPH_IRI, Enrichment, enrich
+from g60graph.errors import InputError
 from g60graph.namespaces import G60, G60R, GEO, SCHEMA, WD
 from g60graph.sparql_client import EndpointError, SparqlClient
 from wikidata_fixture import Endpoint, serve
@@ -208,3 +209,12 @@ def test_links_accepted_by_link_are_enriched_too(
     source = G60R["source-wikidata-q90000001"]
     assert graph.value(source, SCHEMA.url) == WD.Q90000001
     assert result.conflicts == []  # Jinhua's coordinates agree with ours
+
+
+def test_enriching_an_unlinked_entity_is_an_input_error(
+    kg: KnowledgeGraph, endpoint: Endpoint, tmp_path: Path
+) -> None:
+    client = SparqlClient(endpoint.url, cache_dir=tmp_path)
+    with pytest.raises(InputError, match=r"--entity: g60r:jinhua has no Wikidata link; find one"):
+        enrich(kg, client, ["Jinhua"])
+    assert client.requests == 0

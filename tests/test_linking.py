@@ -179,6 +179,26 @@ def test_interrupted_run_keeps_finished_batches_and_resumes(
         assert (broken / name).read_bytes() == (whole / name).read_bytes(), name
 
 
+class _CtrlC(SparqlClient):
+    """A client whose user presses Ctrl-C at the fifth request (in the second batch)."""
+
+    def select(self, query: str) -> list[dict[str, object]]:  # type: ignore[override]
+        if self.requests == 4:
+            raise KeyboardInterrupt
+        return super().select(query)
+
+
+def test_ctrl_c_keeps_the_finished_batch(kg: KnowledgeGraph, ep: Endpoint, tmp_path: Path) -> None:
+    client = _CtrlC(ep.url, cache_dir=tmp_path / "cache")
+    with pytest.raises(KeyboardInterrupt):
+        reconcile(kg, client, tmp_path, kinds=["city"], batch_size=3, today=lambda: DAY)
+    assert len({r["entity"] for r in review(tmp_path)}) == 3
+    rdflib.Graph().parse(tmp_path / "review.ttl")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    summary = run(kg, ep, tmp_path, kinds=["city"], batch_size=3)
+    assert summary["entities"] == 6 and summary["requests"] == 4  # only the rest was asked
+
+
 def test_state_from_another_endpoint_is_refused(
     kg: KnowledgeGraph, ep: Endpoint, tmp_path: Path
 ) -> None:

@@ -30,7 +30,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
-from g60graph.errors import ExecutionError
+from g60graph.errors import ExecutionError, InputError
 from g60graph.linking import distance_km, stable_rdf
 from g60graph.namespaces import G60, G60R, GEO, GRAPH, PREFIXES, SCHEMA, shorten
 from g60graph.sparql_client import SparqlClient, values_block
@@ -119,6 +119,12 @@ def linked_entities(kg: Any, entities: Sequence[str] = ()) -> list[tuple[str, st
     """(entity, Wikidata item) pairs, all or those of ``entities``."""
     wanted = {str(kg.resolve(e)) for e in entities}
     pairs = sorted((str(r[0]), str(r[1])) for r in kg.query(_LINKED).rows)
+    unlinked = wanted - {e for e, _ in pairs}
+    if unlinked:
+        raise InputError(
+            f"--entity: {', '.join(shorten(e) for e in sorted(unlinked))} has no Wikidata link;"
+            " find one with 'g60graph link' and load the accepted links with --data"
+        )
     return [p for p in pairs if not wanted or p[0] in wanted]
 
 
