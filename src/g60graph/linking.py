@@ -523,9 +523,13 @@ def stable_rdf(data: Any, trig: bool = False) -> str:
         name = graph.identifier
         tail = "" if not trig or name == DATASET_DEFAULT_GRAPH_ID else f" {name.n3()}"
         lines += [f"{s.n3()} {p.n3()} {o.n3()}{tail} .\n" for s, p, o in graph]
-    parsed = ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    statements = sorted(parsed, key=str)
-    prefixes = {p: iri for p, iri in data.namespaces() if p in PREFIXES or p == "foaf"}
+    text = "".join(lines)
+    statements = sorted(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS), key=str)
+    prefixes = {
+        p: str(iri)
+        for p, iri in data.namespaces()
+        if (p in PREFIXES or p == "foaf") and f"<{iri}" in text  # only those used
+    }
     out = ox.serialize(
         statements,
         format=ox.RdfFormat.TRIG if trig else ox.RdfFormat.TURTLE,
