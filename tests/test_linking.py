@@ -340,3 +340,12 @@ def test_shipped_links_are_only_the_verified_ones_each_with_its_confirmation(
     ).rows
     assert {(str(e).rsplit("/", 1)[-1], str(t)) for e, t in links} == VERIFIED
     assert not list(kg.dataset.triples((None, None, WD.Q185684)))  # a candidate, not a fact
+
+
+def test_a_damaged_state_file_is_named_not_overwritten(
+    kg: KnowledgeGraph, ep: Endpoint, tmp_path: Path
+) -> None:
+    (tmp_path / "state.json").write_text('{"version": 1, "endpo', encoding="utf-8")
+    with pytest.raises(InputError, match=r"state\.json: not a readable state file .*remove it"):
+        run(kg, ep, tmp_path)
+    assert (tmp_path / "state.json").read_text(encoding="utf-8") == '{"version": 1, "endpo'

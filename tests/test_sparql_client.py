@@ -189,3 +189,12 @@ def test_rewrite_services_touches_only_iri_tokens() -> None:
     out = rewrite_services(text, {"https://query.wikidata.org/sparql": "http://127.0.0.1:1/s"})
     assert "SERVICE <http://127.0.0.1:1/s> {" in out
     assert '"<https://query.wikidata.org/sparql>"' in out
+
+
+def test_a_damaged_cache_entry_is_fetched_again(ep: Endpoint, tmp_path: Path) -> None:
+    c, _ = client(ep, tmp_path)
+    rows = c.select(SUZHOU)
+    (entry,) = (tmp_path / "cache").rglob("*.json")
+    entry.write_text("{not json", encoding="utf-8")
+    assert c.select(SUZHOU) == rows
+    assert c.requests == 2
