@@ -24,7 +24,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def graph_options(func: F) -> F:
-    """Options shared by every command that loads the graph."""
+    """Options shared by every command that loads the graph (local or remote store)."""
+    return _graph_options(func, remote=True)
+
+
+def local_graph_options(func: F) -> F:
+    """graph_options without the remote-store options, for commands whose own
+    --endpoint means something else (link, enrich: the endpoint they reconcile with)."""
+    return _graph_options(func, remote=False)
+
+
+def _graph_options(func: F, remote: bool) -> F:
     options = [
         click.option(
             "--data",
@@ -43,21 +53,6 @@ def graph_options(func: F) -> F:
             " an on-disk store built by 'g60graph load' (opened read-only, instantly).",
         ),
         click.option(
-            "--endpoint",
-            metavar="URL",
-            help="Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
-            " QLever); for publish, the server to verify against. Credentials come from"
-            " G60GRAPH_USER/G60GRAPH_PASSWORD (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
-        ),
-        click.option(
-            "--update-endpoint", metavar="URL", help="The server's SPARQL Update URL."
-        ),
-        click.option(
-            "--graph-store",
-            metavar="URL",
-            help="The server's SPARQL 1.1 Graph Store Protocol URL (used by publish).",
-        ),
-        click.option(
             "--infer",
             type=click.Choice(["rdfs", "owlrl"]),
             help="Materialise RDFS or OWL 2 RL entailments before querying.",
@@ -70,6 +65,24 @@ def graph_options(func: F) -> F:
             help="Give up reasoning after this many seconds.",
         ),
     ]
+    if remote:
+        options += [
+            click.option(
+                "--endpoint",
+                metavar="URL",
+                help="Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
+                " QLever); for publish, the server to verify against. Credentials come from"
+                " G60GRAPH_USER/G60GRAPH_PASSWORD (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
+            ),
+            click.option(
+                "--update-endpoint", metavar="URL", help="The server's SPARQL Update URL."
+            ),
+            click.option(
+                "--graph-store",
+                metavar="URL",
+                help="The server's SPARQL 1.1 Graph Store Protocol URL (used by publish).",
+            ),
+        ]
     for option in reversed(options):
         func = option(func)
     return func
@@ -393,7 +406,7 @@ def _client(
     help="Write each entity's clear best candidate scoring at least this to accepted-links.ttl.",
 )
 @client_options
-@graph_options
+@local_graph_options
 def link(
     types: str,
     out: Path,
@@ -445,7 +458,7 @@ def link(
     help="TSV of values that disagree with curated facts (default: beside --output).",
 )
 @client_options
-@graph_options
+@local_graph_options
 def enrich_command(
     output: Path,
     conflicts: Path | None,
