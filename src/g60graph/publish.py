@@ -237,18 +237,19 @@ def publish(
         restrict=False,
     ).rows]
     everything = sorted(set(listed) | set(chosen))
-    payload = {g: _ntriples(kg, g) for g in chosen}
-    counts = {g: len(b) + len(r) for g, (b, r) in payload.items()}
+    counts: dict[str, int] = {}
     report = PublishReport(method=target.method)
     try:
         target.write(str(MANIFEST), _manifest("incomplete", everything, {}), replace=True)
     except ExecutionError as err:
         raise PublishError(f"nothing was sent: {err}") from None
     sent: list[str] = []
-    with tqdm(total=sum(counts.values()), unit="triple", unit_scale=True, desc="publishing",
+    total = kg._backend.triple_count() if len(chosen) == len(local) else None
+    with tqdm(total=total, unit="triple", unit_scale=True, desc="publishing",
               disable=not progress) as bar:
         for graph in chosen:
-            first, rest = payload[graph]
+            first, rest = _ntriples(kg, graph)  # one graph in memory at a time
+            counts[graph] = len(first) + len(rest)
             pieces = list(_chunks(first, rest, chunk_size))
             for index, piece in enumerate(pieces):
                 try:
