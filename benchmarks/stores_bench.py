@@ -274,7 +274,8 @@ def tables(results: dict[str, dict[str, dict[str, Any]]], synthetic: dict[str, i
             if "error" in r:
                 lines.append(f"| {store} | failed: {' '.join(r['error'])} | | | | | | | |")
         lines.append("")
-    largest = list(results)[-1]
+    # per-query detail at 1M (every store runs there), else at the largest size
+    largest = "1M" if "1M" in results else list(results)[-1]
     ok = {s: r for s, r in results[largest].items() if "error" not in r}
     names = list(next(iter(ok.values()))["queries"]) if ok else []
     lines += [f"Per-query medians at {largest}, ms:", "",
@@ -283,6 +284,77 @@ def tables(results: dict[str, dict[str, dict[str, Any]]], synthetic: dict[str, i
         lines.append(f"| {name} | " + " | ".join(
             _ms(r["queries"][name][0], r["queries"][name][1] == -1) for r in ok.values()) + " |")
     return "\n".join(lines) + "\n"
+
+
+def targets(
+    results: dict[str, dict[str, dict[str, Any]]], synthetic: dict[str, int], caps: dict[str, int]
+) -> str:
+    """The issue's targets, each checked against the measured figures."""
+    lines = ["Targets (issue 7), checked against the figures below:", ""]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    at = results.get("1M", {})
+    cap = caps.get("1M", CAP)
+    ox, rd, bare = at.get("oxigraph"), at.get("memory"), at.get("pyoxigraph")
+    if ox and rd and bare and not any("error" in r for r in (ox, rd, bare)):
+        rate = synthetic["1M"] / ox["load_s"]
+        scale = {k: sum(r["queries"][q][0] for q in SCALE_QUERIES) for k, r in at.items()
+                 if "error" not in r}
+        every = {k: sum(v[0] for v in r["queries"].values()) for k, r in at.items()
+                 if "error" not in r}
+        lines += [
+            f"- load ≥ 300k triples/s into the embedded store at 1M: {rate:,.0f}/s,"
+            f" {verdict(rate >= 300_000)}",
+            f"- query set ≥ 10× faster than rdflib's memory store: scale set"
+            f" {scale['memory'] / scale['oxigraph']:.1f}×, all queries"
+            f" ≥{every['memory'] / every['oxigraph']:.0f}× (rdflib runs stopped at {cap} s),"
+            f" {verdict(scale['memory'] / scale['oxigraph'] >= 10)}",
+            f"- within 1.25× of bare pyoxigraph: scale set"
+            f" {scale['oxigraph'] / scale['pyoxigraph']:.2f}×, all queries"
+            f" {every['oxigraph'] / every['pyoxigraph']:.2f}×,"
+            f" {verdict(every['oxigraph'] / every['pyoxigraph'] <= 1.25)}",
+            f"- peak memory ≤ half of rdflib's: {ox['peak_mb'] / rd['peak_mb']:.2f}×,"
+            f" {verdict(ox['peak_mb'] <= rd['peak_mb'] / 2)}",
+        ]
+    else:
+        lines.append("- 1M: not measured for oxigraph, memory and pyoxigraph together")
+    big = results.get("10M", {}).get("disk")
+    if big and "error" not in big:
+        answered = all(v[1] != -1 for v in big["queries"].values())
+        lines.append(
+            f"- 10M into the on-disk store: loaded in {big['load_s']:.0f} s"
+            f" ({synthetic['10M'] / big['load_s']:,.0f}/s), reopened in"
+            f" {big.get('open_s', 0) * 1000:.0f} ms, answered every query"
+            f" (scale set {sum(big['queries'][q][0] for q in SCALE_QUERIES):.1f} s),"
+            f" peak {big['peak_mb']:,.0f} MB: {verdict(answered)}"
+        )
+    else:
+        lines.append("- 10M into the on-disk store: not run")
+    return "\n".join(lines) + "\n\n"
+
+
+NOTES = """Notes:
+
+- *load* is parsing plus indexing: `KnowledgeGraph.load([file])` (Oxigraph's
+  native loader), `g60graph load --store PATH` (bulk loader, on disk), rdflib's
+  `addN`, and for Virtuoso `g60graph publish` over HTTP (Graph Store Protocol,
+  50k-triple chunks, counts verified), started after the server is up.
+- Virtuoso's peak memory is the server process's (VmHWM); the client is not
+  counted. Virtuoso 7.2.5 answers some named queries wrongly (see
+  docs/stores.md), so its named-set time is not a like-for-like figure.
+- A rdflib query still running after the cap was stopped and counts as the
+  cap: figures marked ≥ are lower bounds, and so are ratios against them.
+- g60graph adds a fixed cost of about 0.5–1 ms per query (reading the named
+  query, binding, the safety check, converting terms to rdflib): invisible on
+  the scale set, it shows as 2–6× on named queries that bare pyoxigraph
+  answers in 0.1–0.4 ms.
+- The on-disk store reopens in milliseconds instead of re-parsing, and is
+  slower than the in-memory one on full scans (RocksDB reads).
+- Timings come from one run on the shared 2-core machine while other work ran:
+  expect ±20% between runs.
+"""
 
 
 def write_docs(text: str, command: str) -> None:
@@ -298,7 +370,7 @@ def write_docs(text: str, command: str) -> None:
             "Medians of the named queries (default parameters) and the scale set (in"
             " benchmarks/stores_bench.py); ratios compare the whole query set's summed"
             " medians. Peak memory is the store process's maximum resident set.\n\n"
-            + text + "\n")
+            + text + "\n" + NOTES)
     write_atomic(docs, page[:start] + body + page[end:])
 
 
@@ -323,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, dict[str, Any]]] = previous.get("results", {})
     synthetic: dict[str, int] = previous.get("synthetic", {})
     commands: list[str] = previous.get("commands", [])
+    caps: dict[str, int] = previous.get("caps", {})
     for size in [] if args.render else args.sizes.split(","):
         n = generate.parse_size(size)
         label = generate.size_label(n)
@@ -331,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
             generate.main([size, "--out", str(out)])
         synthetic[label] = sum(1 for _ in path.open("rb"))
         results.setdefault(label, {})
+        caps[label] = CAP
         for store in args.stores.split(","):
             print(f"{label} {store} ...", file=sys.stderr, flush=True)
             results[label][store] = _run_worker(store, path, args.repeat)
@@ -342,10 +416,11 @@ def main(argv: list[str] | None = None) -> int:
         commands.append(command.strip())
     results = dict(sorted(results.items(), key=lambda kv: generate.parse_size(kv[0])))
     saved.write_text(
-        json.dumps({"results": results, "synthetic": synthetic, "commands": commands}, indent=1),
+        json.dumps({"results": results, "synthetic": synthetic, "commands": commands,
+                    "caps": caps}, indent=1),
         encoding="utf-8",
     )
-    text = tables(results, synthetic)
+    text = targets(results, synthetic, caps) + tables(results, synthetic)
     print(text)
     if args.write_docs:
         write_docs(text, "\n    ".join(commands))
