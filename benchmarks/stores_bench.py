@@ -129,7 +129,11 @@ def worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
 
     texts = {**{f"named:{k}": v for k, v in _named_texts().items()}, **SCALE_QUERIES}
     out: dict[str, Any] = {"store": store, "queries": {}}
+    import atexit
+    import shutil
+
     tmp = Path(tempfile.mkdtemp(prefix=f"g60bench-{store}-"))
+    atexit.register(shutil.rmtree, tmp, True)  # also when a measurement fails
     server = None
     if store == "pyoxigraph":
         import pyoxigraph as ox
@@ -174,6 +178,7 @@ def worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
 
             local = KnowledgeGraph.load([data])
             server = virtuoso.start(tmp / "virtuoso", memory_mb=4000)
+            atexit.register(server.stop)  # runs before the folder is removed (LIFO)
             os.environ.update(server.env())
             start = time.perf_counter()
             publish(local, endpoint=server.sparql, graph_store=server.graph_store,
@@ -192,9 +197,6 @@ def worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
         hwm = next(line for line in status.splitlines() if line.startswith("VmHWM"))
         out["server_peak_mb"] = int(hwm.split()[1]) / 1024
         server.stop()
-    import shutil
-
-    shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
