@@ -188,7 +188,6 @@ def worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
         else:
             raise SystemExit(f"unknown store {store}")
         out.setdefault("load_s", time.perf_counter() - start)
-        out["quads"] = kg.stats()["triples"] if store != "virtuoso" else None
         for name, text in texts.items():
             out["queries"][name] = _time(lambda t=text: len(kg.query(t)), repeat)
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
