@@ -48,7 +48,7 @@ def test_unknown_query_suggests_close_names() -> None:
         ("#+ description: D\n", "non-empty 'title'"),
         ("#+ title: T\n#+ description: D\n#+ view: pie\n", "view must be one of"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   x: {type: colour}\n", "type must be"),
-        ("#+ title: T\n#+ description: D\n#+ params:\n#+   y: {type: string}\n", "never uses ?y"),
+        ("#+ title: T\n#+ description: D\n#+ params:\n#+   y: {type: string}\n", r"never uses \?y"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   x: {type: integer, default: ten}\n",
          "not a valid integer"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   x: {type: string, nullable: 1}\n",

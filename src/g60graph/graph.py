@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -201,13 +201,18 @@ class KnowledgeGraph:
     def serialize(self, fmt: str) -> str:
         if fmt not in EXPORT_FORMATS:
             raise InputError(f"--format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
-        if fmt in ("trig", "nq"):
-            copy = rdflib.Dataset()
-            for prefix, namespace in PREFIXES.items():
-                copy.bind(prefix, namespace)
-            for s, p, o, g in self._dataset.quads((None, None, None, None)):
-                copy.graph(g).add((s, p, o))
-            return str(copy.serialize(format=EXPORT_FORMATS[fmt]))
+        if fmt in ("trig", "nq"):  # pyoxigraph writes datasets; rdflib's TriG writer is slow
+            import pyoxigraph as ox
+            from oxrdflib._converter import to_ox
+
+            convert: Callable[[Any], Any] = to_ox
+            quads = (
+                ox.Quad(convert(s), convert(p), convert(o), convert(getattr(g, "identifier", g)))
+                for s, p, o, g in self._dataset.quads((None, None, None, None))
+            )
+            kind = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS
+            data = ox.serialize(quads, format=kind, prefixes=PREFIXES if fmt == "trig" else None)
+            return (data or b"").decode("utf-8")
         return str(self.union_graph().serialize(format=EXPORT_FORMATS[fmt]))
 
     def export(self, path: str | Path, fmt: str = "trig") -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.graph import _TripleType as Triple
 
 from g60graph import resources
 from g60graph.errors import DataFileError, InputError
@@ -81,10 +83,11 @@ def add_quads(dataset: rdflib.Dataset, quads: Iterable[ox.Quad]) -> None:
         return
     from oxrdflib._converter import from_ox  # the term mapping oxrdflib itself uses
 
-    dataset.addN(
-        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), dataset.graph(from_ox(q.graph_name)))
-        for q in quads
-    )
+    graphs: dict[str, rdflib.Graph] = {}
+    for q in quads:
+        name = str(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else ""
+        graph = graphs.get(name) or graphs.setdefault(name, dataset.graph(rdflib.URIRef(name)))
+        graph.add(cast(Triple, (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))))
 
 
 def load_dataset(store: str = "oxigraph", extra: Sequence[Path] = ()) -> rdflib.Dataset:
