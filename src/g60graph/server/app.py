@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import importlib.util
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -184,16 +185,18 @@ def create_app(
     # -- Linked Data -------------------------------------------------------------
 
     def rdf_format(request: Request) -> str | None:
-        """'html', an RDF format name, or None when nothing fits."""
+        """'html', an RDF format name, or None when nothing fits (HTML unless RDF is asked)."""
         explicit = request.query_params.get("format")
         if explicit:
             return protocol.choose_format("CONSTRUCT", "", {"format": [explicit]})
-        accept = request.headers.get("accept", "")
-        if not accept.strip() or protocol.prefers_html(accept):
-            return "html"
-        return protocol.negotiate(
-            accept, GRAPH_TYPES, {"application/json": "jsonld", "text/n3": "ttl"}
-        )
+        accept = request.headers.get("accept", "") or "*/*"
+        for media in protocol.ranked(accept):
+            if media in ("text/html", "application/xhtml+xml", "*/*", "text/*"):
+                return "html"
+            fmt = protocol.negotiate(media, GRAPH_TYPES, {"application/json": "jsonld"})
+            if fmt is not None:
+                return fmt
+        return None
 
     async def resource(request: Request) -> Response:
         slug = request.path_params["slug"]
@@ -234,16 +237,50 @@ def create_app(
         return FileResponse(STATIC / "server-index.html", media_type="text/html")
 
     async def vendor(request: Request) -> Response:
-        path = _vis_network()
-        if path is None or request.path_params["name"] != "vis-network.min.js":
+        name = request.path_params["name"]
+        media = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
+        path = _vis_dir() / name if name in media else None
+        if path is None or not path.is_file():
             raise _NotFoundError("no such file")
-        return FileResponse(path, media_type="text/javascript")
+        # Drop the source map comment: the map is not shipped, and following it would
+        # make a browser's devtools ask for a file that does not exist.
+        text = re.sub(
+            r"^//# sourceMappingURL=.*$", "", path.read_text(encoding="utf-8"), flags=re.M
+        )
+        return Response(
+            text,
+            media_type=media[name],
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    async def config(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "id_base": settings.id_base,
+                "def_base": settings.def_base,
+                "max_rows": settings.max_rows,
+                "timeout": settings.timeout,
+            }
+        )
+
+    async def labels(request: Request) -> Response:
+        try:
+            iris = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            raise ProtocolError(400, "send a JSON list of IRIs") from None
+        if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+            raise ProtocolError(400, "send a JSON list of IRIs")
+        if len(iris) > 5000:
+            raise ProtocolError(400, "at most 5000 IRIs per request")
+        return JSONResponse(await run(request, "labels", iris))
 
     routes = [
         Route("/", index),
         Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
         Route("/update", update_endpoint, methods=["POST"]),
         Route("/api/queries", query_list),
+        Route("/api/config", config),
+        Route("/api/labels", labels, methods=["POST"]),
         Route("/queries/{name}", named_query),
         Route("/id/{slug:path}", resource),
         Route("/def", ontology),
@@ -333,16 +370,12 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(f"{exc}\n", status_code=404)
 
 
-def _vis_network() -> Path | None:
+def _vis_dir() -> Path:
     """vis-network as bundled inside pyvis (found without importing pyvis)."""
     spec = importlib.util.find_spec("pyvis")
     if spec is None or spec.origin is None:
-        return None
-    for candidate in sorted(
-        Path(spec.origin).parent.glob("lib/vis-*/vis-network.min.js"), reverse=True
-    ):
-        return candidate
-    return None
+        return Path("/nonexistent")
+    return Path(spec.origin).parent / "lib" / "vis-9.1.2"
 
 
 def json_dumps(data: Any) -> str:

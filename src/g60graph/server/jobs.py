@@ -25,7 +25,8 @@ from g60graph.errors import (
     UnsafeQueryError,
 )
 from g60graph.graph import KnowledgeGraph
-from g60graph.results import QueryResult
+from g60graph.namespaces import PREFIXES
+from g60graph.results import QueryResult, _plain_string
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def _oxigraph(
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(form="ASK", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
-        graph = rdflib.Graph()
+        graph = _new_graph()
         truncated = False
         for count, triple in enumerate(result):
             if count >= max_rows:
@@ -176,7 +177,7 @@ def _oxigraph(
         if len(rows) >= max_rows:
             truncated = True
             break
-        rows.append(tuple(None if v is None else from_ox(v) for v in solution))
+        rows.append(tuple(_plain_string(None if v is None else from_ox(v)) for v in solution))
     return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
 
 
@@ -203,7 +204,7 @@ def _memory(
     if result.type == "ASK":
         return QueryResult(form="ASK", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        graph = rdflib.Graph()
+        graph = _new_graph()
         truncated = False
         assert result.graph is not None
         for count, triple in enumerate(result.graph):
@@ -215,12 +216,20 @@ def _memory(
     names = [str(v) for v in (result.vars or [])]
     rows: list[tuple[Identifier | None, ...]] = []
     truncated = False
+    row: Any
     for row in result:  # iterating (not .bindings) keeps it lazy
         if len(rows) >= max_rows:
             truncated = True
             break
-        rows.append(tuple(row))  # type: ignore[arg-type]
+        rows.append(tuple(_plain_string(t) for t in row))
     return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
+
+
+def _new_graph() -> rdflib.Graph:
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
 
 
 def protocol_form(text: str) -> str:
@@ -272,6 +281,15 @@ def apply_update(kg: KnowledgeGraph, text: str) -> int:
 # -- page data ---------------------------------------------------------------------
 
 
+def labels(kg: KnowledgeGraph, iris: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Readable English and Chinese labels of IRIs (for the query page)."""
+    out = {}
+    for iri in iris:
+        term = URIRef(iri)
+        out[iri] = {"en": kg.label(term, "en"), "zh": kg.label(term, "zh")}
+    return out
+
+
 def info(kg: KnowledgeGraph) -> dict[str, Any]:
     return {"graphs": kg.graph_names(), "triples": len(kg.dataset)}
 
@@ -300,8 +318,6 @@ def _triples(kg: KnowledgeGraph, s: Any, p: Any, o: Any) -> list[tuple[Any, Any,
 
 def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     """What a resource page shows: labels, facts, sources, links, neighbours."""
-    from g60graph.namespaces import PREFIXES
-
     subject = URIRef(iri)
     outgoing = _triples(kg, subject, None, None)
     incoming = _triples(kg, None, None, subject)
@@ -379,13 +395,10 @@ def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
 
 def resource_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes | None:
     """The resource's own triples, with its geometry and blank nodes, as RDF."""
-    from g60graph.namespaces import PREFIXES
     from g60graph.results import GRAPH_FORMATS
 
     subject = URIRef(iri)
-    graph = rdflib.Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
+    graph = _new_graph()
     todo: list[Identifier] = [subject]
     seen: set[Identifier] = set()
     while todo:
@@ -405,7 +418,7 @@ def resource_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes | None:
 
 def ontology(kg: KnowledgeGraph) -> dict[str, Any]:
     """Classes and properties of the g60 ontology with labels and definitions."""
-    from g60graph.namespaces import G60, PREFIXES
+    from g60graph.namespaces import G60
 
     text = f"""PREFIX owl: <{PREFIXES["owl"]}> PREFIX rdfs: <{PREFIXES["rdfs"]}>
     PREFIX rdf: <{PREFIXES["rdf"]}>
@@ -447,12 +460,10 @@ def ontology(kg: KnowledgeGraph) -> dict[str, Any]:
 
 
 def ontology_rdf(kg: KnowledgeGraph, fmt: str) -> bytes:
-    from g60graph.namespaces import GRAPH, PREFIXES
+    from g60graph.namespaces import GRAPH
     from g60graph.results import GRAPH_FORMATS
 
-    graph = rdflib.Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
+    graph = _new_graph()
     graph += kg.dataset.graph(GRAPH["g60"])
     return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
 
@@ -470,6 +481,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "named": run_named,
     "update": apply_update,
     "info": info,
+    "labels": labels,
     "resource": resource,
     "resource_rdf": resource_rdf,
     "ontology": ontology,
