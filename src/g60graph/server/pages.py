@@ -48,6 +48,7 @@ def layout(title: str, body: str, head: str = "") -> str:
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title>"
+        '<link rel="icon" href="data:,">'
         '<link rel="stylesheet" href="/static/server-style.css">'
         f"{head}</head><body>"
         '<header class="top"><a href="/">g60graph</a> · <a href="/">query</a> · '
@@ -134,7 +135,7 @@ def neighbourhood_svg(
     others = [iri for iri in nodes if iri != center][:limit]
     if not others:
         return "<p>No linked resources.</p>"
-    width, height, radius = 720, 520, 200
+    width, height, radius = 900, 560, 210
     cx, cy = width / 2, height / 2
     place = {center: (cx, cy)}
     for i, iri in enumerate(others):
@@ -158,7 +159,12 @@ def neighbourhood_svg(
         circle = (
             f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{9 if iri == center else 6}" class="{cls}"/>'
         )
-        text = f'<text x="{x:.0f}" y="{y - 11:.0f}">{esc(label)}</text>'
+        # labels sit outside the circle, anchored away from the centre, so they overlap less
+        if iri == center or abs(x - cx) < 1:
+            anchor, tx, ty = "middle", x, (y - 13 if y <= cy else y + 20)
+        else:
+            anchor, tx, ty = ("start", x + 10, y + 4) if x > cx else ("end", x - 10, y + 4)
+        text = f'<text x="{tx:.0f}" y="{ty:.0f}" style="text-anchor:{anchor}">{esc(label)}</text>'
         local = links.local(iri)
         inner = f"<title>{esc(iri)}</title>{circle}{text}"
         parts.append(f'<a href="{esc(local)}">{inner}</a>' if local else f"<g>{inner}</g>")
