@@ -41,3 +41,18 @@ def test_a_pathological_query_hits_the_limit_while_others_answer(tmp_path: Path)
             # the stopped worker is replaced: the pool answers at full strength again
             for _ in range(6):
                 assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_a_query_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
+    with (
+        running_server(
+            tmp_path, "--timeout", "60", "--workers", "1", "--worker-memory", "900"
+        ) as srv,
+        httpx.Client(base_url=srv.url, timeout=90) as http,
+    ):
+        start = time.monotonic()
+        answer = http.get("/sparql", params={"query": CROSS})
+        assert answer.status_code == 503
+        assert "memory" in answer.text
+        assert time.monotonic() - start < 60  # stopped by memory, well before the time limit
+        assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200

@@ -294,6 +294,13 @@ def export(fmt: str, output: Path | None, **load: Any) -> None:
     help="Refuse request bodies above this size (413).",
 )
 @click.option(
+    "--worker-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Address-space cap per query worker in MB (0: none); a query past it gets 503.",
+)
+@click.option(
     "--enable-updates",
     is_flag=True,
     help="Accept SPARQL updates at /update with 'Authorization: Bearer $G60GRAPH_UPDATE_TOKEN'.",
@@ -307,6 +314,7 @@ def serve(
     workers: int,
     base_iri: str,
     max_request_bytes: int,
+    worker_memory: int,
     enable_updates: bool,
     **load: Any,
 ) -> int:
@@ -322,6 +330,7 @@ def serve(
         workers=workers,
         base_iri=base_iri,
         max_request_bytes=max_request_bytes,
+        worker_memory_mb=worker_memory or None,
         enable_updates=enable_updates,
         update_token=os.environ.get("G60GRAPH_UPDATE_TOKEN") if enable_updates else None,
     )

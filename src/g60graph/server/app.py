@@ -14,8 +14,9 @@ Routes
 Status codes: 400 malformed query or bad parameter, 401 bad update token,
 403 refused (updates disabled, SERVICE, LOAD, FROM a graph not held),
 404 unknown resource or query, 406 no acceptable format, 413 body too large,
-415 unsupported POST type, 503 the query ran past the time limit (and was
-stopped), 500 the query failed.
+415 unsupported POST type, 503 the query was stopped by a resource limit (the
+time limit, with ``X-G60-Timeout: true``, or the worker memory cap), 500 the
+query failed. Answers cut at the row limit carry ``X-G60-Truncated: true``.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from starlette.staticfiles import StaticFiles
 from g60graph import errors
 from g60graph.graph import KnowledgeGraph
 from g60graph.server import pages, protocol
-from g60graph.server.executor import Executor, QueryTimeout
+from g60graph.server.executor import Executor, QueryTimeout, WorkerCrashed
 from g60graph.server.middleware import AccessLog, SizeLimit
 from g60graph.server.protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError
 from g60graph.server.settings import Settings
@@ -64,7 +65,13 @@ def create_app(
 ) -> Starlette:
     """The server app; ``kg_factory`` must be picklable (it runs in each worker)."""
     settings = settings or Settings()
-    executor = Executor(kg_factory, settings.workers, settings.timeout, settings.startup_timeout)
+    executor = Executor(
+        kg_factory,
+        settings.workers,
+        settings.timeout,
+        settings.startup_timeout,
+        settings.worker_memory_mb,
+    )
     links = pages.Links(settings.id_base, settings.def_base)
 
     @contextlib.asynccontextmanager
@@ -337,7 +344,7 @@ def _not_acceptable(form: str) -> Response:
 
 
 def status_for(err: errors.G60Error) -> int:
-    if isinstance(err, QueryTimeout):
+    if isinstance(err, QueryTimeout | WorkerCrashed):  # a resource limit stopped the query
         return 503
     if isinstance(err, errors.UnsafeQueryError):
         return 403
@@ -351,7 +358,7 @@ def status_for(err: errors.G60Error) -> int:
 async def _error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.G60Error)
     status = status_for(exc)
-    headers = {"X-G60-Timeout": "true"} if status == 503 else {}
+    headers = {"X-G60-Timeout": "true"} if isinstance(exc, QueryTimeout) else {}
     if protocol.prefers_html(request.headers.get("accept", "")) and not request.url.path.startswith(
         ("/sparql", "/queries")
     ):

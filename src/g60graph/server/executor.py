@@ -33,11 +33,18 @@ class WorkerCrashed(errors.ExecutionError):
 
 
 class _Worker:
-    def __init__(self, kg_factory: Callable[[], KnowledgeGraph], updates: list[str]) -> None:
+    def __init__(
+        self,
+        kg_factory: Callable[[], KnowledgeGraph],
+        updates: list[str],
+        memory_mb: int | None,
+    ) -> None:
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
         self.process: BaseProcess = ctx.Process(
-            target=jobs.worker_main, args=(child, kg_factory, list(updates)), daemon=True
+            target=jobs.worker_main,
+            args=(child, kg_factory, list(updates), memory_mb),
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -65,9 +72,15 @@ class _Worker:
                 )
             reply = self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            raise WorkerCrashed("the query worker stopped unexpectedly (out of memory?)") from None
+            raise WorkerCrashed(
+                "the query was stopped: it needed more memory than the server allows"
+            ) from None
         if reply[0] == "ok":
             return reply[1]
+        if reply[1] == "MemoryError":
+            raise WorkerCrashed(
+                "the query was stopped: it needed more memory than the server allows"
+            )
         kind = getattr(errors, reply[1], errors.ExecutionError)
         if not (isinstance(kind, type) and issubclass(kind, errors.G60Error)):
             kind = errors.ExecutionError
@@ -88,8 +101,10 @@ class Executor:
         workers: int = 2,
         timeout: float = 30.0,
         startup_timeout: float = 300.0,
+        memory_mb: int | None = None,
     ) -> None:
         self._factory = kg_factory
+        self._memory_mb = memory_mb
         self._size = max(1, workers)
         self.timeout = timeout
         self._startup_timeout = startup_timeout
@@ -113,7 +128,7 @@ class Executor:
         self._all.clear()
 
     async def _spawn(self) -> _Worker:
-        worker = await asyncio.to_thread(_Worker, self._factory, self._updates)
+        worker = await asyncio.to_thread(_Worker, self._factory, self._updates, self._memory_mb)
         self._all.add(worker)
         try:
             await asyncio.to_thread(worker.wait_ready, self._startup_timeout)

@@ -43,10 +43,21 @@ class Reply:
 
 
 def worker_main(
-    conn: Connection, kg_factory: Callable[[], KnowledgeGraph], updates: Sequence[str]
+    conn: Connection,
+    kg_factory: Callable[[], KnowledgeGraph],
+    updates: Sequence[str],
+    memory_mb: int | None = None,
 ) -> None:
     """Load the graph once, replay past updates, then answer jobs until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server process stops us
+    if memory_mb:
+        import resource
+
+        # A query that materialises a huge intermediate result (ORDER BY over a cross
+        # product grows by ~350 MB/s) must not take the machine down before the time
+        # limit: past this address-space cap the worker dies and is replaced.
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import rdflib.plugins.sparql
 
     # rdflib would fetch the IRI of a FROM clause on the memory store: never.
@@ -69,7 +80,7 @@ def worker_main(
         except G60Error as err:
             reply = ("error", type(err).__name__, str(err))
         except MemoryError:
-            reply = ("error", "ExecutionError", "the query needed more memory than allowed")
+            reply = ("error", "MemoryError", "")  # the server replaces this worker
         except Exception as err:  # a bug or a store failure: report, keep serving
             reply = ("error", "ExecutionError", f"query failed: {type(err).__name__}: {err}")
         conn.send(reply)
