@@ -7,6 +7,7 @@ test only asserts that every answer is a complete, correct-looking result.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 
 import httpx
@@ -51,7 +52,10 @@ def test_fifty_clients_a_thousand_queries_no_errors(server: Server) -> None:
     async def run_all() -> None:
         await asyncio.gather(*(client() for _ in range(CLIENTS)))
 
-    asyncio.run(run_all())
+    # in a thread of its own: Playwright's sync API may already run a loop in this one
+    thread = threading.Thread(target=lambda: asyncio.run(run_all()))
+    thread.start()
+    thread.join()
     assert failures == []
     assert len(answers) == TOTAL
     assert {status for _, status, _ in answers} == {200}
