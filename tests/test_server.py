@@ -197,6 +197,8 @@ def test_malformed_query_is_400_with_the_parser_message(client: httpx.Client) ->
     answer = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
     assert answer.status_code == 400
     assert "syntax error" in answer.text and "line 1" in answer.text
+    misspelt = client.post("/sparql", data={"query": "SELEC ?s WHERE { ?s ?p ?o }"})
+    assert misspelt.status_code == 400
 
 
 def test_other_protocol_errors(client: httpx.Client) -> None:
