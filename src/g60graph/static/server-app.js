@@ -320,10 +320,15 @@
     host.appendChild(table);
   }
 
-  /* Rows to nodes and edges: a CONSTRUCT gives triples; a SELECT links the IRIs of each
-   * row in column order (edge labelled by the later column's variable). */
+  /* Rows to nodes and edges: a CONSTRUCT gives triples (rdf:type colours a node
+   * instead of drawing an edge); a SELECT links the IRIs of each row in column order
+   * (edge labelled by the later column's variable). */
+  var RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+  var PALETTE = ["#2b6cb0", "#c0392b", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c",
+                 "#319795", "#718096", "#dd6b20", "#3c366b"];
+
   function toNetwork(r) {
-    var nodes = {}, edges = [], seen = {};
+    var nodes = {}, edges = [], seen = {}, types = {};
     function node(term) {
       if (!nodes[term.value]) {
         nodes[term.value] = {id: term.value, label: labelOf(term), iri: term.value, group: "resource", facts: []};
@@ -342,7 +347,11 @@
         if (s.type === "literal") return;
         var sn = node(s);
         if (o.type === "literal") sn.facts.push({p: labelOf(p), v: o.value});
-        else { node(o); edge(s.value, o.value, labelOf(p)); }
+        else if (p.value === RDF_TYPE && o.type === "uri") {
+          if (sn.group === "resource") sn.group = o.value;
+          types[o.value] = labelOf(o);
+          sn.facts.push({p: labelOf(p), v: labelOf(o)});
+        } else { node(o); edge(s.value, o.value, labelOf(p)); }
         return;
       }
       var previous = null;
@@ -357,8 +366,15 @@
         previous = t.value;
       });
     });
-    return {nodes: Object.keys(nodes).map(function (k) { return nodes[k]; }), edges: edges,
-            legend: [{group: "resource", label: "resource", color: "#2b6cb0", shape: "dot"}]};
+    var list = Object.keys(nodes).map(function (k) { return nodes[k]; });
+    var counts = {};
+    list.forEach(function (n) { counts[n.group] = (counts[n.group] || 0) + 1; });
+    var legend = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; })
+      .map(function (group, i) {
+        return {group: group, label: group === "resource" ? "other" : (types[group] || group),
+                color: PALETTE[i % PALETTE.length], shape: "dot", count: counts[group]};
+      });
+    return {nodes: list, edges: edges, legend: legend};
   }
 
   function renderNetwork(host) {
