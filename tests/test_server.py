@@ -350,7 +350,7 @@ def test_resource_page_escapes_data() -> None:
         "types": [],
         "facts": [{"p": {"kind": "iri", "value": "http://e/p", "en": evil, "zh": evil}, "o": term}],
         "sources": [{"iri": "http://e/s", "title": evil, "url": 'http://e/"onmouseover="x'}],
-        "links": [],
+        "links": ["javascript:alert(1)"],
         "referrers": [],
         "nodes": {
             "https://w3id.org/g60graph/id/x": {"kind": "iri", "value": "x", "en": evil, "zh": evil}
@@ -361,6 +361,7 @@ def test_resource_page_escapes_data() -> None:
         data, Links("https://w3id.org/g60graph/id/", "https://w3id.org/g60graph/def")
     )
     assert "<script>" not in page and '"onmouseover' not in page
+    assert 'href="javascript:' not in page
     assert "&lt;script&gt;" in page
 
 

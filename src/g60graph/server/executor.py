@@ -10,9 +10,11 @@ Updates (when enabled) go to every worker and are replayed by new ones.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -113,7 +115,13 @@ class Executor:
         self._updates: list[str] = []
         self._update_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Waiting on a worker blocks a thread: one each, plus room for restarts.
+        self._threads = ThreadPoolExecutor(self._size * 2 + 2, thread_name_prefix="g60-wait")
         self.restarts = 0
+
+    async def _blocking(self, func: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, functools.partial(func, *args))
 
     async def start(self) -> None:
         started = await asyncio.gather(*(self._spawn() for _ in range(self._size)))
@@ -124,14 +132,17 @@ class Executor:
         for task in self._tasks:
             task.cancel()
         for worker in list(self._all):
-            await asyncio.to_thread(worker.kill)
+            await self._blocking(worker.kill)
         self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
 
     async def _spawn(self) -> _Worker:
-        worker = await asyncio.to_thread(_Worker, self._factory, self._updates, self._memory_mb)
+        worker: _Worker = await self._blocking(
+            _Worker, self._factory, self._updates, self._memory_mb
+        )
         self._all.add(worker)
         try:
-            await asyncio.to_thread(worker.wait_ready, self._startup_timeout)
+            await self._blocking(worker.wait_ready, self._startup_timeout)
         except BaseException:
             self._all.discard(worker)
             raise
@@ -143,7 +154,7 @@ class Executor:
         self.restarts += 1
 
         async def renew() -> None:
-            await asyncio.to_thread(worker.kill)
+            await self._blocking(worker.kill)
             while True:
                 try:
                     fresh = await self._spawn()
@@ -162,7 +173,7 @@ class Executor:
         worker = await self._idle.get()
         try:
             await self._catch_up(worker)
-            result = await asyncio.to_thread(worker.call, name, args, timeout or self.timeout)
+            result = await self._blocking(worker.call, name, args, timeout or self.timeout)
         except (QueryTimeout, WorkerCrashed):
             self._replace(worker)
             raise
@@ -178,7 +189,7 @@ class Executor:
     async def _catch_up(self, worker: _Worker) -> None:
         while worker.applied < len(self._updates):
             text = self._updates[worker.applied]
-            await asyncio.to_thread(worker.call, "update", (text,), self.timeout)
+            await self._blocking(worker.call, "update", (text,), self.timeout)
             worker.applied += 1
 
     async def update(self, text: str) -> int:
@@ -187,7 +198,7 @@ class Executor:
             worker = await self._idle.get()
             try:
                 await self._catch_up(worker)
-                triples: int = await asyncio.to_thread(worker.call, "update", (text,), self.timeout)
+                triples: int = await self._blocking(worker.call, "update", (text,), self.timeout)
             except (QueryTimeout, WorkerCrashed):
                 self._replace(worker)
                 raise

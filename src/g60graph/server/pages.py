@@ -21,7 +21,10 @@ def esc(text: object) -> str:
 
 
 def external(url: str, text: str | None = None) -> str:
-    """A link off this server (never fetched by the page itself)."""
+    """A link off this server (never fetched by the page itself); only http(s)
+    IRIs become links, so data cannot plant a javascript: or data: URL."""
+    if not url.lower().startswith(("http://", "https://")):
+        return f"<span>{esc(text or url)}</span>"
     return f'<a href="{esc(url)}" rel="nofollow noopener" class="external">{esc(text or url)}</a>'
 
 
@@ -38,9 +41,6 @@ class Links:
         if iri == self.def_base or iri.startswith(self.def_base + "#"):
             return "/def" + iri[len(self.def_base) :]
         return None
-
-    def href(self, iri: str) -> str:
-        return self.local(iri) or iri
 
 
 def layout(title: str, body: str, head: str = "") -> str:
@@ -66,8 +66,9 @@ def term_html(term: Mapping[str, str], links: Links) -> str:
         label = term["en"]
         zh = term.get("zh", "")
         extra = f' <span class="zh" lang="zh">{esc(zh)}</span>' if zh and zh != label else ""
-        attrs = "" if local else ' rel="nofollow noopener" class="external"'
-        return f'<a href="{esc(local or iri)}"{attrs} title="{esc(iri)}">{esc(label)}</a>{extra}'
+        if local:
+            return f'<a href="{esc(local)}" title="{esc(iri)}">{esc(label)}</a>{extra}'
+        return external(iri, label) + extra
     if term["kind"] == "literal":
         lang = term.get("lang", "")
         note = f' <span class="note">@{esc(lang)}</span>' if lang else ""
@@ -93,15 +94,17 @@ def resource_page(data: Mapping[str, Any], links: Links) -> str:
         for f in data["facts"]
     )
     sources = "".join(
-        f'<li><a href="{esc(links.href(s["iri"]))}">{esc(s["title"])}</a>'
+        "<li>"
+        + (
+            f'<a href="{esc(links.local(s["iri"]))}">{esc(s["title"])}</a>'
+            if links.local(s["iri"])
+            else external(s["iri"], s["title"])
+        )
         + (" — " + external(s["url"]) if s["url"] else "")
         + "</li>"
         for s in data["sources"]
     )
-    outlinks = "".join(
-        f'<li><a href="{esc(u)}" rel="nofollow noopener" class="external">{esc(u)}</a></li>'
-        for u in data["links"]
-    )
+    outlinks = "".join(f"<li>{external(u)}</li>" for u in data["links"])
     referrers = "".join(
         f"<tr><td>{term_html(r['s'], links)}</td><td>{term_html(r['p'], links)}</td></tr>"
         for r in data["referrers"]
