@@ -191,6 +191,8 @@ def create_app(
         """'html', an RDF format name, or None when nothing fits (HTML unless RDF is asked)."""
         explicit = request.query_params.get("format")
         if explicit:
+            if explicit.lower() == "html":
+                return "html"
             return protocol.choose_format("CONSTRUCT", "", {"format": [explicit]})
         accept = request.headers.get("accept", "") or "*/*"
         for media in protocol.ranked(accept):
