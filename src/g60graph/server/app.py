@@ -82,9 +82,6 @@ def create_app(
         finally:
             await executor.stop()
 
-    async def run(request: Request, job: str, *args: Any) -> Any:
-        return await executor.run(job, *args)
-
     # -- SPARQL ---------------------------------------------------------------
 
     async def sparql(request: Request) -> Response:
@@ -104,8 +101,7 @@ def create_app(
         fmt = protocol.choose_format(form, request.headers.get("accept", ""), op.params)
         if fmt is None:
             return _not_acceptable(form)
-        reply = await run(
-            request,
+        reply = await executor.run(
             "query",
             op.text,
             op.default_graphs,
@@ -154,7 +150,7 @@ def create_app(
             return _not_acceptable("CONSTRUCT")
         from g60graph.server.description import service_description as describe
 
-        info = await run(request, "info")
+        info = await executor.run("info")
         endpoint = str(request.url_for("sparql"))
         body = describe(endpoint, info["graphs"], info["triples"], settings, fmt)
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
@@ -182,7 +178,7 @@ def create_app(
         if fmt is None:
             return _not_acceptable(query.form)
         request.state.query_hash = hashlib.sha256(query.text.encode()).hexdigest()[:16]
-        reply = await run(request, "named", name, params, fmt, settings.max_rows)
+        reply = await executor.run("named", name, params, fmt, settings.max_rows)
         return _answer(reply, fmt)
 
     # -- Linked Data -------------------------------------------------------------
@@ -210,11 +206,11 @@ def create_app(
         if fmt is None:
             return _not_acceptable("CONSTRUCT")
         if fmt == "html":
-            data = await run(request, "resource", iri)
+            data = await executor.run("resource", iri)
             if data is None:
                 raise _NotFoundError(f"no resource {iri} in this graph")
             return HTMLResponse(pages.resource_page(data, links), headers={"Vary": "Accept"})
-        body = await run(request, "resource_rdf", iri, fmt)
+        body = await executor.run("resource_rdf", iri, fmt)
         if body is None:
             raise _NotFoundError(f"no resource {iri} in this graph")
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
@@ -224,16 +220,16 @@ def create_app(
         if fmt is None:
             return _not_acceptable("CONSTRUCT")
         if fmt == "html":
-            data = await run(request, "ontology")
+            data = await executor.run("ontology")
             return HTMLResponse(pages.ontology_page(data, links), headers={"Vary": "Accept"})
-        body = await run(request, "ontology_rdf", fmt)
+        body = await executor.run("ontology_rdf", fmt)
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
 
     async def void(request: Request) -> Response:
         fmt = rdf_format(request)
         fmt = "ttl" if fmt in (None, "html") else fmt
         base = str(request.base_url)
-        body = await run(request, "void", base, settings.id_base, fmt)
+        body = await executor.run("void", base, settings.id_base, fmt)
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
 
     # -- the query page ------------------------------------------------------------
@@ -277,7 +273,7 @@ def create_app(
             raise ProtocolError(400, "send a JSON list of IRIs")
         if len(iris) > 5000:
             raise ProtocolError(400, "at most 5000 IRIs per request")
-        return JSONResponse(await run(request, "labels", iris))
+        return JSONResponse(await executor.run("labels", iris))
 
     routes = [
         Route("/", index),
@@ -381,7 +377,3 @@ def _vis_dir() -> Path:
     if spec is None or spec.origin is None:
         return Path("/nonexistent")
     return Path(spec.origin).parent / "lib" / "vis-9.1.2"
-
-
-def json_dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)
