@@ -480,3 +480,16 @@ def test_a_server_on_the_memory_store(tmp_path: Path, kg: KnowledgeGraph) -> Non
         expected = len(kg.dataset.graph(GRAPH["places"]))
         assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) == expected
         assert http.get("/id/songjiang", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_a_server_with_inference(tmp_path: Path) -> None:
+    # the bounded reasoner runs in a child of the worker process: workers may have children
+    ask = (
+        "ASK { <https://w3id.org/g60graph/id/songjiang>"
+        " <https://w3id.org/g60graph/def#locatedIn> <https://w3id.org/g60graph/id/shanghai> }"
+    )
+    with running_server(tmp_path, "--infer", "rdfs", "--workers", "1") as srv:
+        answer = httpx.get(f"{srv.url}/sparql", params={"query": ask}, timeout=30)
+        assert answer.json()["boolean"] is True
+    plain = KnowledgeGraph.load()
+    assert plain.query(ask).boolean is False  # so the answer above came from inference

@@ -10,6 +10,7 @@ Updates (when enabled) go to every worker and are replayed by new ones.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import logging
 import multiprocessing
@@ -46,7 +47,7 @@ class _Worker:
         self.process: BaseProcess = ctx.Process(
             target=jobs.worker_main,
             args=(child, kg_factory, list(updates), memory_mb),
-            daemon=True,
+            daemon=False,  # a worker may start children itself (bounded --infer does)
         )
         self.process.start()
         child.close()
@@ -124,6 +125,8 @@ class Executor:
         return await loop.run_in_executor(self._threads, functools.partial(func, *args))
 
     async def start(self) -> None:
+        # Workers are not daemons, so make sure none outlives the server process.
+        atexit.register(self._kill_all)
         started = await asyncio.gather(*(self._spawn() for _ in range(self._size)))
         for worker in started:
             self._idle.put_nowait(worker)
@@ -135,6 +138,12 @@ class Executor:
             await self._blocking(worker.kill)
         self._all.clear()
         self._threads.shutdown(wait=False, cancel_futures=True)
+        atexit.unregister(self._kill_all)
+
+    def _kill_all(self) -> None:
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()
 
     async def _spawn(self) -> _Worker:
         worker: _Worker = await self._blocking(
