@@ -50,10 +50,15 @@ def requests_for(total: int) -> list[tuple[str, str, dict[str, str]]]:
     """(method, path, form) for each request: named queries by name and by text."""
     sys.path.insert(0, str(REPO / "src"))
     from g60graph.queries import catalogue
+    from g60graph.sparql_text import keywords
 
     plan: list[tuple[str, str, dict[str, str]]] = []
-    queries = [q for q in catalogue().values() if q.form == "SELECT" and not q.params]
-    queries += [q for q in catalogue().values() if q.form == "SELECT" and q.params]
+    local = [
+        q
+        for q in catalogue().values()
+        if q.form == "SELECT" and "SERVICE" not in keywords(q.text)  # federated: refused
+    ]
+    queries = [q for q in local if not q.params] + [q for q in local if q.params]
     while len(plan) < total:
         for q in queries:
             plan.append(("GET", f"/queries/{q.name}", {}))

@@ -25,9 +25,11 @@ from g60graph import KnowledgeGraph
 from g60graph.cli import main
 from g60graph.namespaces import GRAPH
 from g60graph.queries import catalogue
+from g60graph.sparql_text import keywords
 from server_harness import Server, listener, running_server
 
-NAMES = sorted(catalogue())
+FEDERATED = sorted(n for n, q in catalogue().items() if "SERVICE" in keywords(q.text))
+NAMES = sorted(n for n in catalogue() if n not in FEDERATED)
 SELECT_NAMES = [n for n in NAMES if catalogue()[n].form in ("SELECT", "ASK")]
 GRAPH_NAMES = [n for n in NAMES if catalogue()[n].form in ("CONSTRUCT", "DESCRIBE")]
 MAX_ROWS = 3000
@@ -85,6 +87,17 @@ def _bound_text(kg: KnowledgeGraph, name: str) -> str:
 def test_the_catalogue_is_not_empty() -> None:
     assert len(NAMES) >= 5, "queries/*.rq should hold the named queries"
     assert SELECT_NAMES and GRAPH_NAMES
+
+
+@pytest.mark.parametrize("name", FEDERATED or ["(none)"])
+def test_federated_named_queries_are_refused(name: str, client: httpx.Client) -> None:
+    if name == "(none)":  # no federated query in the catalogue: nothing to refuse
+        assert not FEDERATED
+        return
+    answer = client.get(f"/queries/{name}")
+    assert answer.status_code == 403 and "SERVICE" in answer.text
+    gallery = {q["name"] for q in client.get("/api/queries").json()}
+    assert name not in gallery and set(NAMES) <= gallery
 
 
 @pytest.mark.parametrize("name", SELECT_NAMES)

@@ -47,7 +47,7 @@ from starlette.responses import (
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from g60graph import errors
+from g60graph import errors, sparql_text
 from g60graph.graph import KnowledgeGraph
 from g60graph.server import pages, protocol
 from g60graph.server.executor import Executor, QueryTimeout, WorkerCrashed
@@ -161,7 +161,12 @@ def create_app(
         from g60graph.cli import _query_info
         from g60graph.queries import catalogue
 
-        entries = [dict(_query_info(q), text=q.text) for q in catalogue().values()]
+        # Federated queries (SERVICE) are refused here, so they are no examples.
+        entries = [
+            dict(_query_info(q), text=q.text)
+            for q in catalogue().values()
+            if "SERVICE" not in sparql_text.keywords(q.text)
+        ]
         return JSONResponse(entries)
 
     async def named_query(request: Request) -> Response:
