@@ -335,6 +335,7 @@ def test_cors_gzip_and_access_log(server: Server, client: httpx.Client) -> None:
         headers={"Origin": "http://example.org", "Accept-Encoding": "gzip"},
     )
     assert answer.headers["access-control-allow-origin"] == "*"
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
     assert answer.headers["content-encoding"] == "gzip"
     assert json.loads(answer.content)["results"]["bindings"]  # httpx decompressed it
     preflight = client.options(

@@ -51,7 +51,7 @@ from g60graph import errors, sparql_text
 from g60graph.graph import KnowledgeGraph
 from g60graph.server import pages, protocol
 from g60graph.server.executor import Executor, QueryTimeout, WorkerCrashed
-from g60graph.server.middleware import AccessLog, SizeLimit
+from g60graph.server.middleware import AccessLog, SecurityHeaders, SizeLimit
 from g60graph.server.protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError
 from g60graph.server.settings import Settings
 
@@ -296,6 +296,7 @@ def create_app(
     ]
     middleware = [
         Middleware(AccessLog),
+        Middleware(SecurityHeaders),
         Middleware(SizeLimit, limit=settings.max_request_bytes),
         Middleware(
             CORSMiddleware,

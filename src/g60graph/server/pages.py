@@ -167,7 +167,7 @@ def neighbourhood_svg(
             anchor, tx, ty = "middle", x, (y - 13 if y <= cy else y + 20)
         else:
             anchor, tx, ty = ("start", x + 10, y + 4) if x > cx else ("end", x - 10, y + 4)
-        text = f'<text x="{tx:.0f}" y="{ty:.0f}" style="text-anchor:{anchor}">{esc(label)}</text>'
+        text = f'<text x="{tx:.0f}" y="{ty:.0f}" text-anchor="{anchor}">{esc(label)}</text>'
         local = links.local(iri)
         inner = f"<title>{esc(iri)}</title>{circle}{text}"
         parts.append(f'<a href="{esc(local)}">{inner}</a>' if local else f"<g>{inner}</g>")
