@@ -38,4 +38,6 @@ def serve_forever(host: str, port: int, settings: Settings, **load: object) -> N
     access.propagate = False
     app = create_app(factory, settings)
     print(f"g60graph: serving on http://{host}:{port}/ (SPARQL at /sparql)", file=sys.stderr)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"g60graph: note: listening on {host}, not only this machine", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
