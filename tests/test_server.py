@@ -256,6 +256,8 @@ def test_oversize_request_is_413(client: httpx.Client) -> None:
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (600 * 1024)
     answer = client.post("/sparql", data={"query": big})
     assert answer.status_code == 413
+    long_url = client.get("/sparql", params={"query": "ASK {} #" + "x" * 40_000})
+    assert long_url.status_code == 414
     assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 

@@ -14,9 +14,9 @@ Routes
 Status codes: 400 malformed query or bad parameter, 401 bad update token,
 403 refused (updates disabled, SERVICE, LOAD, FROM a graph not held),
 404 unknown resource or query, 406 no acceptable format, 413 body too large,
-415 unsupported POST type, 503 the query was stopped by a resource limit (the
-time limit, with ``X-G60-Timeout: true``, or the worker memory cap), 500 the
-query failed. Answers cut at the row limit carry ``X-G60-Truncated: true``.
+414 URL too long, 415 unsupported POST type, 503 the query was stopped by a
+resource limit (the time limit, with ``X-G60-Timeout: true``, or the worker
+memory cap), 500 the query failed. Answers cut at the row limit carry ``X-G60-Truncated: true``.
 """
 
 from __future__ import annotations

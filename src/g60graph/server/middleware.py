@@ -16,8 +16,12 @@ class _TooLargeError(Exception):
     pass
 
 
+URL_LIMIT = 32 * 1024  # a longer query belongs in a POST body
+
+
 class SizeLimit:
-    """Answer 413 to a request body above ``limit`` bytes, declared or streamed."""
+    """Answer 413 to a request body above ``limit`` bytes, declared or streamed,
+    and 414 to a query string above URL_LIMIT bytes."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -26,6 +30,9 @@ class SizeLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if len(scope.get("query_string", b"")) > URL_LIMIT:
+            await _plain(send, 414, f"URL too long: send queries over {URL_LIMIT} bytes by POST")
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
@@ -55,19 +62,23 @@ class SizeLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = f"request body too large: the limit is {self.limit} bytes\n".encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"text/plain; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _plain(send, 413, f"request body too large: the limit is {self.limit} bytes")
+
+
+async def _plain(send: Send, status: int, message: str) -> None:
+    body = f"{message}\n".encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 class AccessLog:
