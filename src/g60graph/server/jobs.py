@@ -140,7 +140,7 @@ def execute(
             return _oxigraph(kg, inner, text, default_graphs, named_graphs, max_rows)
         return _memory(kg, text, default_graphs, named_graphs, max_rows)
     except SyntaxError as err:  # pyoxigraph
-        from g60graph.graph import _oxigraph_syntax
+        from g60graph.backends import _oxigraph_syntax
 
         raise QuerySyntaxError(_oxigraph_syntax(err)) from None
     except (RuntimeError, ValueError, TypeError, OSError) as err:
@@ -280,7 +280,7 @@ def apply_update(kg: KnowledgeGraph, text: str) -> int:
     try:
         kg.dataset.update(text)
     except SyntaxError as err:
-        from g60graph.graph import _oxigraph_syntax
+        from g60graph.backends import _oxigraph_syntax
 
         raise QuerySyntaxError(_oxigraph_syntax(err)) from None
     except (RuntimeError, ValueError, TypeError, OSError) as err:

@@ -6,30 +6,24 @@ import functools
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from g60graph.graph import KnowledgeGraph
 from g60graph.server.settings import Settings
 
 
-def kg_factory(
-    data: Sequence[str] = (),
-    store: str = "oxigraph",
-    infer: str | None = None,
-    infer_timeout: float = 60.0,
-) -> functools.partial[KnowledgeGraph]:
-    """A picklable recipe for the graph, run once in each worker process."""
-    return functools.partial(
-        KnowledgeGraph.load, tuple(data), store=store, infer=infer, infer_timeout=infer_timeout
-    )
+def kg_factory(data: Sequence[str] = (), **options: Any) -> functools.partial[KnowledgeGraph]:
+    """A picklable recipe for the graph (the CLI's graph options), run once in each worker."""
+    return functools.partial(KnowledgeGraph.load, tuple(data), **options)
 
 
-def serve_forever(host: str, port: int, settings: Settings, **load: object) -> None:
+def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None:
     import uvicorn
 
     from g60graph.server.app import create_app
 
     # Fail on a bad --data file here, with one line, before any worker starts.
-    factory = kg_factory(**load)  # type: ignore[arg-type]
+    factory = kg_factory(**load)
     factory()
     handler = logging.StreamHandler(sys.stderr)
     access = logging.getLogger("g60graph.server.access")
