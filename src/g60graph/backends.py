@@ -27,6 +27,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier
 
+from g60graph import sparql_text
 from g60graph.errors import ExecutionError, InputError, QuerySyntaxError
 from g60graph.namespaces import GRAPH, PREFIXES
 from g60graph.results import QueryResult
@@ -281,7 +282,7 @@ class RemoteBackend:
         sw = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         sw.setTimeout(int(self.timeout))
         sw.setMethod(POST)  # long VALUES blocks and graph lists stay out of the URL
-        sw.setQuery(text)
+        sw.setQuery(sparql_text.strip_comments(text))  # Virtuoso 7.2 misreads some comments
         sw.setReturnFormat(JSON if sw.queryType in ("SELECT", "ASK") else TURTLE)
         if restrict and self._graphs:
             for graph in self._graphs:
