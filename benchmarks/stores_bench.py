@@ -343,8 +343,8 @@ NOTES = """Notes:
   `addN`, and for Virtuoso `g60graph publish` over HTTP (Graph Store Protocol,
   50k-triple chunks, counts verified), started after the server is up.
 - Virtuoso's peak memory is the server process's (VmHWM); the client is not
-  counted. Virtuoso 7.2.5 answers some named queries wrongly (see
-  docs/stores.md), so its named-set time is not a like-for-like figure.
+  counted. Its named queries are the versions written around Virtuoso
+  7.2.5's path/subquery bug (docs/stores.md), with the same rows as embedded.
 - A rdflib query still running after the cap was stopped and counts as the
   cap: figures marked ≥ are lower bounds, and so are ratios against them.
 - g60graph adds a fixed cost of about 0.5–1 ms per query (reading the named
