@@ -133,12 +133,16 @@ class KnowledgeGraph:
         """An entity by IRI, prefixed name, slug, or English/Chinese label."""
         raw = text.strip()
         iri = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else expand(raw) or raw
-        index = self._label_index()
-        if iri in index or (re.match(r"^\w[\w+.-]*:", iri) and self._mentions(URIRef(iri))):
+        # IRIs and slugs first, by a cheap ASK: the label index below reads every
+        # label in the graph, which takes seconds on millions of triples.
+        if re.match(r"^\w[\w+.-]*:", iri) and self._mentions(URIRef(iri)):
             return URIRef(iri)
         slug = PREFIXES["g60r"] + raw
-        if slug in index:
+        if re.fullmatch(r"[\w.-]+", raw) and self._mentions(URIRef(slug)):
             return URIRef(slug)
+        index = self._label_index()
+        if iri in index:
+            return URIRef(iri)
         wanted = raw.casefold()
         matches = sorted(
             {s for s, labels in index.items() for _, lab in labels if str(lab).casefold() == wanted}
