@@ -1,0 +1,287 @@
+/* g60graph network view: draws nodes, edges and a legend with vis-network.
+ *
+ * Stable entry point (shared by `g60graph viz` pages and the server's query page):
+ *
+ *   G60Network.render(container, data, options) -> {network, nodes, edges}
+ *
+ * data = {
+ *   nodes:  [{id, label, group, iri?, value?, title?, facts?: [{p, v, ref?}],
+ *             sources?: [{label, url?}], x?, y?, level?}],
+ *   edges:  [{from, to, label?, iri?}],
+ *   legend: [{group, label, color, shape, count?}]
+ * }
+ * options = {hierarchical?: false | "UD" | "LR", physics?: true, height?: "600px",
+ *            showEdgeLabels?: true, strings?: {search, noMatch, matches, facts, sources, close}}
+ *
+ * Every data-derived string reaches the DOM through textContent (vis-network's own
+ * tooltips use innerText for strings), never innerHTML. After rendering, the
+ * container carries data-nodes and data-edges (counts) and data-state, which
+ * becomes "stable" once the layout has settled and physics is frozen.
+ */
+(function (root) {
+  "use strict";
+
+  var DEFAULT_STRINGS = {
+    search: "Search",
+    noMatch: "no match",
+    matches: "matches",
+    facts: "Facts",
+    sources: "Sources",
+    close: "Close",
+    hint: "Click a node to see its facts and sources."
+  };
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function safeUrl(url) {
+    return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
+  }
+
+  function link(text, url) {
+    var href = safeUrl(url);
+    if (!href) return el("span", null, text);
+    var a = el("a", null, text);
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  /* Fill `panel` with one node's facts and sources; `onRef(id)` follows a fact to a node. */
+  function showDetails(panel, node, strings, onRef) {
+    strings = strings || DEFAULT_STRINGS;
+    while (panel.firstChild) panel.removeChild(panel.firstChild);
+    if (!node) {
+      panel.appendChild(el("p", "g60-hint", strings.hint));
+      return;
+    }
+    panel.appendChild(el("h2", "g60-title", node.label));
+    if (node.groupLabel) panel.appendChild(el("p", "g60-class", node.groupLabel));
+    if (node.iri) panel.appendChild(el("p", "g60-iri", node.iri));
+    var facts = node.facts || [];
+    if (facts.length) {
+      panel.appendChild(el("h3", null, strings.facts));
+      var table = el("table", "g60-facts");
+      facts.forEach(function (fact) {
+        var row = el("tr");
+        row.appendChild(el("th", null, fact.p));
+        var cell = el("td");
+        if (fact.ref !== undefined && fact.ref !== null && onRef) {
+          var button = el("button", "g60-ref", fact.v);
+          button.type = "button";
+          button.addEventListener("click", function () { onRef(fact.ref); });
+          cell.appendChild(button);
+        } else {
+          cell.textContent = String(fact.v);
+        }
+        row.appendChild(cell);
+        table.appendChild(row);
+      });
+      panel.appendChild(table);
+    }
+    var sources = node.sources || [];
+    if (sources.length) {
+      panel.appendChild(el("h3", null, strings.sources));
+      var list = el("ul", "g60-sources");
+      sources.forEach(function (source) {
+        var item = el("li");
+        item.appendChild(link(source.label, source.url));
+        list.appendChild(item);
+      });
+      panel.appendChild(list);
+    }
+  }
+
+  function buildLegend(legend, onToggle) {
+    var box = el("ul", "g60-legend");
+    (legend || []).forEach(function (entry) {
+      var item = el("li", "g60-legend-item");
+      item.setAttribute("data-group", String(entry.group));
+      var swatch = el("span", "g60-swatch g60-shape-" + String(entry.shape || "dot").replace(/[^a-z]/g, ""));
+      swatch.style.backgroundColor = String(entry.color || "#999");
+      item.appendChild(swatch);
+      var text = entry.count !== undefined ? entry.label + " (" + entry.count + ")" : entry.label;
+      item.appendChild(el("span", "g60-legend-label", text));
+      item.title = "Show or hide";
+      item.addEventListener("click", function () {
+        item.classList.toggle("g60-off");
+        onToggle(entry.group, !item.classList.contains("g60-off"));
+      });
+      box.appendChild(item);
+    });
+    return box;
+  }
+
+  function groupsOption(legend) {
+    var groups = {};
+    (legend || []).forEach(function (entry) {
+      groups[entry.group] = {
+        color: {background: entry.color, border: "#333333",
+                highlight: {background: entry.color, border: "#000000"}},
+        shape: entry.shape || "dot"
+      };
+    });
+    return groups;
+  }
+
+  function visOptions(data, options) {
+    var big = data.nodes.length > 1000 || data.edges.length > 2000;
+    var hierarchical = options.hierarchical;
+    var opts = {
+      autoResize: true,
+      groups: groupsOption(data.legend),
+      nodes: {
+        shape: "dot",
+        scaling: {min: 8, max: 40, label: {enabled: true, min: 12, max: 22, drawThreshold: 6}},
+        font: {size: 14, face: "sans-serif"}
+      },
+      edges: {
+        arrows: {to: {enabled: true, scaleFactor: 0.5}},
+        color: {color: "#8a8a8a", highlight: "#222222", inherit: false},
+        font: {size: 10, align: "middle", face: "sans-serif", strokeWidth: 3},
+        smooth: big ? false : {type: "continuous"},
+        width: 1
+      },
+      interaction: {hover: !big, tooltipDelay: 150, hideEdgesOnDrag: big, navigationButtons: false},
+      layout: {improvedLayout: !big && !hierarchical},
+      physics: {
+        enabled: options.physics !== false,
+        solver: "barnesHut",
+        barnesHut: {gravitationalConstant: -6000, springLength: 120, avoidOverlap: 0.1},
+        stabilization: {enabled: true, iterations: big ? 120 : 400, updateInterval: 50, fit: true}
+      }
+    };
+    if (hierarchical) {
+      opts.layout.hierarchical = {
+        enabled: true,
+        direction: hierarchical === true ? "UD" : String(hierarchical),
+        sortMethod: "directed",
+        levelSeparation: 140,
+        nodeSpacing: 160
+      };
+      opts.physics.solver = "hierarchicalRepulsion";
+      opts.physics.hierarchicalRepulsion = {nodeDistance: 170, avoidOverlap: 0.5};
+      opts.edges.smooth = {type: "cubicBezier", forceDirection: hierarchical === "LR" ? "horizontal" : "vertical"};
+    }
+    return opts;
+  }
+
+  function render(container, data, options) {
+    options = options || {};
+    var strings = {};
+    Object.keys(DEFAULT_STRINGS).forEach(function (k) { strings[k] = DEFAULT_STRINGS[k]; });
+    Object.keys(options.strings || {}).forEach(function (k) { strings[k] = options.strings[k]; });
+    var showEdgeLabels = options.showEdgeLabels !== false;
+    var byId = {};
+    var groupLabels = {};
+    (data.legend || []).forEach(function (e) { groupLabels[e.group] = e.label; });
+
+    while (container.firstChild) container.removeChild(container.firstChild);
+    container.classList.add("g60-net");
+    container.setAttribute("data-state", "loading");
+
+    var toolbar = el("div", "g60-toolbar");
+    var search = el("input", "g60-search");
+    search.type = "search";
+    search.placeholder = strings.search;
+    search.setAttribute("aria-label", strings.search);
+    var status = el("span", "g60-status");
+    toolbar.appendChild(search);
+    toolbar.appendChild(status);
+    var body = el("div", "g60-body");
+    var canvas = el("div", "g60-canvas");
+    if (options.height) canvas.style.height = String(options.height);
+    var panel = el("aside", "g60-panel");
+    body.appendChild(canvas);
+    body.appendChild(panel);
+    container.appendChild(toolbar);
+    container.appendChild(body);
+
+    var nodes = new vis.DataSet(data.nodes.map(function (n) {
+      byId[n.id] = n;
+      n.groupLabel = n.groupLabel || groupLabels[n.group] || "";
+      var item = {id: n.id, label: String(n.label), group: n.group,
+                  title: n.title !== undefined ? String(n.title) : String(n.label)};
+      if (n.value !== undefined) item.value = n.value;
+      if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
+      if (n.level !== undefined) item.level = n.level;
+      return item;
+    }));
+    var edges = new vis.DataSet(data.edges.map(function (e, i) {
+      var item = {id: "e" + i, from: e.from, to: e.to, group: e.group};
+      if (e.label !== undefined && e.label !== null) {
+        item.title = String(e.label);
+        if (showEdgeLabels) item.label = String(e.label);
+      }
+      return item;
+    }));
+    legendHost(container, toolbar, data.legend, function (group, visible) {
+      nodes.update(nodes.get({filter: function (n) { return n.group === group; }})
+        .map(function (n) { return {id: n.id, hidden: !visible}; }));
+    });
+
+    var network = new vis.Network(canvas, {nodes: nodes, edges: edges}, visOptions(data, options));
+    container.setAttribute("data-nodes", String(nodes.length));
+    container.setAttribute("data-edges", String(edges.length));
+
+    function select(id) {
+      if (!(id in byId)) return;
+      network.selectNodes([id]);
+      network.focus(id, {scale: 1.2, animation: false});
+      showDetails(panel, byId[id], strings, select);
+    }
+    showDetails(panel, null, strings);
+
+    network.on("click", function (params) {
+      if (params.nodes.length) showDetails(panel, byId[params.nodes[0]], strings, select);
+    });
+
+    function freeze() {
+      if (container.getAttribute("data-state") === "stable") return;
+      network.setOptions({physics: false});
+      container.setAttribute("data-state", "stable");
+    }
+    if (options.physics === false) {
+      network.once("afterDrawing", freeze);
+    } else {
+      network.once("stabilizationIterationsDone", freeze);
+      network.once("stabilized", freeze);
+    }
+
+    function runSearch() {
+      var wanted = search.value.trim().toLowerCase();
+      if (!wanted) { status.textContent = ""; network.unselectAll(); return; }
+      var found = data.nodes.filter(function (n) {
+        return String(n.label).toLowerCase().indexOf(wanted) >= 0 ||
+          (n.iri && String(n.iri).toLowerCase() === wanted);
+      }).map(function (n) { return n.id; });
+      status.textContent = found.length ? found.length + " " + strings.matches : strings.noMatch;
+      if (!found.length) { network.unselectAll(); return; }
+      network.selectNodes(found);
+      if (found.length === 1) select(found[0]);
+      else network.fit({nodes: found, animation: false});
+    }
+    search.addEventListener("change", runSearch);
+    search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") runSearch(); });
+
+    return {network: network, nodes: nodes, edges: edges, select: select};
+  }
+
+  function legendHost(container, toolbar, legend, onToggle) {
+    if (!legend || !legend.length) return;
+    toolbar.appendChild(buildLegend(legend, onToggle));
+  }
+
+  /* Read the JSON a page embeds in <script type="application/json" id=...>. */
+  function readJson(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  root.G60Network = {render: render, showDetails: showDetails, readJson: readJson, el: el};
+})(typeof window !== "undefined" ? window : this);
