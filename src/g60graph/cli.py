@@ -570,9 +570,12 @@ def serve(
     """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP."""
     import os
 
+    from g60graph.graph import store_is_path
     from g60graph.server.run import serve_forever
     from g60graph.server.settings import Settings
 
+    if enable_updates and (load.get("endpoint") or store_is_path(load.get("store", ""))):
+        raise InputError("--enable-updates needs an in-memory store (--store oxigraph or memory)")
     settings = Settings(
         timeout=timeout,
         max_rows=max_rows,

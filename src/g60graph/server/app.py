@@ -57,6 +57,7 @@ from g60graph.server.settings import Settings
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 TRUNCATED = "X-G60-Truncated"
+_SLUG = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")  # characters an IRI may hold
 
 
 def create_app(
@@ -206,6 +207,8 @@ def create_app(
 
     async def resource(request: Request) -> Response:
         slug = request.path_params["slug"]
+        if not _SLUG.match(slug):
+            raise _NotFoundError(f"no resource {slug!r} in this graph")
         iri = settings.id_base + slug
         fmt = rdf_format(request)
         if fmt is None:
