@@ -140,7 +140,7 @@ def execute(
     if dataset is None:  # a remote store (--endpoint): its backend runs the query
         if default_graphs or named_graphs:
             raise InputError("default-graph-uri and named-graph-uri need a local store")
-        return kg.query(text, limit=max_rows)
+        return kg.query(queries.Query(name="<sparql>", text=text), limit=max_rows)
     inner = getattr(dataset.store, "_inner", None)
     try:
         if isinstance(inner, ox.Store):
