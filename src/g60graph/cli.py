@@ -547,7 +547,7 @@ def enrich_command(
     default=2048,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Address-space cap per query worker in MB (0: none); a query past it gets 503.",
+    help="Memory cap per query worker in MB (0: none); a query past it gets 503.",
 )
 @click.option(
     "--enable-updates",

@@ -57,9 +57,10 @@ def worker_main(
 
         # A query that materialises a huge intermediate result (ORDER BY over a cross
         # product grows by ~350 MB/s) must not take the machine down before the time
-        # limit: past this address-space cap the worker dies and is replaced.
+        # limit: past this cap on its data memory (heap and anonymous mappings, not
+        # reserved-but-unused address space) the worker fails and is replaced.
         limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     import rdflib.plugins.sparql
 
     # rdflib would fetch the IRI of a FROM clause on the memory store: never.
