@@ -14,6 +14,7 @@ Edge attributes: ``predicate`` (IRI) and ``label`` (the property's label).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -276,7 +277,8 @@ def neighbourhood(g: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGrap
     """The nodes within ``depth`` steps of ``centre`` (either direction)."""
     if centre not in g:
         raise InputError(f"{centre} is not a node of this graph")
-    near = nx.single_source_shortest_path_length(g.to_undirected(as_view=True), centre, cutoff=depth)
+    undirected = g.to_undirected(as_view=True)
+    near = nx.single_source_shortest_path_length(undirected, centre, cutoff=depth)
     return g.subgraph(near).copy()
 
 
@@ -352,7 +354,7 @@ def path(g: nx.MultiDiGraph, a: str, b: str) -> list[tuple[str, str, str, bool]]
             f"{g.nodes[a]['label']} and {g.nodes[b]['label']} are not connected"
         ) from None
     steps = []
-    for u, v in zip(nodes, nodes[1:], strict=False):
+    for u, v in itertools.pairwise(nodes):
         if g.has_edge(u, v):
             label, forward = _edge_label(g, u, v), True
         else:
@@ -386,7 +388,8 @@ def _plain(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for n, d in g.nodes(data=True):
         out.add_node(n, **{k: v for k, v in d.items() if isinstance(v, str | int | float)})
     for u, v, k, d in g.edges(keys=True, data=True):
-        out.add_edge(u, v, key=k, **{a: b for a, b in d.items() if isinstance(b, str | int | float)})
+        kept = {a: b for a, b in d.items() if isinstance(b, str | int | float)}
+        out.add_edge(u, v, key=k, **kept)
     return out
 
 
@@ -430,3 +433,57 @@ def to_dot(g: nx.MultiDiGraph) -> str:
 
 def resolve_nodes(kg: KnowledgeGraph, names: Iterable[str]) -> list[str]:
     return [str(kg.resolve(n)) for n in names]
+
+
+# -- what a command draws ---------------------------------------------------------
+
+
+def class_resolver(kg: KnowledgeGraph) -> Callable[[str], str]:
+    """Name a class by prefixed name, local name (``Source``), IRI or label."""
+    from g60graph.errors import EntityNotFoundError
+    from g60graph.namespaces import expand
+
+    union = kg.union_graph()
+    classes = {s for s in union.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)}
+    classes |= {o for o in union.objects(None, RDF.type) if isinstance(o, URIRef)}
+
+    def resolve(name: str) -> str:
+        candidates = [expand(name) or name, PREFIXES["g60"] + name]
+        for iri in candidates:
+            if URIRef(iri) in classes:
+                return iri
+        try:
+            found = kg.resolve(name)
+        except EntityNotFoundError:
+            found = None
+        if found is not None and found in classes:
+            return str(found)
+        raise InputError(f"--classes: no class named {name!r} (try e.g. Source, g60:Park)")
+
+    return resolve
+
+
+def select(
+    kg: KnowledgeGraph,
+    *,
+    query: Any = None,
+    params: dict[str, str] | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+    classes: str | None = None,
+    lang: str = "en",
+) -> nx.MultiDiGraph:
+    """The graph a command works on: the whole graph or a query's result, then a
+    neighbourhood of ``focus``, then a class filter."""
+    if query is not None:
+        g = graph_for_query(kg, kg.query(query, params or None), lang)
+    else:
+        g = to_networkx(kg, lang)
+    if focus is not None:
+        centre = str(kg.resolve(focus))
+        if centre not in g:
+            raise InputError(f"--focus: {focus!r} is not drawn in this graph")
+        g = neighbourhood(g, centre, depth)
+    if classes:
+        g = filter_classes(g, classes, class_resolver(kg))
+    return g

@@ -210,6 +210,7 @@
       if (n.value !== undefined) item.value = n.value;
       if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
       if (n.level !== undefined) item.level = n.level;
+      if (typeof n.color === "string" && /^#[0-9a-fA-F]{6}$/.test(n.color)) item.color = n.color;
       return item;
     }));
     var edges = new vis.DataSet(data.edges.map(function (e, i) {
