@@ -77,8 +77,12 @@ def page(
     styles: list[str],
     data: dict[str, Any],
     lang: str = "en",
+    img_src: str = "",
 ) -> str:
-    """A complete HTML document; ``data`` maps element ids to JSON-able values."""
+    """A complete HTML document; ``data`` maps element ids to JSON-able values.
+
+    ``img_src`` is one origin images may come from (an online tile layer, only when
+    asked); otherwise nothing at all may be fetched."""
     blocks = "\n".join(
         f'<script type="application/json" id="{html.escape(key)}">{script_json(value)}</script>'
         for key, value in data.items()
@@ -88,7 +92,7 @@ def page(
     # Only our own scripts may run (by hash), and nothing may be fetched.
     csp = (
         f"default-src 'none'; script-src {hashes}; "
-        "style-src 'unsafe-inline'; img-src data:; font-src data:"
+        f"style-src 'unsafe-inline'; img-src data: {img_src}; font-src data:".replace("  ", " ")
     )
     return "\n".join(
         [
