@@ -134,10 +134,10 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
         if point is not None:
             stops.setdefault(str(line), []).append(point)
     lines = []
-    for line, points in sorted(stops.items()):
-        item = _feature(kg, ctx, URIRef(line), lang)
+    for line_iri, points in sorted(stops.items()):
+        item = _feature(kg, ctx, URIRef(line_iri), lang)
         item.update(points=[list(p) for p in _route(points)],
-                    color=LINE_COLOURS.get(kinds[line], "#444444"), kind=kinds[line])
+                    color=LINE_COLOURS.get(kinds[line_iri], "#444444"), kind=kinds[line_iri])
         lines.append(item)
     for kind, col in LINE_COLOURS.items():
         if kind in kinds.values():
