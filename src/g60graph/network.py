@@ -1,7 +1,8 @@
 """The knowledge graph as a networkx graph: conversion, neighbourhoods, analytics, exports.
 
-Resources (IRIs) become nodes and IRI-valued statements become edges; literal-valued
-facts become node attributes, so a graph tool sees entities, not strings. What is
+Resources described in the graph become nodes and statements between them edges;
+literal-valued facts, and IRIs of things described elsewhere (Wikidata, GeoNames,
+web pages), become node attributes, so a graph tool sees entities, not strings. What is
 drawn can come from a query (a CONSTRUCT, or a ``?source ?target`` SELECT) while what
 is known about each node (label, class, facts) comes from the whole graph.
 
@@ -119,6 +120,11 @@ class Context:
             t in SCHEMA_CLASSES or t == GEO.Geometry for t in self.graph.objects(node, RDF.type)
         )
 
+    def is_entity(self, node: URIRef) -> bool:
+        """Described here (the subject of a statement), as opposed to a page or an
+        entity elsewhere (Wikidata, GeoNames), which stays an attribute."""
+        return (node, None, None) in self.graph
+
     def sources(self, node: URIRef) -> list[dict[str, str]]:
         """The entity's sources (dcterms:source), each with its label and URL."""
         found = []
@@ -150,7 +156,7 @@ class Context:
                 if o.language and o.language not in (self.lang, "en"):
                     continue
                 facts.setdefault(shorten(str(p)), []).append(str(o))
-            elif p in LINK_PROPERTIES and isinstance(o, URIRef):
+            elif isinstance(o, URIRef) and p != RDF.type and not self.is_entity(o):
                 facts.setdefault(shorten(str(p)), []).append(str(o))
             elif p == GEO.hasGeometry:
                 for wkt in self.graph.objects(o, GEO.asWKT):
@@ -170,10 +176,9 @@ def _is_edge(ctx: Context, p: Any, o: Any) -> bool:
     return (
         isinstance(o, URIRef)
         and p not in SCHEMA_PROPERTIES
-        and p not in LINK_PROPERTIES
+        and ctx.is_entity(o)
         and p != RDF.type
         and p != GEO.hasGeometry
-        and p not in (RDF.subject, RDF.predicate, RDF.object)
     )
 
 
@@ -422,8 +427,11 @@ def to_dot(g: nx.MultiDiGraph) -> str:
     def attrs(d: dict[str, Any]) -> str:
         return ", ".join(f"{_dot_id(k)}={_dot_id(v)}" for k, v in sorted(d.items()))
 
+    def attrs_of(d: dict[str, Any]) -> str:
+        return attrs({("rdf_class" if k == "class" else k): v for k, v in d.items()})
+
     lines = ["digraph g60graph {", "  node [shape=box, style=rounded];"]
-    lines.extend(f"  {_dot_id(n)} [{attrs(d)}];" for n, d in g.nodes(data=True))
+    lines.extend(f"  {_dot_id(n)} [{attrs_of(d)}];" for n, d in g.nodes(data=True))
     lines.extend(
         f"  {_dot_id(u)} -> {_dot_id(v)} [{attrs(d)}];" for u, v, d in g.edges(data=True)
     )
