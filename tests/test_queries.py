@@ -30,9 +30,10 @@ def test_catalogue_has_at_least_15_documented_queries() -> None:
 @pytest.mark.parametrize("name", sorted(catalogue()))
 def test_named_query_is_standalone_valid_sparql(name: str) -> None:
     """Each file parses on its own: every prefix declared, no store defaults needed."""
-    text = get(name).text
-    parseQuery(text)  # rdflib's grammar
-    ox.Store().query(text)  # Oxigraph's grammar, no predeclared prefixes
+    query = get(name)
+    parseQuery(query.text)  # rdflib's grammar
+    if "federated" not in query.tags:  # evaluating SERVICE would try the network
+        ox.Store().query(query.text)  # Oxigraph's grammar, no predeclared prefixes
 
 
 def test_unknown_query_suggests_close_names() -> None:
@@ -48,7 +49,7 @@ def test_unknown_query_suggests_close_names() -> None:
         ("#+ description: D\n", "non-empty 'title'"),
         ("#+ title: T\n#+ description: D\n#+ view: pie\n", "view must be one of"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   x: {type: colour}\n", "type must be"),
-        ("#+ title: T\n#+ description: D\n#+ params:\n#+   y: {type: string}\n", "never uses ?y"),
+        ("#+ title: T\n#+ description: D\n#+ params:\n#+   y: {type: string}\n", r"never uses \?y"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   x: {type: integer, default: ten}\n",
          "not a valid integer"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   x: {type: string, nullable: 1}\n",

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import rdflib
+from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
 
 from g60graph.errors import InputError
+from g60graph.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     import pandas
@@ -46,7 +48,9 @@ class QueryResult:
         if result.type == "ASK":
             return cls(form="ASK", boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
-            graph = rdflib.Graph()
+            graph = rdflib.Graph(bind_namespaces="none")
+            for prefix, namespace in PREFIXES.items():
+                graph.bind(prefix, namespace)
             assert result.graph is not None
             graph += result.graph
             return cls(form=result.type, graph=graph)
@@ -57,7 +61,7 @@ class QueryResult:
             if limit is not None and len(rows) >= limit:
                 truncated = True
                 break
-            rows.append(tuple(binding.get(Variable(n)) for n in names))
+            rows.append(tuple(_plain_string(binding.get(Variable(n))) for n in names))
         return cls(form="SELECT", vars=names, rows=rows, truncated=truncated)
 
     def __iter__(self) -> Iterator[tuple[Identifier | None, ...]]:
@@ -135,6 +139,13 @@ class QueryResult:
 
 
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _plain_string(term: Identifier | None) -> Identifier | None:
+    """"x"^^xsd:string and "x" are one RDF 1.1 term; stores differ in which they return."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
 
 
 def _nt(term: Identifier) -> str:

@@ -18,6 +18,8 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
+from rdflib import URIRef
+
 _STATIC = Path(__file__).resolve().parent / "static"
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 _JSON_ESCAPES = {
@@ -75,8 +77,12 @@ def page(
     styles: list[str],
     data: dict[str, Any],
     lang: str = "en",
+    img_src: str = "",
 ) -> str:
-    """A complete HTML document; ``data`` maps element ids to JSON-able values."""
+    """A complete HTML document; ``data`` maps element ids to JSON-able values.
+
+    ``img_src`` is one origin images may come from (an online tile layer, only when
+    asked); otherwise nothing at all may be fetched."""
     blocks = "\n".join(
         f'<script type="application/json" id="{html.escape(key)}">{script_json(value)}</script>'
         for key, value in data.items()
@@ -86,7 +92,7 @@ def page(
     # Only our own scripts may run (by hash), and nothing may be fetched.
     csp = (
         f"default-src 'none'; script-src {hashes}; "
-        "style-src 'unsafe-inline'; img-src data:; font-src data:"
+        f"style-src 'unsafe-inline'; img-src data: {img_src}; font-src data:".replace("  ", " ")
     )
     return "\n".join(
         [
@@ -145,3 +151,111 @@ def network_page(
         data={"g60-data": data, "g60-options": options or {}},
         lang=lang,
     )
+
+
+# -- from a networkx graph to the page's data --------------------------------------
+
+PALETTE = [
+    "#2b6cb0", "#c0392b", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c", "#319795",
+    "#718096", "#dd6b20", "#3c366b", "#9c4221", "#276749", "#97266d", "#2c5282",
+]
+SHAPES = ["dot", "diamond", "square", "triangle", "star", "hexagon", "triangleDown"]
+STRINGS = {
+    "en": {},
+    "zh": {
+        "search": "搜索", "noMatch": "无匹配", "matches": "个匹配", "facts": "事实",
+        "sources": "来源", "close": "关闭", "hint": "点击节点查看其事实和来源。",
+    },
+}
+# The ready-made diagrams: named queries (queries/diagram-*.rq), tagged "diagram".
+DIAGRAMS = ("diagram-overview", "diagram-alliances-parks", "diagram-agreements",
+            "diagram-provenance")
+
+
+def network_data(
+    g: Any,
+    *,
+    context: Any = None,
+    size_by: str = "degree",
+    lang: str = "en",
+) -> dict[str, Any]:
+    """{nodes, edges, legend} for network.js from a g60graph.network MultiDiGraph.
+
+    ``context`` (a g60graph.network.Context) adds each entity's sources and the
+    labels of fact properties to the side panel."""
+    import networkx as nx
+
+    from g60graph.namespaces import expand
+
+    if size_by == "betweenness" and g.number_of_nodes():
+        scores = nx.betweenness_centrality(nx.Graph(g.to_undirected()))
+        sizes = {n: 1.0 + 100.0 * float(s) for n, s in scores.items()}
+    elif size_by == "pagerank" and g.number_of_nodes():
+        scores = nx.pagerank(nx.Graph(g.to_undirected()))
+        sizes = {n: 100.0 * len(g) * float(s) for n, s in scores.items()}
+    else:
+        sizes = {n: float(d) for n, d in g.degree()}
+
+    counts: dict[str, int] = {}
+    for _, d in g.nodes(data=True):
+        counts[d.get("class", "")] = counts.get(d.get("class", ""), 0) + 1
+    order = sorted(counts, key=lambda c: (-counts[c], c))
+    class_labels = {d.get("class", ""): d.get("class_label", "") for _, d in g.nodes(data=True)}
+    legend = [
+        {"group": c or "resource", "label": class_labels.get(c) or "Resource",
+         "color": PALETTE[i % len(PALETTE)],
+         # colour and shape both vary, so 98 classes stay distinguishable
+         "shape": SHAPES[(i + i // len(PALETTE)) % len(SHAPES)],
+         "count": counts[c]}
+        for i, c in enumerate(order)
+    ]
+    ids = {n: i for i, n in enumerate(g.nodes())}
+    prop_labels: dict[str, str] = {}
+
+    def prop_label(key: str) -> str:
+        if key not in prop_labels:
+            iri = expand(key)
+            prop_labels[key] = context.label(URIRef(iri)) if context and iri else key
+        return prop_labels[key]
+
+    nodes = []
+    skip = {"iri", "label", "label_en", "label_zh", "class", "class_label", "types", "color"}
+    for n, d in g.nodes(data=True):
+        facts: list[dict[str, Any]] = []
+        for key, value in sorted(d.items()):
+            if key not in skip:
+                facts.append({"p": prop_label(key), "v": str(value)})
+        for _, v, e in g.out_edges(n, data=True):
+            facts.append({"p": str(e.get("label", "")), "v": g.nodes[v]["label"], "ref": ids[v]})
+        for u, _, e in g.in_edges(n, data=True):
+            facts.append({"p": "← " + str(e.get("label", "")), "v": g.nodes[u]["label"],
+                          "ref": ids[u]})
+        item: dict[str, Any] = {
+            "id": ids[n], "label": str(d.get("label", n)), "group": d.get("class") or "resource",
+            "iri": d.get("iri", ""), "value": round(sizes.get(n, 0.0), 4), "facts": facts,
+            "title": f"{d.get('label', n)} ({d.get('class_label') or 'Resource'})",
+        }
+        if context is not None and d.get("iri"):
+            item["sources"] = context.sources(URIRef(d["iri"]))
+        if d.get("color"):
+            item["color"] = d["color"]
+        nodes.append(item)
+    edges = [{"from": ids[u], "to": ids[v], "label": str(e.get("label", ""))}
+             for u, v, e in g.edges(data=True)]
+    return {"nodes": nodes, "edges": edges, "legend": legend}
+
+
+def render_graph(
+    g: Any,
+    *,
+    title: str,
+    subtitle: str = "",
+    context: Any = None,
+    size_by: str = "degree",
+    hierarchical: str | bool = False,
+    lang: str = "en",
+) -> str:
+    """The complete network page for a g60graph.network graph."""
+    data = network_data(g, context=context, size_by=size_by, lang=lang)
+    options: dict[str, Any] = {"hierarchical": hierarchical, "strings": STRINGS.get(lang, {})}
+    return network_page(data, title=title, subtitle=subtitle, options=options, lang=lang)

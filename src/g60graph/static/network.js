@@ -31,6 +31,13 @@
     hint: "Click a node to see its facts and sources."
   };
 
+  function withDefaults(given) {
+    var strings = {};
+    Object.keys(DEFAULT_STRINGS).forEach(function (k) { strings[k] = DEFAULT_STRINGS[k]; });
+    Object.keys(given || {}).forEach(function (k) { strings[k] = given[k]; });
+    return strings;
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -54,7 +61,7 @@
 
   /* Fill `panel` with one node's facts and sources; `onRef(id)` follows a fact to a node. */
   function showDetails(panel, node, strings, onRef) {
-    strings = strings || DEFAULT_STRINGS;
+    strings = withDefaults(strings);
     while (panel.firstChild) panel.removeChild(panel.firstChild);
     if (!node) {
       panel.appendChild(el("p", "g60-hint", strings.hint));
@@ -173,9 +180,7 @@
 
   function render(container, data, options) {
     options = options || {};
-    var strings = {};
-    Object.keys(DEFAULT_STRINGS).forEach(function (k) { strings[k] = DEFAULT_STRINGS[k]; });
-    Object.keys(options.strings || {}).forEach(function (k) { strings[k] = options.strings[k]; });
+    var strings = withDefaults(options.strings);
     var showEdgeLabels = options.showEdgeLabels !== false;
     var byId = {};
     var groupLabels = {};
@@ -210,6 +215,7 @@
       if (n.value !== undefined) item.value = n.value;
       if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
       if (n.level !== undefined) item.level = n.level;
+      if (typeof n.color === "string" && /^#[0-9a-fA-F]{6}$/.test(n.color)) item.color = n.color;
       return item;
     }));
     var edges = new vis.DataSet(data.edges.map(function (e, i) {

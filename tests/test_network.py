@@ -1,0 +1,172 @@
+"""The graph as networkx: conversion, selections, analytics, paths and exports."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+
+from g60graph import network
+from g60graph.errors import G60Error, InputError
+from g60graph.graph import KnowledgeGraph
+from g60graph.namespaces import G60, G60R
+
+HANGZHOU = str(G60R.hangzhou)
+
+
+@pytest.fixture(scope="module")
+def whole(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    return kg.to_networkx()
+
+
+def test_nodes_are_typed_labelled_entities(kg: KnowledgeGraph, whole: nx.MultiDiGraph) -> None:
+    city = whole.nodes[HANGZHOU]
+    assert city["label"] == "Hangzhou" and city["label_zh"] == "杭州市"
+    assert city["class"] == str(G60.PrefectureLevelCity)
+    assert str(G60.Place) in city["types"].split()  # superclasses, for --classes
+    # literal facts are attributes, never nodes
+    assert city["geo:asWKT"].startswith("POINT(")
+    assert not any(n.startswith("POINT") for n in whole)
+    # the ontology is not part of the data network
+    assert str(G60.PrefectureLevelCity) not in whole
+    # every IRI-valued data statement between drawn nodes is an edge
+    ask = kg.query(f"ASK {{ <{HANGZHOU}> <{G60.directlyLocatedIn}> <{G60R.zhejiang}> }}")
+    assert ask.boolean
+    data = whole.get_edge_data(HANGZHOU, str(G60R.zhejiang))
+    assert data[str(G60.directlyLocatedIn)]["label"] == "directly located in"
+
+
+def test_edge_count_matches_sparql(kg: KnowledgeGraph, whole: nx.MultiDiGraph) -> None:
+    """Each edge is one triple between two drawn nodes (checked against a SPARQL count)."""
+    nodes = set(whole)
+    pairs = [
+        (str(s), str(p), str(o))  # (external IRIs such as Wikidata's are attributes)
+        for s, p, o in kg.union_graph()
+        if str(s) in nodes and str(o) in nodes and p != RDF.type
+    ]
+    assert whole.number_of_edges() == len(set(pairs))
+
+
+def test_chinese_labels(kg: KnowledgeGraph) -> None:
+    g = network.to_networkx(kg, lang="zh")
+    assert g.nodes[HANGZHOU]["label"] == "杭州市"
+    edge = g.get_edge_data(HANGZHOU, str(G60R.zhejiang))[str(G60.directlyLocatedIn)]
+    assert edge["label"] != "directly located in"
+
+
+def test_from_a_plain_rdflib_graph() -> None:
+    g = Graph()
+    a, b = URIRef("http://example.org/a"), URIRef("http://example.org/b")
+    g.add((a, URIRef("http://example.org/knows"), b))
+    g.add((a, URIRef("http://example.org/age"), Literal(3)))
+    g.add((b, URIRef("http://example.org/name"), Literal("B")))
+    out = network.to_networkx(g)
+    assert set(out) == {str(a), str(b)}
+    assert "3" in out.nodes[str(a)].values()  # the literal is an attribute
+
+
+def test_neighbourhood_and_class_filter(kg: KnowledgeGraph) -> None:
+    near = network.select(kg, focus="杭州市", depth=1)
+    assert HANGZHOU in near
+    assert all(
+        nx.has_path(near.to_undirected(), HANGZHOU, n) for n in near
+    )
+    assert str(G60R.zhejiang) in near and str(G60R.hefei) not in near
+    cities = network.select(kg, classes="PrefectureLevelCity")
+    assert len(cities) == 8
+    no_sources = network.select(kg, classes="-Source,-Observation")
+    assert not any("Source" in d["class"] for _, d in no_sources.nodes(data=True))
+    with pytest.raises(InputError, match="no class named"):
+        network.select(kg, classes="Unicorn")
+    with pytest.raises(G60Error):
+        network.select(kg, focus="nowhere at all")
+
+
+def test_query_graphs(kg: KnowledgeGraph) -> None:
+    overview = network.select(kg, query="diagram-overview")
+    result = kg.query("diagram-overview")
+    assert result.graph is not None
+    assert overview.number_of_edges() == len(result.graph)
+    prov = network.select(kg, query="diagram-provenance")
+    sel = kg.query("diagram-provenance")
+    assert prov.number_of_edges() == len(sel.rows)
+    assert {str(r[1]) for r in sel.rows} <= set(prov)
+    with pytest.raises(InputError, match=r"\?source and \?target"):
+        network.graph_for_query(kg, kg.query("cities"))
+
+
+def test_analyze(whole: nx.MultiDiGraph) -> None:
+    report = network.analyze(whole, top=5)
+    assert report["nodes"] == whole.number_of_nodes()
+    assert len(report["degree"]) == 5
+    scores = [r["score"] for r in report["degree"]]
+    assert scores == sorted(scores, reverse=True)
+    top = report["degree"][0]["node"]
+    assert top == max(network.simple(whole).degree(), key=lambda nd: nd[1])[0]
+    members = [m for c in report["communities"] for m in c]
+    assert len(members) == report["nodes"]
+
+
+def test_path_reads_as_a_chain(kg: KnowledgeGraph) -> None:
+    g = network.select(kg, classes="-Source")
+    steps = network.path(g, str(G60R.wuhu), str(G60R.jinhua))
+    assert steps[0][0] == str(G60R.wuhu) and steps[-1][2] == str(G60R.jinhua)
+    for u, _label, v, forward in steps:
+        assert g.has_edge(u, v) if forward else g.has_edge(v, u)
+    text = network.format_path(g, steps)
+    assert text.startswith("Wuhu ") and text.endswith(" Jinhua")
+    assert "--" in text
+    isolated = nx.MultiDiGraph()
+    isolated.add_node("a", label="A")
+    isolated.add_node("b", label="B")
+    with pytest.raises(InputError, match="not connected"):
+        network.path(isolated, "a", "b")
+
+
+def test_graphml_and_gexf_reread(whole: nx.MultiDiGraph, tmp_path: Path) -> None:
+    graphml = tmp_path / "g.graphml"
+    graphml.write_text(network.export(whole, "graphml"), encoding="utf-8")
+    back = nx.read_graphml(graphml)
+    assert back.number_of_nodes() == whole.number_of_nodes()
+    assert back.number_of_edges() == whole.number_of_edges()
+    assert back.nodes[HANGZHOU]["label_zh"] == "杭州市"
+    gexf = network.export(whole, "gexf")
+    back = nx.read_gexf(io.BytesIO(gexf.encode("utf-8")))
+    assert back.number_of_nodes() == whole.number_of_nodes()
+    assert back.number_of_edges() == whole.number_of_edges()
+    assert 'xmlns="http://gexf.net/1.2"' in gexf or "gexf.net" in gexf
+
+
+def test_cytoscape_reread(whole: nx.MultiDiGraph) -> None:
+    data = json.loads(network.export(whole, "cytoscape"))
+    assert {"data", "elements"} <= set(data)
+    assert all("source" in e["data"] and "target" in e["data"] for e in data["elements"]["edges"])
+    back = nx.cytoscape_graph(data)
+    assert back.number_of_nodes() == whole.number_of_nodes()
+    assert back.number_of_edges() == whole.number_of_edges()
+
+
+def test_dot_parses_with_graphviz(whole: nx.MultiDiGraph, tmp_path: Path) -> None:
+    """Graphviz's own parser (dot -Tsvg) reads the file; every node is drawn."""
+    dot = shutil.which("dot")
+    assert dot, "graphviz is installed by scripts/test.sh"
+    tricky = whole.copy()
+    tricky.add_node('say "hi" \\ {x}', label='quote " and \\ backslash\nnewline')
+    path = tmp_path / "g.dot"
+    path.write_text(network.export(tricky, "dot"), encoding="utf-8")
+    run = subprocess.run([dot, "-Tsvg", str(path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert len(re.findall(r'<g id="node\d+" class="node"', run.stdout)) == len(tricky)
+    assert len(re.findall(r'<g id="edge\d+" class="edge"', run.stdout)) == tricky.number_of_edges()
+
+
+def test_unknown_format(whole: nx.MultiDiGraph) -> None:
+    with pytest.raises(InputError, match="unknown graph format"):
+        network.export(whole, "png")

@@ -1,0 +1,59 @@
+"""The built wheel carries the ontology, data and queries, and works from anywhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out)],
+        cwd=REPO, check=True, capture_output=True, timeout=300,
+    )
+    (built,) = out.glob("g60graph-*.whl")
+    return built
+
+
+def test_wheel_contains_the_graph_and_queries(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    for expected in ("g60graph/py.typed", "g60graph/_resources/ontology/g60.ttl",
+                     "g60graph/_resources/ontology/shapes.ttl",
+                     "g60graph/_resources/data/places.ttl",
+                     "g60graph/_resources/queries/cities.rq"):
+        assert expected in names
+    assert sum(n.endswith(".rq") for n in names) >= 15
+
+
+def test_installed_wheel_answers_from_another_directory(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    # System site-packages provide the dependencies (no network at test time);
+    # the wheel itself is installed into the fresh environment and wins over any checkout.
+    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    where = subprocess.run(
+        [python, "-c", "import g60graph.resources as r; print(r.queries_dir())"],
+        cwd=elsewhere, check=True, capture_output=True, text=True, timeout=60,
+    ).stdout.strip()
+    assert where.startswith(str(env_dir)) and where.endswith("_resources/queries")
+    done = subprocess.run(
+        [env_dir / "bin" / "g60graph", "query", "cities", "--format", "csv"],
+        cwd=elsewhere, check=True, capture_output=True, text=True, timeout=120,
+    )
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(rows) == 9 and "合肥市" in {r["nameZh"] for r in rows}
