@@ -316,6 +316,31 @@ def simple(g: nx.MultiDiGraph) -> nx.Graph:
     return out
 
 
+def pagerank(g: nx.Graph, alpha: float = 0.85, tol: float = 1e-10) -> dict[Any, float]:
+    """PageRank of an undirected simple graph by power iteration.
+
+    networkx's own ``pagerank`` needs scipy, which is not one of our dependencies."""
+    nodes = list(g)
+    if not nodes:
+        return {}
+    n = len(nodes)
+    rank = dict.fromkeys(nodes, 1.0 / n)
+    degree = dict(g.degree())
+    for _ in range(200):
+        dangling = alpha * sum(rank[v] for v in nodes if degree[v] == 0) / n
+        new = dict.fromkeys(nodes, (1.0 - alpha) / n + dangling)
+        for v in nodes:
+            if degree[v]:
+                share = alpha * rank[v] / degree[v]
+                for w in g.neighbors(v):
+                    new[w] += share
+        delta = sum(abs(new[v] - rank[v]) for v in nodes)
+        rank = new
+        if delta < n * tol:
+            break
+    return rank
+
+
 def analyze(g: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
     """Degree, betweenness and PageRank rankings and communities."""
     und = simple(g)
@@ -336,7 +361,7 @@ def analyze(g: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
         "components": nx.number_connected_components(und) if len(und) else 0,
         "degree": ranking(degree),
         "betweenness": ranking(nx.betweenness_centrality(und)),
-        "pagerank": ranking(nx.pagerank(und) if len(und) else {}),
+        "pagerank": ranking(pagerank(und)),
         "communities": [
             sorted((g.nodes[n]["label"] for n in c), key=str.casefold)
             for c in sorted(communities, key=lambda c: (-len(c), min(c)))

@@ -92,7 +92,8 @@ def page(
     # Only our own scripts may run (by hash), and nothing may be fetched.
     csp = (
         f"default-src 'none'; script-src {hashes}; "
-        f"style-src 'unsafe-inline'; img-src data: {img_src}; font-src data:".replace("  ", " ")
+        f"style-src 'unsafe-inline'; img-src {' '.join(['data:', img_src]).strip()}; "
+        "font-src data:"
     )
     return "\n".join(
         [
@@ -191,7 +192,9 @@ def network_data(
         scores = nx.betweenness_centrality(nx.Graph(g.to_undirected()))
         sizes = {n: 1.0 + 100.0 * float(s) for n, s in scores.items()}
     elif size_by == "pagerank" and g.number_of_nodes():
-        scores = nx.pagerank(nx.Graph(g.to_undirected()))
+        from g60graph.network import pagerank
+
+        scores = pagerank(nx.Graph(g.to_undirected()))
         sizes = {n: 100.0 * len(g) * float(s) for n, s in scores.items()}
     else:
         sizes = {n: float(d) for n, d in g.degree()}
