@@ -170,3 +170,33 @@ def test_dot_parses_with_graphviz(whole: nx.MultiDiGraph, tmp_path: Path) -> Non
 def test_unknown_format(whole: nx.MultiDiGraph) -> None:
     with pytest.raises(InputError, match="unknown graph format"):
         network.export(whole, "png")
+
+
+def test_pagerank_needs_no_scipy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A star of k leaves has a closed form; scipy (not a dependency) is never imported."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "scipy", None)  # importing it now raises ImportError
+    k, alpha = 5, 0.85
+    star = nx.star_graph(k)
+    star.add_node("alone")
+    n = k + 2
+    ranks = network.pagerank(star, alpha)
+    # dangling "alone" spreads its rank evenly: d = alpha * r_alone / n
+    # centre c = base + alpha*k*leaf, leaf = base + alpha*c/k, alone = base; base = (1-a)/n + d
+    alone = ranks["alone"]
+    assert alone > (1 - alpha) / n  # the teleport share plus its own dangling share
+    base = alone
+    centre = (base + alpha * k * base) / (1 - alpha**2)
+    assert ranks[0] == pytest.approx(centre, rel=1e-6)
+    assert ranks[1] == pytest.approx(base + alpha * centre / k, rel=1e-6)
+    assert sum(ranks.values()) == pytest.approx(1.0)
+
+
+def test_analyze_without_scipy(whole: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    ranking = network.analyze(whole, 5)["pagerank"]
+    assert len(ranking) == 5
+    assert [r["score"] for r in ranking] == sorted((r["score"] for r in ranking), reverse=True)
