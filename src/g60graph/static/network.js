@@ -159,8 +159,13 @@
       physics: {
         enabled: options.physics !== false,
         solver: "barnesHut",
-        barnesHut: {gravitationalConstant: -6000, springLength: 120, avoidOverlap: 0.1},
-        stabilization: {enabled: true, iterations: big ? 120 : 400, updateInterval: 50, fit: true}
+        // Large graphs: a coarser Barnes-Hut (theta), no overlap pass, weaker repulsion and
+        // fewer iterations, so 5,000 nodes settle in a few seconds (benchmarks/viz_bench.py).
+        barnesHut: big
+          ? {gravitationalConstant: -2500, springLength: 90, centralGravity: 0.4, avoidOverlap: 0, theta: 0.9}
+          : {gravitationalConstant: -6000, springLength: 120, avoidOverlap: 0.1},
+        stabilization: {enabled: true, fit: true, updateInterval: 50,
+                        iterations: big ? Math.max(50, Math.min(400, Math.round(400000 / data.nodes.length))) : 400}
       }
     };
     if (hierarchical) {
