@@ -200,3 +200,17 @@ def test_analyze_without_scipy(whole: nx.MultiDiGraph, monkeypatch: pytest.Monke
     ranking = network.analyze(whole, 5)["pagerank"]
     assert len(ranking) == 5
     assert [r["score"] for r in ranking] == sorted((r["score"] for r in ranking), reverse=True)
+
+
+def test_each_node_is_described_once(kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Node attributes are computed once per node, not once per statement (speed)."""
+    calls: list[str] = []
+    original = network.Context.node_attributes
+
+    def counted(self: network.Context, node: URIRef) -> dict[str, object]:
+        calls.append(str(node))
+        return original(self, node)
+
+    monkeypatch.setattr(network.Context, "node_attributes", counted)
+    g = network.to_networkx(kg)
+    assert len(calls) == len(set(calls)) == g.number_of_nodes()

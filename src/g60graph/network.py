@@ -198,7 +198,8 @@ def to_networkx(
     g = nx.MultiDiGraph(lang=lang)
 
     def add(node: URIRef) -> None:
-        if node not in g:
+        # str(): an rdflib URIRef never equals a plain str, so `node in g` is always False
+        if str(node) not in g:
             g.add_node(str(node), **ctx.node_attributes(node))
 
     for s, p, o in drawn:
