@@ -214,3 +214,72 @@ def test_each_node_is_described_once(kg: KnowledgeGraph, monkeypatch: pytest.Mon
     monkeypatch.setattr(network.Context, "node_attributes", counted)
     g = network.to_networkx(kg)
     assert len(calls) == len(set(calls)) == g.number_of_nodes()
+
+
+# -- the commands (in-process) -------------------------------------------------------
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from g60graph.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_path_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "path", "Hefei", "G60 Expressway")
+    assert code == 0
+    chain = out.strip()
+    assert chain.startswith("Hefei ") and chain.endswith(" G60 Expressway")
+    assert "connects" in chain and "source" not in chain  # citations are not walked
+    code, out, _ = cli(capsys, "path", "Hefei", "G60 Expressway", "--via-sources")
+    assert code == 0 and "--source-->" in out  # one shared article is the shortest link
+    code, out, _ = cli(capsys, "path", "合肥市", "浙江省", "--lang", "zh")
+    assert code == 0 and out.startswith("合肥市 ") and "成员城市" in out
+    code, _, err = cli(capsys, "path", "Hefei", "Atlantis")
+    assert code == 2 and "Atlantis" in err and len(err.strip().splitlines()) == 1
+
+
+def overview_size(kg: KnowledgeGraph) -> tuple[int, int]:
+    """Nodes and edges of the overview diagram, counted from its CONSTRUCT result."""
+    triples = kg.query("diagram-overview").graph
+    assert triples is not None and len(triples) > 10
+    return len(set(triples.subjects()) | set(triples.objects())), len(triples)
+
+
+def test_analyze_command(capsys: pytest.CaptureFixture[str], kg: KnowledgeGraph) -> None:
+    code, out, _ = cli(capsys, "analyze", "--diagram", "overview", "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert (report["nodes"], report["edges"]) == overview_size(kg)
+    # version 3.0 has nine member cities and is a version of the corridor
+    assert report["degree"][0]["label"] == "G60 corridor version 3.0"
+    assert report["degree"][0]["score"] == 10
+    assert sum(len(c) for c in report["communities"]) == report["nodes"]
+    code, out, _ = cli(capsys, "analyze", "--top", "3")
+    assert code == 0 and "pagerank:" in out and "communities" in out
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "cytoscape", "dot"])
+def test_export_graph_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str, kg: KnowledgeGraph
+) -> None:
+    nodes, edges = overview_size(kg)
+    target = tmp_path / f"overview.{fmt}"
+    code, _, err = cli(capsys, "export-graph", "--diagram", "overview", "--format", fmt,
+                       "-o", str(target))
+    assert code == 0, err
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+    text = target.read_text(encoding="utf-8")
+    if fmt == "graphml":
+        g = nx.read_graphml(target)
+    elif fmt == "gexf":
+        g = nx.read_gexf(target)
+    elif fmt == "cytoscape":
+        g = nx.cytoscape_graph(json.loads(text))
+    else:
+        assert text.startswith("digraph")
+        assert text.count(" -> ") == edges
+        return
+    assert (g.number_of_nodes(), g.number_of_edges()) == (nodes, edges)

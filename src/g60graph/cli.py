@@ -470,17 +470,22 @@ def analyze_command(
 @click.argument("source")
 @click.argument("target")
 @click.option("--classes", metavar="LIST",
-              help="Walk only through these classes, e.g. -Source to avoid shared citations.")
+              help="Walk only through these classes (Place,Organisation) or not these (-Event).")
+@click.option("--via-sources", is_flag=True,
+              help="Also walk citations (dcterms:source): 'both cite the same article'.")
 @graph_options
 @lang_option
-def path_command(source: str, target: str, classes: str | None, lang: str, **load: Any) -> int:
+def path_command(
+    source: str, target: str, classes: str | None, via_sources: bool, lang: str, **load: Any
+) -> int:
     """Show how two entities are connected: the shortest chain of labelled edges."""
     from g60graph import network
 
     kg = _open(**load)
     a, b = str(kg.resolve(source)), str(kg.resolve(target))
     graph = network.select(kg, classes=classes, lang=lang)
-    click.echo(network.format_path(graph, network.path(graph, a, b)) or graph.nodes[a]["label"])
+    steps = network.path(graph, a, b, skip=() if via_sources else (str(network.DCT_SOURCE),))
+    click.echo(network.format_path(graph, steps) or graph.nodes[a]["label"])
     return 0
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -34,6 +34,18 @@ if TYPE_CHECKING:
     from g60graph.results import QueryResult
 
 DCT_SOURCE = URIRef("http://purl.org/dc/terms/source")
+# Labels for properties from other vocabularies (the ontology labels its own).
+READABLE = {
+    "dcterms:source": ("source", "来源"),
+    "rdfs:seeAlso": ("see also", "另见"),
+    "org:postIn": ("post in", "职位所在"),
+    "org:heldBy": ("held by", "担任者"),
+    "org:role": ("role", "角色"),
+    "skos:inScheme": ("in scheme", "所属体系"),
+    "skos:topConceptOf": ("top concept of", "顶层概念"),
+    "skos:broader": ("broader", "上位概念"),
+    "skos:hasTopConcept": ("has top concept", "顶层概念"),
+}
 # IRI-valued properties that are links out of the graph, kept as attributes.
 LINK_PROPERTIES = {
     SCHEMA.url,
@@ -86,7 +98,10 @@ class Context:
             for lab in labels:
                 if choice is None or lab.language == choice:
                     return str(lab)
-        return shorten(str(term))
+        short = shorten(str(term))
+        if short in READABLE:  # vocabulary the data uses but does not describe
+            return READABLE[short][1 if wanted == "zh" else 0]
+        return short
 
     def ancestors(self, cls: URIRef) -> list[URIRef]:
         """``cls`` and its superclasses (rdfs:subClassOf*), nearest first."""
@@ -370,14 +385,21 @@ def analyze(g: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
     }
 
 
-def path(g: nx.MultiDiGraph, a: str, b: str) -> list[tuple[str, str, str, bool]]:
+def path(
+    g: nx.MultiDiGraph, a: str, b: str, *, skip: Collection[str] = (str(DCT_SOURCE),)
+) -> list[tuple[str, str, str, bool]]:
     """The shortest chain between two nodes, each step (from, edge label, to, forward).
 
     Edges may be walked against their direction; ``forward`` says which way the
-    statement reads. Raises InputError when the two are not connected."""
+    statement reads. Edges whose predicate is in ``skip`` are not walked: by default
+    two entities citing the same article are not "connected". Raises InputError
+    when the two are not connected."""
     for node in (a, b):
         if node not in g:
             raise InputError(f"{node} is not in the graph")
+    if skip:
+        skipped = set(skip)
+        g = nx.subgraph_view(g, filter_edge=lambda u, v, k: k not in skipped)
     try:
         nodes = nx.shortest_path(g.to_undirected(as_view=True), a, b)
     except nx.NetworkXNoPath:
