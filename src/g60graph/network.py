@@ -401,7 +401,10 @@ def path(
         skipped = set(skip)
         g = nx.subgraph_view(g, filter_edge=lambda u, v, k: k not in skipped)
     try:
-        nodes = nx.shortest_path(g.to_undirected(as_view=True), a, b)
+        # the same answer on every run: of the shortest chains, the first by labels
+        candidates = itertools.islice(nx.all_shortest_paths(g.to_undirected(as_view=True), a, b),
+                                      1000)
+        nodes = min(candidates, key=lambda p: [str(g.nodes[n].get("label", n)) for n in p])
     except nx.NetworkXNoPath:
         raise InputError(
             f"{g.nodes[a]['label']} and {g.nodes[b]['label']} are not connected"
