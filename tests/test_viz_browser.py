@@ -36,6 +36,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "whole": ["viz"],
         "map": ["map"],
         "hostile": ["viz", "--data", str(FIXTURES / "hostile.ttl"), "--focus", "hostile-alliance"],
+        "hostile-map": ["map", "--data", str(FIXTURES / "hostile.ttl")],
     }
     for name, argv in jobs.items():
         out[name] = folder / f"{name}.html"
@@ -194,3 +195,18 @@ def test_blank_screenshot_is_detected(opened: Any) -> None:
     """The non-blank check can fail: an empty page has one colour."""
     opened.page.set_content("<html><body style='background:#fff'></body></html>")
     assert png_colours(opened.page.screenshot()) == 1
+
+
+def test_hostile_labels_on_the_map(opened: Any, pages: dict[str, Path]) -> None:
+    path = pages["hostile-map"]
+    dialogs: list[str] = []
+    opened.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_page(opened, path, "#g60-map")
+    page = opened.page
+    site = page.locator("#g60-map .g60-park", has=page.locator("title", has_text="<img"))
+    assert site.count() == 1
+    site.locator("rect").click()
+    assert (page.text_content(".g60-panel h2") or "").startswith("<img src=x onerror=")
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert "pwned" not in page.title() and dialogs == []
+    assert_clean(opened, path)
