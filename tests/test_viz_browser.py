@@ -1,0 +1,131 @@
+"""The diagrams and the map in headless Chromium, opened from file:// with no network.
+
+Each page must make no request but its own file, log no console error, hold the
+expected numbers of nodes and edges (read from the page, compared with the graph
+the query describes) and paint a non-blank screenshot. The escaping test checks
+that hostile labels show as text and run nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import watched_page
+from viz_helpers import IMG, SCRIPT, evil_data, png_colours
+
+from g60graph import network
+from g60graph.cli import main
+from g60graph.graph import KnowledgeGraph
+
+DIAGRAMS = ["overview", "alliances-parks", "agreements", "provenance"]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pages")
+    made = {}
+    for name in DIAGRAMS:
+        made[name] = folder / f"{name}.html"
+        assert main(["viz", "--diagram", name, "-o", str(made[name])]) == 0
+    made["map"] = folder / "map.html"
+    assert main(["map", "-o", str(made["map"])]) == 0
+    return made
+
+
+def open_page(browser: Any, path: Path, host: str) -> Any:
+    watched = watched_page(browser, offline=True)
+    watched.page.set_viewport_size({"width": 1000, "height": 700})
+    watched.page.goto(path.as_uri())
+    watched.page.wait_for_selector(f"#{host}[data-state=stable]", timeout=20_000)
+    return watched
+
+
+def assert_clean(watched: Any, path: Path) -> None:
+    assert watched.requests == [path.as_uri()]  # nothing but the file itself
+    assert watched.errors == []
+    shot = watched.page.screenshot()
+    assert png_colours(shot) >= 8, "the screenshot is blank"
+
+
+@pytest.mark.parametrize("name", DIAGRAMS)
+def test_diagram_in_browser(
+    browser: Any, kg: KnowledgeGraph, pages: dict[str, Path], name: str
+) -> None:
+    expected = network.select(kg, query=f"diagram-{name}")
+    watched = open_page(browser, pages[name], "g60-network")
+    page = watched.page
+    host = page.locator("#g60-network")
+    assert host.get_attribute("data-nodes") == str(expected.number_of_nodes())
+    assert host.get_attribute("data-edges") == str(expected.number_of_edges())
+    # vis-network itself holds them
+    drawn = page.evaluate("() => [window.g60.nodes.length, window.g60.edges.length]")
+    assert drawn == [expected.number_of_nodes(), expected.number_of_edges()]
+    assert page.evaluate("() => Object.keys(window.g60.network.getPositions()).length") == len(
+        expected
+    )
+    # the legend lists every class drawn
+    assert page.locator(".g60-legend-item").count() == len(
+        {d["class"] for _, d in expected.nodes(data=True)}
+    )
+    assert_clean(watched, pages[name])
+    watched.page.context.close()
+
+
+def test_search_and_side_panel(browser: Any, pages: dict[str, Path]) -> None:
+    watched = open_page(browser, pages["overview"], "g60-network")
+    page = watched.page
+    page.fill(".g60-search", "Hangzhou")
+    page.press(".g60-search", "Enter")
+    panel = page.locator(".g60-panel")
+    assert panel.locator("h2").inner_text() == "Hangzhou"
+    assert "Zhejiang" in panel.inner_text()  # a fact: directly located in Zhejiang
+    assert panel.locator(".g60-sources a").count() >= 1  # and its sources, as links
+    assert panel.locator(".g60-sources a").first.get_attribute("href").startswith("http")
+    assert page.locator(".g60-status").inner_text() == "1 matches"
+    assert watched.errors == []
+    page.context.close()
+
+
+def test_map_in_browser(browser: Any, kg: KnowledgeGraph, pages: dict[str, Path]) -> None:
+    cities = kg.query(
+        "PREFIX geo: <http://www.opengis.net/ont/geosparql#>\n"
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c geo:hasGeometry/geo:asWKT ?w }"
+    )
+    lines = kg.query(
+        "PREFIX g60: <https://w3id.org/g60graph/def#>\n"
+        "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l g60:connects ?c }"
+    )
+    watched = open_page(browser, pages["map"], "g60-map")
+    page = watched.page
+    assert page.locator("g.g60-city").count() == int(cities.rows[0][0])  # type: ignore[arg-type]
+    assert page.locator("path.g60-line").count() == int(lines.rows[0][0])  # type: ignore[arg-type]
+    assert page.locator("g.g60-park").count() >= 10
+    page.locator("g.g60-city[data-id$='/hangzhou'] circle").click()
+    assert page.locator("#g60-panel h2").inner_text() == "Hangzhou"
+    page.locator("path.g60-line").first.dispatch_event("click")
+    assert page.locator("#g60-panel h2").inner_text() != "Hangzhou"
+    assert_clean(watched, pages["map"])
+    page.context.close()
+
+
+def test_hostile_labels_run_nothing(browser: Any, tmp_path: Path) -> None:
+    out = tmp_path / "evil.html"
+    data = evil_data(tmp_path)
+    assert main(["viz", "--data", str(data), "--focus", "g60r:evil-city", "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-network")
+    page = watched.page
+    page.evaluate("() => window.g60.select(window.g60.nodes.getIds()[0])")
+    page.fill(".g60-search", "onerror")
+    page.press(".g60-search", "Enter")
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("img").count() == 0
+    assert IMG in page.locator("header").inner_text()  # the label, shown as text
+    panel = page.locator(".g60-panel")
+    assert panel.locator("h2").inner_text() == IMG
+    assert SCRIPT in panel.inner_text()  # the comment and the source's label
+    assert panel.locator("a").count() == 0  # a javascript: URL is not a link
+    assert watched.errors == []
+    assert watched.requests == [out.as_uri()]
+    page.context.close()
