@@ -92,7 +92,8 @@ def page(
     # Only our own scripts may run (by hash), and nothing may be fetched.
     csp = (
         f"default-src 'none'; script-src {hashes}; "
-        f"style-src 'unsafe-inline'; img-src data: {img_src}; font-src data:".replace("  ", " ")
+        f"style-src 'unsafe-inline'; img-src {' '.join(filter(None, ['data:', img_src]))}; "
+        "font-src data:"
     )
     return "\n".join(
         [
