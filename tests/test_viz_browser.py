@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import watched_page
-from viz_helpers import IMG, SCRIPT, evil_data, png_colours
 
+from browser import watched_page
 from g60graph import network
 from g60graph.cli import main
 from g60graph.graph import KnowledgeGraph
+from viz_helpers import IMG, SCRIPT, evil_data, png_colours
 
 DIAGRAMS = ["overview", "alliances-parks", "agreements", "provenance"]
 
