@@ -78,9 +78,16 @@ class Context:
         self.graph = graph
         self.lang = lang
         self._ancestors: dict[URIRef, list[URIRef]] = {}
+        self._labels: dict[tuple[URIRef, str], str] = {}
+        self._schema: dict[URIRef, bool] = {}
 
     def label(self, term: URIRef, lang: str | None = None) -> str:
-        wanted = lang or self.lang
+        key = (term, lang or self.lang)
+        if key not in self._labels:
+            self._labels[key] = self._label(term, key[1])
+        return self._labels[key]
+
+    def _label(self, term: URIRef, wanted: str) -> str:
         labels = [o for o in self.graph.objects(term, RDFS.label) if isinstance(o, Literal)]
         for choice in (wanted, "en", None):
             for lab in labels:
@@ -116,9 +123,12 @@ class Context:
 
     def is_schema(self, node: URIRef) -> bool:
         """Ontology terms and geometry nodes are not drawn (geometries become facts)."""
-        return any(
-            t in SCHEMA_CLASSES or t == GEO.Geometry for t in self.graph.objects(node, RDF.type)
-        )
+        if node not in self._schema:
+            self._schema[node] = any(
+                t in SCHEMA_CLASSES or t == GEO.Geometry
+                for t in self.graph.objects(node, RDF.type)
+            )
+        return self._schema[node]
 
     def is_entity(self, node: URIRef) -> bool:
         """Described here (the subject of a statement), as opposed to a page or an
@@ -198,7 +208,7 @@ def to_networkx(
     g = nx.MultiDiGraph(lang=lang)
 
     def add(node: URIRef) -> None:
-        if node not in g:
+        if str(node) not in g:  # (a URIRef does not hash like its str)
             g.add_node(str(node), **ctx.node_attributes(node))
 
     for s, p, o in drawn:

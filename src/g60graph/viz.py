@@ -12,9 +12,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import re
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,10 @@ def static_text(name: str) -> str:
 
 def vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS from the installed pyvis package (licence header kept)."""
-    base = importlib_resources.files("pyvis") / "lib" / "vis-9.1.2"
+    spec = importlib.util.find_spec("pyvis")  # found, not imported (pyvis imports jinja2)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis is not installed (it ships the vis-network script)")
+    base = Path(next(iter(spec.submodule_search_locations))) / "lib" / "vis-9.1.2"
     js = (base / "vis-network.min.js").read_text(encoding="utf-8")
     css = (base / "vis-network.css").read_text(encoding="utf-8")
     # The source map is not shipped; a devtools request for it would leave the page.

@@ -159,8 +159,9 @@
       physics: {
         enabled: options.physics !== false,
         solver: "barnesHut",
-        barnesHut: {gravitationalConstant: -6000, springLength: 120, avoidOverlap: 0.1},
-        stabilization: {enabled: true, iterations: big ? 120 : 400, updateInterval: 50, fit: true}
+        barnesHut: {gravitationalConstant: -6000, springLength: 120, avoidOverlap: big ? 0 : 0.1,
+                    theta: big ? 0.9 : 0.5},
+        stabilization: {enabled: true, iterations: big ? 60 : 400, updateInterval: 50, fit: true}
       }
     };
     if (hierarchical) {
@@ -181,7 +182,9 @@
   function render(container, data, options) {
     options = options || {};
     var strings = withDefaults(options.strings);
-    var showEdgeLabels = options.showEdgeLabels !== false;
+    // thousands of edge labels cost more to lay out than they help: hover shows them
+    var showEdgeLabels = options.showEdgeLabels === undefined
+      ? data.edges.length <= 2000 : options.showEdgeLabels !== false;
     var byId = {};
     var groupLabels = {};
     (data.legend || []).forEach(function (e) { groupLabels[e.group] = e.label; });
