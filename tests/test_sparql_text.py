@@ -29,3 +29,10 @@ def test_where_brace_ignores_braces_in_strings() -> None:
 
 def test_no_where() -> None:
     assert sparql_text.where_brace("SELECT * { ?s ?p ?o }") is None
+
+
+def test_strip_comments_keeps_strings_and_iris() -> None:
+    text = 'SELECT ?x # pick ?x\nWHERE { BIND("# not a comment" AS ?x) <http://x/#frag> ?p ?o }'
+    assert sparql_text.strip_comments(text) == (
+        'SELECT ?x \nWHERE { BIND("# not a comment" AS ?x) <http://x/#frag> ?p ?o }'
+    )

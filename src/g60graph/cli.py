@@ -24,7 +24,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def graph_options(func: F) -> F:
-    """Options shared by every command that loads the graph."""
+    """Options shared by every command that loads the graph (local or remote store)."""
+    return _graph_options(func, remote=True)
+
+
+def local_graph_options(func: F) -> F:
+    """graph_options without the remote-store options, for commands whose own
+    --endpoint means something else (link, enrich: the endpoint they reconcile with)."""
+    return _graph_options(func, remote=False)
+
+
+def _graph_options(func: F, remote: bool) -> F:
     options = [
         click.option(
             "--data",
@@ -38,8 +48,9 @@ def graph_options(func: F) -> F:
             "--store",
             default="oxigraph",
             show_default=True,
-            type=click.Choice(["oxigraph", "memory"]),
-            help="Embedded store: Oxigraph (fast) or rdflib's memory store.",
+            metavar="oxigraph|memory|PATH",
+            help="Embedded store: Oxigraph (fast) or rdflib's memory store, or the PATH of"
+            " an on-disk store built by 'g60graph load' (opened read-only, instantly).",
         ),
         click.option(
             "--infer",
@@ -54,6 +65,24 @@ def graph_options(func: F) -> F:
             help="Give up reasoning after this many seconds.",
         ),
     ]
+    if remote:
+        options += [
+            click.option(
+                "--endpoint",
+                metavar="URL",
+                help="Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
+                " QLever); for publish, the server to verify against. Credentials come from"
+                " G60GRAPH_USER/G60GRAPH_PASSWORD (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
+            ),
+            click.option(
+                "--update-endpoint", metavar="URL", help="The server's SPARQL Update URL."
+            ),
+            click.option(
+                "--graph-store",
+                metavar="URL",
+                help="The server's SPARQL 1.1 Graph Store Protocol URL (used by publish).",
+            ),
+        ]
     for option in reversed(options):
         func = option(func)
     return func
@@ -70,11 +99,25 @@ def lang_option(func: F) -> F:
 
 
 def _open(
-    data: Sequence[str], store: str, infer: str | None, infer_timeout: float
+    data: Sequence[str],
+    store: str,
+    infer: str | None,
+    infer_timeout: float,
+    endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    graph_store: str | None = None,
 ) -> KnowledgeGraph:
     from g60graph.graph import KnowledgeGraph
 
-    return KnowledgeGraph.load(data, store=store, infer=infer, infer_timeout=infer_timeout)
+    return KnowledgeGraph.load(
+        data,
+        store=store,
+        infer=infer,
+        infer_timeout=infer_timeout,
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
+        graph_store=graph_store,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -562,7 +605,7 @@ def _client(
     help="Write each entity's clear best candidate scoring at least this to accepted-links.ttl.",
 )
 @client_options
-@graph_options
+@local_graph_options
 def link(
     types: str,
     out: Path,
@@ -614,7 +657,7 @@ def link(
     help="TSV of values that disagree with curated facts (default: beside --output).",
 )
 @client_options
-@graph_options
+@local_graph_options
 def enrich_command(
     output: Path,
     conflicts: Path | None,
@@ -658,12 +701,168 @@ def enrich_command(
 
 # -- the SPARQL endpoint and Linked Data server (serve) ------------------------
 
-# (commands go here)
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port."
+)
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Stop a query after this many seconds (answer 503).",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) per answer; more are cut and flagged X-G60-Truncated.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Query worker processes (each holds a copy of the graph).",
+)
+@click.option(
+    "--base-iri",
+    default="https://w3id.org/g60graph/",
+    show_default=True,
+    help="IRI space served under /id/ and /def.",
+)
+@click.option(
+    "--max-request-bytes",
+    default=512 * 1024,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    help="Refuse request bodies above this size (413).",
+)
+@click.option(
+    "--worker-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Memory cap per query worker in MB (0: none); a query past it gets 503.",
+)
+@click.option(
+    "--enable-updates",
+    is_flag=True,
+    help="Accept SPARQL updates at /update with 'Authorization: Bearer $G60GRAPH_UPDATE_TOKEN'.",
+)
+@graph_options
+def serve(
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    base_iri: str,
+    max_request_bytes: int,
+    worker_memory: int,
+    enable_updates: bool,
+    **load: Any,
+) -> int:
+    """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP."""
+    import os
+
+    from g60graph.graph import store_is_path
+    from g60graph.server.run import serve_forever
+    from g60graph.server.settings import Settings
+
+    if enable_updates and (load.get("endpoint") or store_is_path(load.get("store", ""))):
+        raise InputError("--enable-updates needs an in-memory store (--store oxigraph or memory)")
+    settings = Settings(
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        base_iri=base_iri,
+        max_request_bytes=max_request_bytes,
+        worker_memory_mb=worker_memory or None,
+        enable_updates=enable_updates,
+        update_token=os.environ.get("G60GRAPH_UPDATE_TOKEN") if enable_updates else None,
+    )
+    serve_forever(host, port, settings, **load)
+    return 0
 
 
 # -- persistent and remote stores (load, publish) ------------------------------
 
-# (commands go here)
+
+@cli.command("load")
+@click.option(
+    "--store",
+    "path",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the on-disk Oxigraph store (created if missing).",
+)
+@click.option("--no-packaged", is_flag=True, help="Leave out the packaged ontology and data.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def load_store(path: Path, no_packaged: bool, quiet: bool, files: tuple[Path, ...]) -> None:
+    """Build or extend an on-disk store from FILES (bulk loading, one graph per file).
+
+    Later commands open it instantly with --store PATH. Loading a file again
+    replaces its graph.
+    """
+    from g60graph.store import build_disk
+
+    if no_packaged and not files:
+        raise InputError("nothing to load: give FILES or drop --no-packaged")
+    total = build_disk(path, files, packaged=not no_packaged, progress=not quiet)
+    click.echo(f"{path}: {total} quads", err=True)
+
+
+@cli.command("publish")
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI",
+    help="Publish only this named graph. Repeatable (default: every graph).",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=20_000,
+    show_default=True,
+    help="Triples per request.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@graph_options
+def publish_graph(graphs: tuple[str, ...], chunk_size: int, quiet: bool, **load: Any) -> None:
+    """Upload the graph to a SPARQL server, replacing the target graphs, then verify.
+
+    Uses the Graph Store Protocol (--graph-store), else SPARQL Update
+    (--update-endpoint); --endpoint is where counts are checked. The source is
+    the local graph (--data, --store).
+    """
+    from g60graph.publish import publish
+
+    endpoint = load.pop("endpoint")
+    update_endpoint = load.pop("update_endpoint")
+    graph_store = load.pop("graph_store")
+    if not endpoint:
+        raise InputError("publish needs --endpoint URL (the server's SPARQL query endpoint)")
+    kg = _open(**load)
+    report = publish(
+        kg,
+        endpoint=endpoint,
+        graph_store=graph_store,
+        update_endpoint=update_endpoint,
+        graphs=graphs,
+        chunk_size=chunk_size,
+        progress=not quiet,
+    )
+    click.echo(
+        f"published {report.triples} triples in {len(report.counts)} graphs"
+        f" ({report.chunks} requests, {report.method}); counts verified",
+        err=True,
+    )
 
 
 # -- helpers ----------------------------------------------------------------

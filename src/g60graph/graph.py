@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier
 
 from g60graph import queries, safety, store
-from g60graph.errors import EntityNotFoundError, ExecutionError, InputError, QuerySyntaxError
+from g60graph.backends import Backend, LocalBackend
+from g60graph.errors import EntityNotFoundError, InputError
 from g60graph.namespaces import GRAPH, PREFIXES, expand, shorten
 from g60graph.queries import Query
 from g60graph.results import QueryResult
@@ -42,8 +42,10 @@ class KnowledgeGraph:
     >>> rows = kg.query("cities").rows
     """
 
-    def __init__(self, dataset: rdflib.Dataset) -> None:
-        self._dataset = dataset
+    def __init__(self, dataset: rdflib.Dataset | Backend) -> None:
+        self._backend: Backend = (
+            LocalBackend(dataset) if isinstance(dataset, rdflib.Dataset) else dataset
+        )
         self._labels: dict[str, list[tuple[str, Literal]]] | None = None
 
     @classmethod
@@ -54,8 +56,18 @@ class KnowledgeGraph:
         store: str = "oxigraph",
         infer: str | None = None,
         infer_timeout: float = 60.0,
+        endpoint: str | None = None,
+        update_endpoint: str | None = None,
+        graph_store: str | None = None,
     ) -> KnowledgeGraph:
-        """The packaged graph plus ``extra`` files; ``infer`` is 'rdfs' or 'owlrl'."""
+        """The packaged graph plus ``extra`` files; ``infer`` is 'rdfs' or 'owlrl'.
+
+        ``store`` is 'oxigraph' (in memory), 'memory' (rdflib's) or the PATH of an
+        on-disk store built by ``g60graph load`` (opened read-only, as it is).
+        ``endpoint`` queries a remote SPARQL server instead of loading anything.
+        """
+        if endpoint or store_is_path(store):
+            return cls(_open_existing(store, extra, infer, endpoint, update_endpoint, graph_store))
         dataset = _load(store, [Path(p) for p in extra])
         if infer:
             from g60graph.inference import entailments
@@ -71,14 +83,10 @@ class KnowledgeGraph:
 
     @property
     def dataset(self) -> rdflib.Dataset:
-        return self._dataset
+        return self._backend.dataset
 
     def graph_names(self) -> list[str]:
-        return sorted(
-            str(g.identifier)
-            for g in self._dataset.graphs()
-            if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
-        )
+        return self._backend.graph_names()
 
     # -- queries --------------------------------------------------------------
 
@@ -95,30 +103,14 @@ class KnowledgeGraph:
             query = queries.get(query) if _looks_like_name(query) else Query.from_text(query)
         text = query.bind(params or {}, self.resolve)
         safety.check(text, allowed_services=allowed_services, local_graphs=self.graph_names())
-        return QueryResult.from_rdflib(self._execute(text), limit=limit)
-
-    def _execute(self, text: str) -> rdflib.query.Result:
-        from pyparsing import ParseException
-
-        try:
-            result = self._dataset.query(text)
-            if result.type == "SELECT":
-                result.bindings = list(result.bindings)  # evaluate now, errors surface here
-            return result
-        except SyntaxError as err:  # pyoxigraph
-            raise QuerySyntaxError(_oxigraph_syntax(err)) from None
-        except ParseException as err:  # rdflib
-            raise QuerySyntaxError(safety.syntax_message(err)) from None
-        except (RuntimeError, ValueError, TypeError) as err:
-            raise ExecutionError(f"query failed: {err}") from None
+        return self._backend.execute(text, limit=limit)
 
     # -- entities and labels --------------------------------------------------
 
     def _label_index(self) -> dict[str, list[tuple[str, Literal]]]:
         if self._labels is None:
             index: dict[str, list[tuple[str, Literal]]] = {}
-            for row in self._dataset.query(_LABELS):
-                subject, label, kind = row  # type: ignore[misc]
+            for subject, label, kind in self._backend.execute(_LABELS).rows:
                 if isinstance(label, Literal):
                     index.setdefault(str(subject), []).append((str(kind), label))
             self._labels = index
@@ -162,9 +154,8 @@ class KnowledgeGraph:
         raise EntityNotFoundError(f"no entity matches {raw!r}{hint}")
 
     def _mentions(self, iri: URIRef) -> bool:
-        return any(True for _ in self._dataset.triples((iri, None, None))) or any(
-            True for _ in self._dataset.triples((None, None, iri))
-        )
+        ask = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
+        return bool(self._backend.execute(ask).boolean)
 
     def describe(self, entity: str) -> QueryResult:
         """Everything known about one entity, with the source of each fact."""
@@ -177,7 +168,7 @@ class KnowledgeGraph:
         classes = self.query(_STATS_CLASSES)
         langs = self.query(_STATS_LANGS)
         return {
-            "triples": len(self._dataset),
+            "triples": self._backend.triple_count(),
             "graphs": len(self.graph_names()),
             "classes": {self.label(r[0]): int(r[1]) for r in classes.rows},  # type: ignore[arg-type]
             "sources": sum(int(str(r[1])) for r in classes.rows if str(r[0]).endswith("#Source")),
@@ -188,8 +179,8 @@ class KnowledgeGraph:
         union = rdflib.Graph()
         for prefix, namespace in PREFIXES.items():
             union.bind(prefix, namespace)
-        for triple in self._dataset.triples((None, None, None)):
-            union.add(triple)
+        for s, p, o, _ in self._backend.quads():
+            union.add((s, p, o))
         return union
 
     def to_networkx(self, lang: str = "en") -> Any:
@@ -214,7 +205,7 @@ class KnowledgeGraph:
             convert: Callable[[Any], Any] = to_ox
             quads = (
                 ox.Quad(convert(s), convert(p), convert(o), convert(getattr(g, "identifier", g)))
-                for s, p, o, g in self._dataset.quads((None, None, None, None))
+                for s, p, o, g in self._backend.quads()
             )
             kind = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS
             data = ox.serialize(quads, format=kind, prefixes=PREFIXES if fmt == "trig" else None)
@@ -241,14 +232,34 @@ def _load(store_name: str, extra: list[Path]) -> rdflib.Dataset:
     return store.load_dataset(store_name, extra)
 
 
+def store_is_path(name: str) -> bool:
+    return store.is_path(name)
+
+
+def _open_existing(
+    store_name: str,
+    extra: Sequence[str | Path],
+    infer: str | None,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    graph_store: str | None,
+) -> Backend:
+    """An on-disk or remote store, used as it is: nothing is loaded into it here."""
+    where = endpoint or store_name
+    if extra:
+        raise InputError(
+            f"--data cannot add files to {where}: use 'g60graph load --store PATH FILE...'"
+            " or 'g60graph publish'"
+        )
+    if infer:
+        raise InputError(f"--infer needs an embedded store, not {where}")
+    if endpoint:
+        from g60graph.backends import RemoteBackend
+
+        return RemoteBackend(endpoint, update_endpoint=update_endpoint, graph_store=graph_store)
+    disk = store.open_disk(store_name, read_only=True)
+    return LocalBackend(store.on_oxigraph(disk), kind="disk")
+
+
 def _looks_like_name(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z0-9_\-]+", text.strip()))
-
-
-def _oxigraph_syntax(err: SyntaxError) -> str:
-    message = (err.msg or str(err)).strip().splitlines()[0]
-    match = re.search(r"(?:line (\d+) column (\d+))|(?:at (\d+):(\d+))", message)
-    if match:
-        line, column = (match[1], match[2]) if match[1] else (match[3], match[4])
-        return f"SPARQL syntax error at line {line}, column {column}: {message}"
-    return f"SPARQL syntax error: {message}"

@@ -41,6 +41,18 @@ def tokens(text: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
+def strip_comments(text: str) -> str:
+    """The query without its comments (strings and IRIs untouched), line breaks kept.
+
+    Sent to remote stores: some (Virtuoso 7.2) answer differently when certain
+    comment text is present, and comments carry no meaning.
+    """
+    parts = []
+    for match in _TOKEN.finditer(text):
+        parts.append("" if match.lastgroup == "comment" else match.group())
+    return "".join(parts)
+
+
 def keywords(text: str) -> set[str]:
     """Bare words (not prefixed names, variables or literals), upper-cased."""
     return {t.text.upper() for t in tokens(text) if t.kind == "word" and ":" not in t.text}

@@ -1,0 +1,106 @@
+"""The protocol layer in process: reading requests, negotiating formats, mapping IRIs."""
+
+from __future__ import annotations
+
+import pytest
+
+from g60graph.server.pages import Links
+from g60graph.server.protocol import (
+    ProtocolError,
+    choose_format,
+    parse_operation,
+    prefers_html,
+    query_form,
+    ranked,
+)
+from g60graph.server.settings import Settings
+
+
+def test_three_ways_to_send_a_query() -> None:
+    get = parse_operation("GET", "query=ASK%7B%7D&default-graph-uri=urn:g", "", b"")
+    assert (get.kind, get.text, get.default_graphs) == ("query", "ASK{}", ["urn:g"])
+    form = parse_operation(
+        "POST", "", "application/x-www-form-urlencoded; charset=UTF-8", b"query=ASK+%7B%7D"
+    )
+    assert (form.kind, form.text) == ("query", "ASK {}")
+    direct = parse_operation(
+        "POST", "named-graph-uri=urn:n", "application/sparql-query", "ASK { '松江' }".encode()
+    )
+    assert (direct.text, direct.named_graphs) == ("ASK { '松江' }", ["urn:n"])
+    update = parse_operation("POST", "", "application/sparql-update", b"CLEAR ALL")
+    assert (update.kind, update.text) == ("update", "CLEAR ALL")
+    assert parse_operation("GET", "", "", b"").kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("method", "query", "ctype", "body", "status"),
+    [
+        ("POST", "", "text/plain", b"ASK {}", 415),
+        ("GET", "query=a&query=b", "", b"", 400),
+        ("GET", "query=", "", b"", 400),
+        ("GET", "update=CLEAR+ALL", "", b"", 400),
+        ("POST", "", "application/x-www-form-urlencoded", b"query=a&update=b", 400),
+        ("POST", "", "application/sparql-query", b"\xff\xfe", 400),
+    ],
+)
+def test_protocol_errors(method: str, query: str, ctype: str, body: bytes, status: int) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        parse_operation(method, query, ctype, body)
+    assert caught.value.status == status
+
+
+def test_query_form_ignores_comments_strings_and_iris() -> None:
+    assert (
+        query_form("# SELECT\nPREFIX ask: <http://e/select#> CONSTRUCT {} WHERE {}") == "CONSTRUCT"
+    )
+    assert query_form("DESCRIBE <http://e/x>") == "DESCRIBE"
+    assert query_form("INSERT DATA { <a:b> <a:c> 'SELECT' }") == "UPDATE"
+
+
+def test_accept_ranking() -> None:
+    assert ranked("text/*;q=0.5, text/csv;q=0.5, */*;q=0.1, x/y;q=0") == [
+        "text/csv",
+        "text/*",
+        "*/*",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("form", "accept", "params", "expected"),
+    [
+        ("SELECT", "", {}, "json"),
+        ("SELECT", "*/*", {}, "json"),
+        ("SELECT", "application/sparql-results+xml", {}, "xml"),
+        ("SELECT", "text/*", {}, "csv"),
+        ("SELECT", "application/json", {}, "json"),
+        ("SELECT", "image/png", {}, None),
+        ("SELECT", "image/png", {"format": ["tsv"]}, "tsv"),
+        ("SELECT", "", {"output": ["text/csv"]}, "csv"),
+        ("ASK", "text/tab-separated-values", {}, "tsv"),
+        ("CONSTRUCT", "", {}, "ttl"),
+        ("CONSTRUCT", "application/ld+json", {}, "jsonld"),
+        ("DESCRIBE", "application/rdf+xml;q=0.9, text/turtle", {}, "ttl"),
+        ("CONSTRUCT", "", {"format": ["xml"]}, "xml"),
+        ("CONSTRUCT", "application/sparql-results+json", {}, None),
+    ],
+)
+def test_choose_format(
+    form: str, accept: str, params: dict[str, list[str]], expected: str | None
+) -> None:
+    assert choose_format(form, accept, params) == expected
+
+
+def test_browsers_are_told_apart() -> None:
+    assert prefers_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    assert not prefers_html("text/turtle, text/html;q=0.5")
+    assert not prefers_html("*/*")
+
+
+def test_the_base_iri_maps_onto_local_paths() -> None:
+    settings = Settings(base_iri="http://example.org/kg")
+    links = Links(settings.id_base, settings.def_base)
+    assert links.local("http://example.org/kg/id/hangzhou") == "/id/hangzhou"
+    assert links.local("http://example.org/kg/def#City") == "/def#City"
+    assert links.local("http://example.org/kg/def") == "/def"
+    assert links.local("http://example.org/kg/id/") is None
+    assert links.local("https://www.wikidata.org/wiki/Q1") is None

@@ -1,0 +1,60 @@
+"""A query past the time limit is stopped and answered 503; the server keeps answering."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from server_harness import running_server
+
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+LIMIT = 2.0
+
+
+def test_a_pathological_query_hits_the_limit_while_others_answer(tmp_path: Path) -> None:
+    with running_server(
+        tmp_path, "--timeout", str(LIMIT), "--workers", "2", "--worker-memory", "16384"
+    ) as srv:
+        slow: dict[str, object] = {}
+
+        def send_slow() -> None:
+            start = time.monotonic()
+            answer = httpx.get(f"{srv.url}/sparql", params={"query": CROSS}, timeout=60)
+            slow.update(
+                status=answer.status_code, text=answer.text, seconds=time.monotonic() - start
+            )
+
+        thread = threading.Thread(target=send_slow)
+        thread.start()
+        answered = 0
+        with httpx.Client(base_url=srv.url, timeout=10) as http:
+            while thread.is_alive():  # quick queries keep being answered meanwhile
+                quick = http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+                assert quick.status_code == 200
+                answered += 1
+            thread.join()
+            assert slow["status"] == 503
+            assert "time limit" in str(slow["text"])
+            assert float(slow["seconds"]) < LIMIT + 10  # type: ignore[arg-type]
+            assert answered > 0
+            # the stopped worker is replaced: the pool answers at full strength again
+            for _ in range(6):
+                assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_a_query_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
+    with (
+        running_server(
+            tmp_path, "--timeout", "60", "--workers", "1", "--worker-memory", "900"
+        ) as srv,
+        httpx.Client(base_url=srv.url, timeout=90) as http,
+    ):
+        start = time.monotonic()
+        answer = http.get("/sparql", params={"query": CROSS})
+        assert answer.status_code == 503
+        assert "memory" in answer.text
+        assert time.monotonic() - start < 60  # stopped by memory, well before the time limit
+        assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200
