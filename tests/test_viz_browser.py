@@ -129,3 +129,54 @@ def test_hostile_labels_run_nothing(browser: Any, tmp_path: Path) -> None:
     assert watched.errors == []
     assert watched.requests == [out.as_uri()]
     page.context.close()
+
+
+def test_clicking_a_node_opens_its_facts(browser: Any, pages: dict[str, Path]) -> None:
+    """A real mouse click on the drawn node (found through vis-network's coordinates)."""
+    watched = open_page(browser, pages["agreements"], "g60-network")
+    page = watched.page
+    point = page.evaluate(
+        """() => {
+          const net = window.g60.network;
+          const id = window.g60.nodes.get().find(n => n.label === "Hefei").id;
+          const xy = net.canvasToDOM(net.getPositions([id])[id]);
+          const box = document.querySelector(".g60-canvas").getBoundingClientRect();
+          return [box.left + xy.x, box.top + xy.y];
+        }"""
+    )
+    page.mouse.click(point[0], point[1])
+    panel = page.locator(".g60-panel")
+    assert panel.locator("h2").inner_text() == "Hefei"
+    assert "Songjiang G60 High-Tech Corridor Declaration" in panel.inner_text()
+    assert watched.errors == []
+    page.context.close()
+
+
+def test_server_shaped_data(browser: Any, tmp_path: Path) -> None:
+    """The server's query page calls G60Network.render(box, data, {height}) with IRIs
+    as ids and groups, and facts without references: the same script draws it."""
+    from g60graph import viz
+
+    iri = "https://w3id.org/g60graph/id/"
+    data = {
+        "nodes": [
+            {"id": iri + "a", "label": "A", "iri": iri + "a", "group": "resource", "facts": []},
+            {"id": iri + "b", "label": "B", "iri": iri + "b", "group": "resource",
+             "facts": [{"p": "name", "v": IMG}]},
+        ],
+        "edges": [{"from": iri + "a", "to": iri + "b", "label": "knows"}],
+        "legend": [{"group": "resource", "label": "other", "color": "#2b6cb0", "shape": "dot",
+                    "count": 2}],
+    }
+    out = tmp_path / "server.html"
+    out.write_text(viz.network_page(data, title="t", options={"height": "580px"}),
+                   encoding="utf-8")
+    watched = open_page(browser, out, "g60-network")
+    page = watched.page
+    assert page.locator("#g60-network").get_attribute("data-nodes") == "2"
+    assert page.locator(".g60-canvas").evaluate("e => e.style.height") == "580px"
+    page.evaluate(f"() => window.g60.select({iri + 'b'!r})")
+    assert IMG in page.locator(".g60-panel").inner_text()
+    assert page.evaluate("() => window.__pwned") is None
+    assert watched.errors == [] and watched.requests == [out.as_uri()]
+    page.context.close()
