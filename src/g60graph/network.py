@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -448,9 +448,6 @@ def to_dot(g: nx.MultiDiGraph) -> str:
     lines.append("}")
     return "\n".join(lines) + "\n"
 
-
-def resolve_nodes(kg: KnowledgeGraph, names: Iterable[str]) -> list[str]:
-    return [str(kg.resolve(n)) for n in names]
 
 
 # -- what a command draws ---------------------------------------------------------

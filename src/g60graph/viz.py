@@ -171,9 +171,6 @@ STRINGS = {
         "sources": "来源", "close": "关闭", "hint": "点击节点查看其事实和来源。",
     },
 }
-# The ready-made diagrams: named queries (queries/diagram-*.rq), tagged "diagram".
-DIAGRAMS = ("diagram-overview", "diagram-alliances-parks", "diagram-agreements",
-            "diagram-provenance")
 
 
 def network_data(
@@ -181,7 +178,6 @@ def network_data(
     *,
     context: Any = None,
     size_by: str = "degree",
-    lang: str = "en",
 ) -> dict[str, Any]:
     """{nodes, edges, legend} for network.js from a g60graph.network MultiDiGraph.
 
@@ -260,6 +256,6 @@ def render_graph(
     lang: str = "en",
 ) -> str:
     """The complete network page for a g60graph.network graph."""
-    data = network_data(g, context=context, size_by=size_by, lang=lang)
+    data = network_data(g, context=context, size_by=size_by)
     options: dict[str, Any] = {"hierarchical": hierarchical, "strings": STRINGS.get(lang, {})}
     return network_page(data, title=title, subtitle=subtitle, options=options, lang=lang)
