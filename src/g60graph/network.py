@@ -495,7 +495,12 @@ def select(
     else:
         g = to_networkx(kg, lang)
     if focus is not None:
-        centre = str(kg.resolve(focus))
+        from g60graph.errors import EntityNotFoundError
+
+        try:
+            centre = str(kg.resolve(focus))
+        except EntityNotFoundError as err:
+            raise EntityNotFoundError(f"--focus: {err}") from None
         if centre not in g:
             raise InputError(f"--focus: {focus!r} is not drawn in this graph")
         g = neighbourhood(g, centre, depth)

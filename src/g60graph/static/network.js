@@ -255,7 +255,9 @@
       network.setOptions({physics: false});
       container.setAttribute("data-state", "stable");
     }
-    if (options.physics === false) {
+    if (!data.nodes.length) {
+      freeze();  // nothing to lay out: vis-network would never report "stabilized"
+    } else if (options.physics === false) {
       network.once("afterDrawing", freeze);
     } else {
       network.once("stabilizationIterationsDone", freeze);
