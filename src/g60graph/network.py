@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -90,9 +90,16 @@ class Context:
         self.graph = graph
         self.lang = lang
         self._ancestors: dict[URIRef, list[URIRef]] = {}
+        self._labels: dict[tuple[URIRef, str], str] = {}
+        self._schema: dict[URIRef, bool] = {}
 
     def label(self, term: URIRef, lang: str | None = None) -> str:
-        wanted = lang or self.lang
+        key = (term, lang or self.lang)
+        if key not in self._labels:
+            self._labels[key] = self._label(term, key[1])
+        return self._labels[key]
+
+    def _label(self, term: URIRef, wanted: str) -> str:
         labels = [o for o in self.graph.objects(term, RDFS.label) if isinstance(o, Literal)]
         for choice in (wanted, "en", None):
             for lab in labels:
@@ -131,9 +138,12 @@ class Context:
 
     def is_schema(self, node: URIRef) -> bool:
         """Ontology terms and geometry nodes are not drawn (geometries become facts)."""
-        return any(
-            t in SCHEMA_CLASSES or t == GEO.Geometry for t in self.graph.objects(node, RDF.type)
-        )
+        if node not in self._schema:
+            self._schema[node] = any(
+                t in SCHEMA_CLASSES or t == GEO.Geometry
+                for t in self.graph.objects(node, RDF.type)
+            )
+        return self._schema[node]
 
     def is_entity(self, node: URIRef) -> bool:
         """Described here (the subject of a statement), as opposed to a page or an
@@ -213,8 +223,7 @@ def to_networkx(
     g = nx.MultiDiGraph(lang=lang)
 
     def add(node: URIRef) -> None:
-        # str(): an rdflib URIRef never equals a plain str, so `node in g` is always False
-        if str(node) not in g:
+        if str(node) not in g:  # (a URIRef does not hash like its str)
             g.add_node(str(node), **ctx.node_attributes(node))
 
     for s, p, o in drawn:
@@ -490,9 +499,6 @@ def to_dot(g: nx.MultiDiGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def resolve_nodes(kg: KnowledgeGraph, names: Iterable[str]) -> list[str]:
-    return [str(kg.resolve(n)) for n in names]
-
 
 # -- what a command draws ---------------------------------------------------------
 
@@ -539,7 +545,12 @@ def select(
     else:
         g = to_networkx(kg, lang)
     if focus is not None:
-        centre = str(kg.resolve(focus))
+        from g60graph.errors import EntityNotFoundError
+
+        try:
+            centre = str(kg.resolve(focus))
+        except EntityNotFoundError as err:
+            raise EntityNotFoundError(f"--focus: {err}") from None
         if centre not in g:
             raise InputError(f"--focus: {focus!r} is not drawn in this graph")
         g = neighbourhood(g, centre, depth)

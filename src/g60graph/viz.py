@@ -12,9 +12,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import re
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,10 @@ def static_text(name: str) -> str:
 
 def vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS from the installed pyvis package (licence header kept)."""
-    base = importlib_resources.files("pyvis") / "lib" / "vis-9.1.2"
+    spec = importlib.util.find_spec("pyvis")  # found, not imported (pyvis imports jinja2)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis is not installed (it ships the vis-network script)")
+    base = Path(next(iter(spec.submodule_search_locations))) / "lib" / "vis-9.1.2"
     js = (base / "vis-network.min.js").read_text(encoding="utf-8")
     css = (base / "vis-network.css").read_text(encoding="utf-8")
     # The source map is not shipped; a devtools request for it would leave the page.
@@ -92,7 +95,7 @@ def page(
     # Only our own scripts may run (by hash), and nothing may be fetched.
     csp = (
         f"default-src 'none'; script-src {hashes}; "
-        f"style-src 'unsafe-inline'; img-src {' '.join(['data:', img_src]).strip()}; "
+        f"style-src 'unsafe-inline'; img-src {' '.join(filter(None, ['data:', img_src]))}; "
         "font-src data:"
     )
     return "\n".join(
@@ -168,9 +171,6 @@ STRINGS = {
         "sources": "来源", "close": "关闭", "hint": "点击节点查看其事实和来源。",
     },
 }
-# The ready-made diagrams: named queries (queries/diagram-*.rq), tagged "diagram".
-DIAGRAMS = ("diagram-overview", "diagram-alliances-parks", "diagram-agreements",
-            "diagram-provenance")
 
 
 def network_data(
@@ -178,7 +178,6 @@ def network_data(
     *,
     context: Any = None,
     size_by: str = "degree",
-    lang: str = "en",
 ) -> dict[str, Any]:
     """{nodes, edges, legend} for network.js from a g60graph.network MultiDiGraph.
 
@@ -259,6 +258,6 @@ def render_graph(
     lang: str = "en",
 ) -> str:
     """The complete network page for a g60graph.network graph."""
-    data = network_data(g, context=context, size_by=size_by, lang=lang)
+    data = network_data(g, context=context, size_by=size_by)
     options: dict[str, Any] = {"hierarchical": hierarchical, "strings": STRINGS.get(lang, {})}
     return network_page(data, title=title, subtitle=subtitle, options=options, lang=lang)

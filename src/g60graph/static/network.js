@@ -159,13 +159,9 @@
       physics: {
         enabled: options.physics !== false,
         solver: "barnesHut",
-        // Large graphs: a coarser Barnes-Hut (theta), no overlap pass, weaker repulsion and
-        // fewer iterations, so 5,000 nodes settle in a few seconds (benchmarks/viz_bench.py).
-        barnesHut: big
-          ? {gravitationalConstant: -2500, springLength: 90, centralGravity: 0.4, avoidOverlap: 0, theta: 0.9}
-          : {gravitationalConstant: -6000, springLength: 120, avoidOverlap: 0.1},
-        stabilization: {enabled: true, fit: true, updateInterval: 50,
-                        iterations: big ? Math.max(50, Math.min(400, Math.round(400000 / data.nodes.length))) : 400}
+        barnesHut: {gravitationalConstant: -6000, springLength: 120, avoidOverlap: big ? 0 : 0.1,
+                    theta: big ? 0.9 : 0.5},
+        stabilization: {enabled: true, iterations: big ? 60 : 400, updateInterval: 50, fit: true}
       }
     };
     if (hierarchical) {
@@ -186,7 +182,9 @@
   function render(container, data, options) {
     options = options || {};
     var strings = withDefaults(options.strings);
-    var showEdgeLabels = options.showEdgeLabels !== false;
+    // thousands of edge labels cost more to lay out than they help: hover shows them
+    var showEdgeLabels = options.showEdgeLabels === undefined
+      ? data.edges.length <= 2000 : options.showEdgeLabels !== false;
     var byId = {};
     var groupLabels = {};
     (data.legend || []).forEach(function (e) { groupLabels[e.group] = e.label; });
@@ -257,7 +255,9 @@
       network.setOptions({physics: false});
       container.setAttribute("data-state", "stable");
     }
-    if (options.physics === false) {
+    if (!data.nodes.length) {
+      freeze();  // nothing to lay out: vis-network would never report "stabilized"
+    } else if (options.physics === false) {
       network.once("afterDrawing", freeze);
     } else {
       network.once("stabilizationIterationsDone", freeze);
