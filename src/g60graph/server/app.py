@@ -159,12 +159,11 @@ def create_app(
     # -- named queries ----------------------------------------------------------
 
     async def query_list(request: Request) -> Response:
-        from g60graph.cli import _query_info
         from g60graph.queries import catalogue
 
         # Federated queries (SERVICE) are refused here, so they are no examples.
         entries = [
-            dict(_query_info(q), text=q.text)
+            dict(q.info(), text=q.text)
             for q in catalogue().values()
             if "SERVICE" not in sparql_text.keywords(q.text)
         ]
