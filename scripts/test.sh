@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need
-# (Debian's chromium and virtuoso-opensource, the package with its dev extra),
+# (Debian's chromium, virtuoso-opensource and graphviz, the package with its dev extra),
 # then runs ruff, mypy (strict on src/) and pytest. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
 if ((${#missing[@]})); then

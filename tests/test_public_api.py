@@ -18,5 +18,5 @@ def test_kg_methods() -> None:
     public = {n for n in dir(g60graph.KnowledgeGraph) if not n.startswith("_")}
     assert public == {
         "load", "dataset", "graph_names", "query", "label", "resolve", "describe",
-        "stats", "union_graph", "validate", "serialize", "export",
+        "stats", "union_graph", "validate", "serialize", "export", "to_networkx",
     }

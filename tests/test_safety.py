@@ -34,10 +34,12 @@ def test_allowed_service_passes_the_check() -> None:
           allowed_services={"https://query.wikidata.org/sparql"})
 
 
-def test_from_a_local_graph_is_allowed(kg: KnowledgeGraph) -> None:
-    graph = next(g for g in kg.graph_names() if g.endswith("/places"))
-    rows = kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}").rows
-    assert int(str(rows[0][0])) > 0
+def test_from_a_local_graph_selects_that_graph(any_kg: KnowledgeGraph) -> None:
+    graph = next(g for g in any_kg.graph_names() if g.endswith("/places"))
+    rows = any_kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}").rows
+    in_graph = any_kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert int(str(rows[0][0])) == int(str(in_graph.rows[0][0])) > 0
+    assert int(str(rows[0][0])) < len(any_kg.dataset)  # the one graph, not the union
 
 
 def test_keywords_in_literals_do_not_trip_the_check(kg: KnowledgeGraph) -> None:

@@ -369,6 +369,7 @@ def test_resource_page_html_and_rdf(kg: KnowledgeGraph, client: httpx.Client) ->
         assert set(graph.predicate_objects(subject)) == set(kg.dataset.predicate_objects(subject))
     assert client.get("/id/no-such-thing", headers={"Accept": "text/html"}).status_code == 404
     assert client.get("/id/no-such-thing", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.get("/id/x%3E%20%7D", headers={"Accept": "text/turtle"}).status_code == 404
 
 
 def test_resource_page_escapes_data() -> None:
@@ -509,3 +510,42 @@ def test_a_server_with_inference(tmp_path: Path) -> None:
         assert answer.json()["boolean"] is True
     plain = KnowledgeGraph.load()
     assert plain.query(ask).boolean is False  # so the answer above came from inference
+
+
+def test_servers_on_a_disk_store_and_on_a_remote_endpoint(
+    tmp_path: Path, kg: KnowledgeGraph, server: Server
+) -> None:
+    # every page is built from SPARQL queries, so read-only and remote stores serve too
+    disk = tmp_path / "store"
+    assert main(["load", "--store", str(disk), "--quiet"]) == 0
+    subject = rdflib.URIRef("https://w3id.org/g60graph/id/songjiang")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    for options in (["--store", str(disk)], ["--endpoint", f"{server.url}/sparql"]):
+        with (
+            running_server(tmp_path, *options, "--workers", "1") as srv,
+            httpx.Client(base_url=srv.url, timeout=30) as http,
+        ):
+            for name in SELECT_NAMES[:6]:
+                answer = http.get(f"/queries/{name}")
+                rows = _parsed_rows(answer.content, "json")[1]
+                assert _multiset(rows) == _multiset(kg.query(name).rows), (options, name)
+            turtle = http.get("/id/songjiang", headers={"Accept": "text/turtle"})
+            graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+            assert set(graph.predicate_objects(subject)) == set(
+                kg.dataset.predicate_objects(subject)
+            )
+            assert "松江区" in http.get("/id/songjiang", headers={"Accept": "text/html"}).text
+            ontology = rdflib.Graph().parse(data=http.get("/def?format=ttl").text, format="turtle")
+            assert len(ontology) == len(kg.dataset.graph(GRAPH["g60"]))
+            described = rdflib.Graph().parse(data=http.get("/.well-known/void").text)
+            subsets = set(described.objects(None, void.subset))
+            assert {rdflib.URIRef(g) for g in kg.graph_names()} <= subsets
+
+
+def test_updates_need_an_in_memory_store(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("G60GRAPH_UPDATE_TOKEN", "t")
+    code = main(["serve", "--enable-updates", "--endpoint", "http://127.0.0.1:9/sparql"])
+    assert code == 2
+    assert "in-memory store" in capsys.readouterr().err

@@ -15,7 +15,9 @@ LIMIT = 2.0
 
 
 def test_a_pathological_query_hits_the_limit_while_others_answer(tmp_path: Path) -> None:
-    with running_server(tmp_path, "--timeout", str(LIMIT), "--workers", "2") as srv:
+    with running_server(
+        tmp_path, "--timeout", str(LIMIT), "--workers", "2", "--worker-memory", "16384"
+    ) as srv:
         slow: dict[str, object] = {}
 
         def send_slow() -> None:

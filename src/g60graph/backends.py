@@ -138,7 +138,9 @@ class LocalBackend:
     @staticmethod
     def _execute_ox(store: ox.Store, text: str, limit: int | None) -> QueryResult:
         try:
-            result = store.query(text, use_default_graph_as_union=True)
+            # The union is the default graph unless the query names its own (FROM).
+            union = "FROM" not in sparql_text.keywords(text)
+            result = store.query(text, use_default_graph_as_union=union)
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult(form="ASK", boolean=bool(result))
             if isinstance(result, ox.QueryTriples):

@@ -187,6 +187,12 @@ class KnowledgeGraph:
             union.add((s, p, o))
         return union
 
+    def to_networkx(self, lang: str = "en") -> Any:
+        """The data as a networkx MultiDiGraph (see g60graph.network.to_networkx)."""
+        from g60graph.network import to_networkx
+
+        return to_networkx(self, lang)
+
     def validate(self) -> ValidationReport:
         """SHACL validation of the loaded graph against the packaged shapes."""
         from g60graph.validation import validate

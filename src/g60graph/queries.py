@@ -96,6 +96,22 @@ class Query:
             raise QuerySyntaxError(f"{path}: cannot read query file: {err}") from None
         return cls.from_text(text, name=path.stem, path=path)
 
+    def info(self) -> dict[str, Any]:
+        """The metadata as plain data (for JSON listings and the server's gallery)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "view": self.view,
+            "form": self.form,
+            "tags": list(self.tags),
+            "params": [
+                {"name": p.name, "type": p.type, "required": p.required,
+                 "default": p.default, "description": p.description}
+                for p in self.params
+            ],
+        }
+
     def bind(self, values: Mapping[str, object], resolve: Resolver | None = None) -> str:
         """The query text with parameters bound as typed terms in a VALUES block."""
         terms = bind_terms(self, values, resolve)

@@ -57,6 +57,7 @@ from g60graph.server.settings import Settings
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 TRUNCATED = "X-G60-Truncated"
+_SLUG = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")  # characters an IRI may hold
 
 
 def create_app(
@@ -158,12 +159,11 @@ def create_app(
     # -- named queries ----------------------------------------------------------
 
     async def query_list(request: Request) -> Response:
-        from g60graph.cli import _query_info
         from g60graph.queries import catalogue
 
         # Federated queries (SERVICE) are refused here, so they are no examples.
         entries = [
-            dict(_query_info(q), text=q.text)
+            dict(q.info(), text=q.text)
             for q in catalogue().values()
             if "SERVICE" not in sparql_text.keywords(q.text)
         ]
@@ -206,6 +206,8 @@ def create_app(
 
     async def resource(request: Request) -> Response:
         slug = request.path_params["slug"]
+        if not _SLUG.match(slug):
+            raise _NotFoundError(f"no resource {slug!r} in this graph")
         iri = settings.id_base + slug
         fmt = rdf_format(request)
         if fmt is None:

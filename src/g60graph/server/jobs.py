@@ -7,6 +7,7 @@ picklable values (bytes, strings, dicts) to the server process.
 from __future__ import annotations
 
 import json
+import re
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from g60graph import queries, safety, sparql_text
 from g60graph.errors import (
     ExecutionError,
     G60Error,
+    InputError,
     QuerySyntaxError,
     UnsafeQueryError,
 )
@@ -55,9 +57,10 @@ def worker_main(
 
         # A query that materialises a huge intermediate result (ORDER BY over a cross
         # product grows by ~350 MB/s) must not take the machine down before the time
-        # limit: past this address-space cap the worker dies and is replaced.
+        # limit: past this cap on its data memory (heap and anonymous mappings, not
+        # reserved-but-unused address space) the worker fails and is replaced.
         limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     import rdflib.plugins.sparql
 
     # rdflib would fetch the IRI of a FROM clause on the memory store: never.
@@ -69,7 +72,7 @@ def worker_main(
     except Exception as err:  # reported to the server, which gives up starting
         conn.send(("error", type(err).__name__, str(err)))
         return
-    conn.send(("ready", len(kg.dataset)))
+    conn.send(("ready", None))
     while True:
         try:
             name, args = conn.recv()
@@ -134,7 +137,12 @@ def execute(
     safety.check(text, local_graphs=local)
     import pyoxigraph as ox
 
-    inner = getattr(kg.dataset.store, "_inner", None)
+    dataset = local_dataset(kg)
+    if dataset is None:  # a remote store (--endpoint): its backend runs the query
+        if default_graphs or named_graphs:
+            raise InputError("default-graph-uri and named-graph-uri need a local store")
+        return kg.query(queries.Query(name="<sparql>", text=text), limit=max_rows)
+    inner = getattr(dataset.store, "_inner", None)
     try:
         if isinstance(inner, ox.Store):
             return _oxigraph(kg, inner, text, default_graphs, named_graphs, max_rows)
@@ -145,6 +153,26 @@ def execute(
         raise QuerySyntaxError(_oxigraph_syntax(err)) from None
     except (RuntimeError, ValueError, TypeError, OSError) as err:
         raise ExecutionError(f"query failed: {err}") from None
+
+
+def local_dataset(kg: KnowledgeGraph) -> rdflib.Dataset | None:
+    """The graph's rdflib Dataset, or None when it lives on a remote server."""
+    try:
+        return kg.dataset
+    except InputError:
+        return None
+
+
+def triple_count(kg: KnowledgeGraph) -> int:
+    dataset = local_dataset(kg)
+    if dataset is not None:
+        return len(dataset)
+    return _count(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+
+def _count(kg: KnowledgeGraph, text: str) -> int:
+    rows = execute(kg, text, (), (), 1).rows
+    return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
 
 
 def _oxigraph(
@@ -277,8 +305,11 @@ def check_update(text: str, local_graphs: Sequence[str]) -> None:
 
 def apply_update(kg: KnowledgeGraph, text: str) -> int:
     check_update(text, kg.graph_names())
+    dataset = local_dataset(kg)
+    if dataset is None:
+        raise InputError("updates need a local store")
     try:
-        kg.dataset.update(text)
+        dataset.update(text)
     except SyntaxError as err:
         from g60graph.backends import _oxigraph_syntax
 
@@ -286,7 +317,7 @@ def apply_update(kg: KnowledgeGraph, text: str) -> int:
     except (RuntimeError, ValueError, TypeError, OSError) as err:
         raise ExecutionError(f"update failed: {err}") from None
     kg._labels = None  # labels may have changed
-    return len(kg.dataset)
+    return len(dataset)
 
 
 # -- page data ---------------------------------------------------------------------
@@ -302,7 +333,7 @@ def labels(kg: KnowledgeGraph, iris: Sequence[str]) -> dict[str, dict[str, str]]
 
 
 def info(kg: KnowledgeGraph) -> dict[str, Any]:
-    return {"graphs": kg.graph_names(), "triples": len(kg.dataset)}
+    return {"graphs": kg.graph_names(), "triples": triple_count(kg)}
 
 
 def _term(kg: KnowledgeGraph, term: Identifier) -> dict[str, str]:
@@ -324,12 +355,38 @@ def _term(kg: KnowledgeGraph, term: Identifier) -> dict[str, str]:
 
 
 def _triples(kg: KnowledgeGraph, s: Any, p: Any, o: Any) -> list[tuple[Any, Any, Any]]:
-    return sorted(set(kg.dataset.triples((s, p, o))))
+    """Distinct triples matching a pattern (IRIs or literals; None is free), by SPARQL,
+    so every store answers alike, remote and read-only ones included."""
+    terms = (s, p, o)
+    if any(isinstance(term, BNode) for term in terms):
+        return []  # a blank node cannot be named in a query
+    free = [f"?{name}" for term, name in zip(terms, "spo", strict=True) if term is None]
+    pattern = " ".join(
+        f"?{name}" if term is None else term.n3() for term, name in zip(terms, "spo", strict=True)
+    )
+    text = f"SELECT DISTINCT {' '.join(free)} WHERE {{ {pattern} }}"
+    out = []
+    for row in execute(kg, text, (), (), 1_000_000).rows:
+        given = iter(row)
+        out.append(tuple(term if term is not None else next(given) for term in terms))
+    return sorted(out)  # type: ignore[arg-type]
+
+
+def safe_iri(iri: str) -> URIRef:
+    """An IRI that can be written into a query as <...> (else EntityNotFoundError)."""
+    from g60graph.errors import EntityNotFoundError
+
+    if not _SAFE_IRI.match(iri):
+        raise EntityNotFoundError(f"not a valid IRI: {iri!r}")
+    return URIRef(iri)
+
+
+_SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 
 
 def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     """What a resource page shows: labels, facts, sources, links, neighbours."""
-    subject = URIRef(iri)
+    subject = safe_iri(iri)
     outgoing = _triples(kg, subject, None, None)
     incoming = _triples(kg, None, None, subject)
     if not outgoing and not incoming:
@@ -408,21 +465,17 @@ def resource_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes | None:
     """The resource's own triples, with its geometry and blank nodes, as RDF."""
     from g60graph.results import GRAPH_FORMATS
 
-    subject = URIRef(iri)
+    subject = safe_iri(iri)
+    geometry = URIRef(iri + "-geom")
+    # its own triples, and those of its blank nodes and geometry node, one level down
+    text = f"""CONSTRUCT {{ {subject.n3()} ?p ?o . ?o ?p2 ?o2 }} WHERE {{
+      {subject.n3()} ?p ?o
+      OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o) || ?o = {geometry.n3()}) }} }}"""
+    found = execute(kg, text, (), (), 1_000_000).graph
     graph = _new_graph()
-    todo: list[Identifier] = [subject]
-    seen: set[Identifier] = set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for triple in kg.dataset.triples((node, None, None)):
-            graph.add(triple)
-            obj = triple[2]
-            if isinstance(obj, BNode) or (isinstance(obj, URIRef) and str(obj) == iri + "-geom"):
-                todo.append(obj)
-    if len(graph) == 0 and not any(True for _ in kg.dataset.triples((None, None, subject))):
+    if found is not None:
+        graph += found
+    if len(graph) == 0 and not _triples(kg, None, None, subject):
         return None
     return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
 
@@ -474,8 +527,11 @@ def ontology_rdf(kg: KnowledgeGraph, fmt: str) -> bytes:
     from g60graph.namespaces import GRAPH
     from g60graph.results import GRAPH_FORMATS
 
+    text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {GRAPH['g60'].n3()} {{ ?s ?p ?o }} }}"
+    found = execute(kg, text, (), (), 1_000_000).graph
     graph = _new_graph()
-    graph += kg.dataset.graph(GRAPH["g60"])
+    if found is not None:
+        graph += found
     return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
 
 

@@ -19,7 +19,7 @@ class Settings:
     update_token: str | None = None  # from G60GRAPH_UPDATE_TOKEN, never the command line
     max_request_bytes: int = 512 * 1024  # request bodies above this get 413
     startup_timeout: float = 300.0  # loading the graph in a worker (reasoning can be slow)
-    worker_memory_mb: int | None = 2048  # address-space cap per worker; None: no cap
+    worker_memory_mb: int | None = 2048  # data-memory cap per worker; None: no cap
 
     def __post_init__(self) -> None:
         if self.enable_updates and not self.update_token:

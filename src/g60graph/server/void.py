@@ -8,6 +8,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from g60graph.graph import KnowledgeGraph
 from g60graph.namespaces import G60, PREFIXES
+from g60graph.server.jobs import execute, triple_count
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -19,8 +20,6 @@ TARGETS = {
 
 
 def _count(kg: KnowledgeGraph, body: str) -> int:
-    from g60graph.server.jobs import execute
-
     rows = execute(kg, f"SELECT (COUNT(*) AS ?n) WHERE {{ {body} }}", (), (), 1).rows
     return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
 
@@ -45,7 +44,7 @@ def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
     add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
     add((dataset, VOID.uriSpace, Literal(id_base)))
     add((dataset, VOID.vocabulary, URIRef(str(G60))))
-    add((dataset, VOID.triples, Literal(len(kg.dataset), datatype=XSD.integer)))
+    add((dataset, VOID.triples, Literal(triple_count(kg), datatype=XSD.integer)))
     for prop, body in [
         (VOID.classes, "SELECT DISTINCT ?c WHERE { ?s a ?c }"),
         (VOID.properties, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"),
@@ -67,16 +66,21 @@ def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
             ),
         )
     )
+    sizes = {
+        str(g): int(str(n))
+        for g, n in execute(
+            kg,
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            (),
+            (),
+            100_000,
+        ).rows
+    }
     for graph_iri in kg.graph_names():
         add((dataset, VOID.subset, URIRef(graph_iri)))
         add((URIRef(graph_iri), RDF.type, VOID.Dataset))
-        add(
-            (
-                URIRef(graph_iri),
-                VOID.triples,
-                Literal(len(kg.dataset.graph(URIRef(graph_iri))), datatype=XSD.integer),
-            )
-        )
+        size = Literal(sizes.get(graph_iri, 0), datatype=XSD.integer)
+        add((URIRef(graph_iri), VOID.triples, size))
     for name, prefix in TARGETS.items():
         links = _count(
             kg,
@@ -96,8 +100,6 @@ def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
 
 
 def execute_sources(kg: KnowledgeGraph) -> list[str]:
-    from g60graph.server.jobs import execute
-
     text = f"""SELECT DISTINCT ?url WHERE {{ ?src a <{G60}Source> ; <https://schema.org/url> ?url }}
     ORDER BY ?url"""
     return [str(r[0]) for r in execute(kg, text, (), (), 100_000).rows if r[0] is not None]

@@ -31,6 +31,13 @@
     hint: "Click a node to see its facts and sources."
   };
 
+  function withDefaults(given) {
+    var strings = {};
+    Object.keys(DEFAULT_STRINGS).forEach(function (k) { strings[k] = DEFAULT_STRINGS[k]; });
+    Object.keys(given || {}).forEach(function (k) { strings[k] = given[k]; });
+    return strings;
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -54,7 +61,7 @@
 
   /* Fill `panel` with one node's facts and sources; `onRef(id)` follows a fact to a node. */
   function showDetails(panel, node, strings, onRef) {
-    strings = strings || DEFAULT_STRINGS;
+    strings = withDefaults(strings);
     while (panel.firstChild) panel.removeChild(panel.firstChild);
     if (!node) {
       panel.appendChild(el("p", "g60-hint", strings.hint));
@@ -152,8 +159,9 @@
       physics: {
         enabled: options.physics !== false,
         solver: "barnesHut",
-        barnesHut: {gravitationalConstant: -6000, springLength: 120, avoidOverlap: 0.1},
-        stabilization: {enabled: true, iterations: big ? 120 : 400, updateInterval: 50, fit: true}
+        barnesHut: {gravitationalConstant: -6000, springLength: 120, avoidOverlap: big ? 0 : 0.1,
+                    theta: big ? 0.9 : 0.5},
+        stabilization: {enabled: true, iterations: big ? 60 : 400, updateInterval: 50, fit: true}
       }
     };
     if (hierarchical) {
@@ -173,10 +181,10 @@
 
   function render(container, data, options) {
     options = options || {};
-    var strings = {};
-    Object.keys(DEFAULT_STRINGS).forEach(function (k) { strings[k] = DEFAULT_STRINGS[k]; });
-    Object.keys(options.strings || {}).forEach(function (k) { strings[k] = options.strings[k]; });
-    var showEdgeLabels = options.showEdgeLabels !== false;
+    var strings = withDefaults(options.strings);
+    // thousands of edge labels cost more to lay out than they help: hover shows them
+    var showEdgeLabels = options.showEdgeLabels === undefined
+      ? data.edges.length <= 2000 : options.showEdgeLabels !== false;
     var byId = {};
     var groupLabels = {};
     (data.legend || []).forEach(function (e) { groupLabels[e.group] = e.label; });
@@ -210,6 +218,7 @@
       if (n.value !== undefined) item.value = n.value;
       if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
       if (n.level !== undefined) item.level = n.level;
+      if (typeof n.color === "string" && /^#[0-9a-fA-F]{6}$/.test(n.color)) item.color = n.color;
       return item;
     }));
     var edges = new vis.DataSet(data.edges.map(function (e, i) {
@@ -246,7 +255,9 @@
       network.setOptions({physics: false});
       container.setAttribute("data-state", "stable");
     }
-    if (options.physics === false) {
+    if (!data.nodes.length) {
+      freeze();  // nothing to lay out: vis-network would never report "stabilized"
+    } else if (options.physics === false) {
       network.once("afterDrawing", freeze);
     } else {
       network.once("stabilizationIterationsDone", freeze);

@@ -1,0 +1,227 @@
+"""The diagrams and the map in headless Chromium, opened from file:// with no network.
+
+Each page must make no request but its own file, log no console error, hold the
+expected numbers of nodes and edges (read from the page, compared with the graph
+the query describes) and paint a non-blank screenshot. The escaping test checks
+that hostile labels show as text and run nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from browser import watched_page
+from g60graph import network
+from g60graph.cli import main
+from g60graph.graph import KnowledgeGraph
+from viz_helpers import IMG, SCRIPT, evil_data, png_colours
+
+DIAGRAMS = ["overview", "alliances-parks", "agreements", "provenance"]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pages")
+    made = {}
+    for name in DIAGRAMS:
+        made[name] = folder / f"{name}.html"
+        assert main(["viz", "--diagram", name, "-o", str(made[name])]) == 0
+    made["map"] = folder / "map.html"
+    assert main(["map", "-o", str(made["map"])]) == 0
+    return made
+
+
+def open_page(browser: Any, path: Path, host: str) -> Any:
+    watched = watched_page(browser, offline=True)
+    watched.page.set_viewport_size({"width": 1000, "height": 700})
+    watched.page.goto(path.as_uri())
+    watched.page.wait_for_selector(f"#{host}[data-state=stable]", timeout=20_000)
+    return watched
+
+
+def assert_clean(watched: Any, path: Path) -> None:
+    assert watched.requests == [path.as_uri()]  # nothing but the file itself
+    assert watched.errors == []
+    shot = watched.page.screenshot()
+    assert png_colours(shot) >= 8, "the screenshot is blank"
+
+
+@pytest.mark.parametrize("name", DIAGRAMS)
+def test_diagram_in_browser(
+    browser: Any, kg: KnowledgeGraph, pages: dict[str, Path], name: str
+) -> None:
+    expected = network.select(kg, query=f"diagram-{name}")
+    watched = open_page(browser, pages[name], "g60-network")
+    page = watched.page
+    host = page.locator("#g60-network")
+    assert host.get_attribute("data-nodes") == str(expected.number_of_nodes())
+    assert host.get_attribute("data-edges") == str(expected.number_of_edges())
+    # vis-network itself holds them
+    drawn = page.evaluate("() => [window.g60.nodes.length, window.g60.edges.length]")
+    assert drawn == [expected.number_of_nodes(), expected.number_of_edges()]
+    assert page.evaluate("() => Object.keys(window.g60.network.getPositions()).length") == len(
+        expected
+    )
+    # the legend lists every class drawn
+    assert page.locator(".g60-legend-item").count() == len(
+        {d["class"] for _, d in expected.nodes(data=True)}
+    )
+    assert_clean(watched, pages[name])
+    watched.page.context.close()
+
+
+def test_search_and_side_panel(browser: Any, pages: dict[str, Path]) -> None:
+    watched = open_page(browser, pages["overview"], "g60-network")
+    page = watched.page
+    page.fill(".g60-search", "Hangzhou")
+    page.press(".g60-search", "Enter")
+    panel = page.locator(".g60-panel")
+    assert panel.locator("h2").inner_text() == "Hangzhou"
+    assert "Zhejiang" in panel.inner_text()  # a fact: directly located in Zhejiang
+    assert panel.locator(".g60-sources a").count() >= 1  # and its sources, as links
+    assert panel.locator(".g60-sources a").first.get_attribute("href").startswith("http")
+    assert page.locator(".g60-status").inner_text() == "1 matches"
+    assert watched.errors == []
+    page.context.close()
+
+
+def test_map_in_browser(browser: Any, kg: KnowledgeGraph, pages: dict[str, Path]) -> None:
+    cities = kg.query(
+        "PREFIX geo: <http://www.opengis.net/ont/geosparql#>\n"
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c geo:hasGeometry/geo:asWKT ?w }"
+    )
+    lines = kg.query(
+        "PREFIX g60: <https://w3id.org/g60graph/def#>\n"
+        "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l g60:connects ?c }"
+    )
+    watched = open_page(browser, pages["map"], "g60-map")
+    page = watched.page
+    assert page.locator("g.g60-city").count() == int(cities.rows[0][0])  # type: ignore[arg-type]
+    assert page.locator("path.g60-line").count() == int(lines.rows[0][0])  # type: ignore[arg-type]
+    assert page.locator("g.g60-park").count() >= 10
+    page.locator("g.g60-city[data-id$='/hangzhou'] circle").click()
+    assert page.locator("#g60-panel h2").inner_text() == "Hangzhou"
+    page.locator("path.g60-line").first.dispatch_event("click")
+    assert page.locator("#g60-panel h2").inner_text() != "Hangzhou"
+    assert_clean(watched, pages["map"])
+    page.context.close()
+
+
+def test_hostile_labels_run_nothing(browser: Any, tmp_path: Path) -> None:
+    out = tmp_path / "evil.html"
+    data = evil_data(tmp_path)
+    assert main(["viz", "--data", str(data), "--focus", "g60r:evil-city", "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-network")
+    page = watched.page
+    page.evaluate("() => window.g60.select(window.g60.nodes.getIds()[0])")
+    page.fill(".g60-search", "onerror")
+    page.press(".g60-search", "Enter")
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("img").count() == 0
+    assert IMG in page.locator("header").inner_text()  # the label, shown as text
+    panel = page.locator(".g60-panel")
+    assert panel.locator("h2").inner_text() == IMG
+    assert SCRIPT in panel.inner_text()  # the comment and the source's label
+    assert panel.locator("a").count() == 0  # a javascript: URL is not a link
+    assert watched.errors == []
+    assert watched.requests == [out.as_uri()]
+    page.context.close()
+
+
+def test_clicking_a_node_opens_its_facts(browser: Any, pages: dict[str, Path]) -> None:
+    """A real mouse click on the drawn node (found through vis-network's coordinates)."""
+    watched = open_page(browser, pages["agreements"], "g60-network")
+    page = watched.page
+    point = page.evaluate(
+        """() => {
+          const net = window.g60.network;
+          const id = window.g60.nodes.get().find(n => n.label === "Hefei").id;
+          const xy = net.canvasToDOM(net.getPositions([id])[id]);
+          const box = document.querySelector(".g60-canvas").getBoundingClientRect();
+          return [box.left + xy.x, box.top + xy.y];
+        }"""
+    )
+    page.mouse.click(point[0], point[1])
+    panel = page.locator(".g60-panel")
+    assert panel.locator("h2").inner_text() == "Hefei"
+    assert "Songjiang G60 High-Tech Corridor Declaration" in panel.inner_text()
+    assert watched.errors == []
+    page.context.close()
+
+
+def test_server_shaped_data(browser: Any, tmp_path: Path) -> None:
+    """The server's query page calls G60Network.render(box, data, {height}) with IRIs
+    as ids and groups, and facts without references: the same script draws it."""
+    from g60graph import viz
+
+    iri = "https://w3id.org/g60graph/id/"
+    data = {
+        "nodes": [
+            {"id": iri + "a", "label": "A", "iri": iri + "a", "group": "resource", "facts": []},
+            {"id": iri + "b", "label": "B", "iri": iri + "b", "group": "resource",
+             "facts": [{"p": "name", "v": IMG}]},
+        ],
+        "edges": [{"from": iri + "a", "to": iri + "b", "label": "knows"}],
+        "legend": [{"group": "resource", "label": "other", "color": "#2b6cb0", "shape": "dot",
+                    "count": 2}],
+    }
+    out = tmp_path / "server.html"
+    out.write_text(viz.network_page(data, title="t", options={"height": "580px"}),
+                   encoding="utf-8")
+    watched = open_page(browser, out, "g60-network")
+    page = watched.page
+    assert page.locator("#g60-network").get_attribute("data-nodes") == "2"
+    assert page.locator(".g60-canvas").evaluate("e => e.style.height") == "580px"
+    page.evaluate(f"() => window.g60.select({iri + 'b'!r})")
+    assert IMG in page.locator(".g60-panel").inner_text()
+    assert page.evaluate("() => window.__pwned") is None
+    assert watched.errors == [] and watched.requests == [out.as_uri()]
+    page.context.close()
+
+
+def test_whole_graph_in_browser(browser: Any, kg: KnowledgeGraph, tmp_path: Path) -> None:
+    out = tmp_path / "whole.html"
+    assert main(["viz", "-o", str(out)]) == 0
+    expected = network.select(kg)
+    watched = open_page(browser, out, "g60-network")
+    host = watched.page.locator("#g60-network")
+    assert host.get_attribute("data-nodes") == str(expected.number_of_nodes())
+    assert host.get_attribute("data-edges") == str(expected.number_of_edges())
+    assert_clean(watched, out)
+    watched.page.context.close()
+
+
+def test_hostile_labels_on_the_map(browser: Any, tmp_path: Path) -> None:
+    data = tmp_path / "evil-park.ttl"
+    data.write_text(
+        "@prefix g60: <https://w3id.org/g60graph/def#> .\n"
+        "@prefix g60r: <https://w3id.org/g60graph/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'g60r:evil-park a g60:IndustrialPark ; rdfs:label "{IMG}"@en ;\n'
+        f'  rdfs:comment "{SCRIPT}" ; g60:directlyLocatedIn g60r:hefei .\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "evil-map.html"
+    assert main(["map", "--data", str(data), "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-map")
+    page = watched.page
+    site = page.locator("g.g60-site[data-id$='/evil-park']")
+    assert site.count() == 1
+    site.locator("rect").click()
+    assert page.locator("#g60-panel h2").inner_text() == IMG
+    assert SCRIPT in page.locator("#g60-panel").inner_text()
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("img").count() == 0
+    assert_clean(watched, out)
+    page.context.close()
+
+
+def test_a_blank_screenshot_is_caught(browser: Any) -> None:
+    """The non-blank check can fail: an empty page paints one colour."""
+    watched = watched_page(browser, offline=True)
+    watched.page.set_content("<html><body style='background:#fff'></body></html>")
+    assert png_colours(watched.page.screenshot()) == 1
+    watched.page.context.close()
