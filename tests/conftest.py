@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -28,3 +29,19 @@ def browser() -> Iterator[object]:
 
     with launch() as instance:
         yield instance
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[object]:
+    """The Wikidata-shaped SPARQL endpoint on loopback (tests/wikidata_fixture.py)."""
+    from wikidata_fixture import serve
+
+    with serve() as running:
+        yield running
+
+
+@pytest.fixture
+def ep(endpoint: Any) -> Iterator[Any]:
+    """The shared endpoint with its faults reset after each test."""
+    yield endpoint
+    endpoint.faults.__init__()

@@ -4,7 +4,6 @@ conflicts side by side, SHACL-valid, nothing half-written on failure."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,12 +20,6 @@ from g60graph.errors import InputError
 from g60graph.namespaces import G60, G60R, GEO, SCHEMA, WD
 from g60graph.sparql_client import EndpointError, SparqlClient
 from wikidata_fixture import Endpoint, serve
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[Endpoint]:
-    with serve() as ep:
-        yield ep
 
 
 @pytest.fixture(scope="module")

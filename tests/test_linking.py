@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,16 +25,6 @@ DAY = dt.date(2026, 1, 2)
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[Endpoint]:
-    with serve() as ep:
-        yield ep
-
-
-@pytest.fixture
-def ep(endpoint: Endpoint) -> Iterator[Endpoint]:
-    yield endpoint
-    endpoint.faults.__init__()  # type: ignore[misc]
 
 
 def run(kg: KnowledgeGraph, ep: Endpoint, out: Path, **kw: object) -> dict[str, object]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,17 +22,6 @@ from wikidata_fixture import Endpoint, serve
 SUZHOU = 'SELECT ?item WHERE { ?item <http://www.w3.org/2000/01/rdf-schema#label> "Suzhou"@en }'
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[Endpoint]:
-    with serve() as ep:
-        yield ep
-
-
-@pytest.fixture
-def ep(endpoint: Endpoint) -> Iterator[Endpoint]:
-    """The shared endpoint with its faults reset after each test."""
-    yield endpoint
-    endpoint.faults.__init__()  # type: ignore[misc]
 
 
 def client(ep: Endpoint, tmp_path: Path, **kw: object) -> tuple[SparqlClient, list[float]]:
