@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from g60graph.cli import (
-    _open,
-    cli,
-    graph_options,
-)
+from g60graph.cli import _open, cli, graph_options
 from g60graph.errors import InputError
-
-if TYPE_CHECKING:
-    pass
 
 
 @cli.command("load")
