@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -85,8 +86,7 @@ class Query:
 
     @classmethod
     def from_text(cls, text: str, name: str = "<sparql>", path: Path | None = None) -> Query:
-        meta = parse_header(text, name)
-        return cls(name=name, text=text, path=path, **meta)
+        return _from_text(text, name, path)
 
     @classmethod
     def from_file(cls, path: Path) -> Query:
@@ -124,6 +124,13 @@ class Query:
         row = " ".join(term.n3() for term in terms.values())
         block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
         return self.text[: where + 1] + block + self.text[where + 1 :]
+
+
+@functools.lru_cache(maxsize=512)
+def _from_text(text: str, name: str, path: Path | None) -> Query:
+    """Parsing a header costs about half a millisecond; a Query is immutable, so
+    one parsed per (text, name, path) is reused. An edited file has a new text."""
+    return Query(name=name, text=text, path=path, **parse_header(text, name))
 
 
 def parse_header(text: str, name: str) -> dict[str, Any]:
