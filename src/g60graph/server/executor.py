@@ -179,19 +179,28 @@ class Executor:
         task.add_done_callback(self._tasks.discard)
 
     async def run(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        return await self._on_worker(name, args, timeout or self.timeout)
+
+    async def _on_worker(self, name: str, args: tuple[Any, ...], timeout: float,
+                         record: str | None = None) -> Any:
+        """Borrow an idle worker for one call; a worker whose state is unknown afterwards
+        (timed out, crashed, cancelled) is replaced instead of returned."""
         worker = await self._idle.get()
         try:
             await self._catch_up(worker)
-            result = await self._blocking(worker.call, name, args, timeout or self.timeout)
+            result = await self._blocking(worker.call, name, args, timeout)
         except (QueryTimeout, WorkerCrashed):
             self._replace(worker)
             raise
         except errors.G60Error:
             self._idle.put_nowait(worker)
             raise
-        except BaseException:  # cancelled mid-call: the worker's state is unknown
+        except BaseException:  # cancelled mid-call
             self._replace(worker)
             raise
+        if record is not None:  # an update that succeeded: the others catch up later
+            self._updates.append(record)
+            worker.applied = len(self._updates)
         self._idle.put_nowait(worker)
         return result
 
@@ -204,20 +213,5 @@ class Executor:
     async def update(self, text: str) -> int:
         """Apply an update on one worker; if it succeeds, every other worker follows."""
         async with self._update_lock:
-            worker = await self._idle.get()
-            try:
-                await self._catch_up(worker)
-                triples: int = await self._blocking(worker.call, "update", (text,), self.timeout)
-            except (QueryTimeout, WorkerCrashed):
-                self._replace(worker)
-                raise
-            except errors.G60Error:
-                self._idle.put_nowait(worker)
-                raise
-            except BaseException:
-                self._replace(worker)
-                raise
-            self._updates.append(text)
-            worker.applied = len(self._updates)
-            self._idle.put_nowait(worker)
-            return triples  # the others catch up before their next job
+            triples: int = await self._on_worker("update", (text,), self.timeout, record=text)
+            return triples
