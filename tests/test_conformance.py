@@ -10,8 +10,8 @@ serialisation byte for byte.
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
