@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need
 # (Debian's chromium, virtuoso-opensource and graphviz, the package with its dev extra),
-# then runs ruff, mypy (strict on src/) and pytest. CI runs exactly this.
+# then runs ruff, mypy (strict on src/), import-linter and pytest. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +19,5 @@ fi
 python3 -m pip install -q --disable-pip-version-check -e ".[dev]"
 python3 -m ruff check src tests benchmarks
 python3 -m mypy
+lint-imports  # the layers contract in pyproject.toml
 python3 -m pytest "$@"

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from g60graph.cli import (
+from g60graph.cli._options import (
     F,
     _open,
     _width,
-    cli,
     local_graph_options,
 )
 
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "COMMANDS",
     "client_options",
     "enrich_command",
     "link",
@@ -96,7 +96,7 @@ def _client(
     )
 
 
-@cli.command("link")
+@click.command("link")
 @click.option(
     "--types",
     default="city,district,province,organisation,road,railway",
@@ -153,7 +153,7 @@ def link(
     return 0
 
 
-@cli.command("enrich")
+@click.command("enrich")
 @click.option(
     "--output",
     "-o",
@@ -208,3 +208,6 @@ def enrich_command(
         err=True,
     )
     return 0
+
+
+COMMANDS = [link, enrich_command]

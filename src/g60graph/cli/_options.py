@@ -1,0 +1,183 @@
+"""What the commands share: the options that load the graph, and query input.
+
+Kept apart from the command group so that a command module imports these and
+nothing imports the group back (commands are added to it in __init__).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from g60graph._errors import InputError
+
+if TYPE_CHECKING:
+    from g60graph._knowledge_graph import KnowledgeGraph
+    from g60graph.sparql._named import Query
+
+__all__ = [
+    "F",
+    "graph_options",
+    "lang_option",
+    "local_graph_options",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def graph_options(func: F) -> F:
+    """Options shared by every command that loads the graph (local or remote store)."""
+    return _graph_options(func, remote=True)
+
+
+def local_graph_options(func: F) -> F:
+    """graph_options without the remote-store options, for commands whose own
+    --endpoint means something else (link, enrich: the endpoint they reconcile with)."""
+    return _graph_options(func, remote=False)
+
+
+def _graph_options(func: F, remote: bool) -> F:
+    options = [
+        click.option(
+            "--data",
+            "data",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            help="Add an RDF file (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML)."
+            " Repeatable.",
+        ),
+        click.option(
+            "--store",
+            default="oxigraph",
+            show_default=True,
+            metavar="oxigraph|memory|PATH",
+            help="Embedded store: Oxigraph (fast) or rdflib's memory store, or the PATH of"
+            " an on-disk store built by 'g60graph load' (opened read-only, instantly).",
+        ),
+        click.option(
+            "--infer",
+            type=click.Choice(["rdfs", "owlrl"]),
+            help="Materialise RDFS or OWL 2 RL entailments before querying.",
+        ),
+        click.option(
+            "--infer-timeout",
+            type=click.FloatRange(min=0.1),
+            default=60.0,
+            show_default=True,
+            help="Give up reasoning after this many seconds.",
+        ),
+    ]
+    if remote:
+        options += [
+            click.option(
+                "--endpoint",
+                metavar="URL",
+                help="Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
+                " QLever); for publish, the server to verify against. Credentials come from"
+                " G60GRAPH_USER/G60GRAPH_PASSWORD (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
+            ),
+            click.option(
+                "--update-endpoint", metavar="URL", help="The server's SPARQL Update URL."
+            ),
+            click.option(
+                "--graph-store",
+                metavar="URL",
+                help="The server's SPARQL 1.1 Graph Store Protocol URL (used by publish).",
+            ),
+        ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "zh"]),
+        default="en",
+        show_default=True,
+        help="Language of the labels shown.",
+    )(func)
+
+
+def _open(
+    data: Sequence[str],
+    store: str,
+    infer: str | None,
+    infer_timeout: float,
+    endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    graph_store: str | None = None,
+) -> KnowledgeGraph:
+    from g60graph._knowledge_graph import KnowledgeGraph
+
+    return KnowledgeGraph.load(
+        data,
+        store=store,
+        infer=infer,
+        infer_timeout=infer_timeout,
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
+        graph_store=graph_store,
+    )
+
+
+
+def _choose_query(query: str | None, sparql: str | None) -> Query | str:
+    from g60graph.sparql._named import Query
+
+    if sparql is not None and query is not None:
+        raise InputError("give either QUERY or --sparql, not both")
+    if sparql is not None:
+        return Query.from_text(sparql)
+    if query is None:
+        raise InputError("name a query (see 'g60graph queries'), a .rq file, - or --sparql TEXT")
+    if query == "-":
+        return Query.from_text(sys.stdin.read(), name="<stdin>")
+    path = Path(query)
+    if path.suffix in (".rq", ".sparql") or path.is_file():
+        if not path.is_file():
+            raise InputError(f"{query}: no such query file")
+        return Query.from_file(path)
+    return query
+
+
+def _remap_services(chosen: Query | str, mapping: Sequence[str]) -> Query:
+    import dataclasses
+
+    from g60graph.external._client import rewrite_services
+    from g60graph.sparql._named import get
+
+    pairs: dict[str, str] = {}
+    for item in mapping:
+        orig, sep, local = item.partition("=")
+        if not sep or not orig.strip() or not local.strip():
+            raise InputError(f"--service-endpoint: expected ORIG=URL, got {item!r}")
+        pairs[orig.strip()] = local.strip()
+    query = get(chosen) if isinstance(chosen, str) else chosen
+    return dataclasses.replace(query, text=rewrite_services(query.text, pairs))
+
+
+def _parse_params(params: Sequence[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--param: expected KEY=VALUE, got {item!r}")
+        values[key.strip()] = value
+    return values
+
+
+def _param_text(param: Any) -> str:
+    flag = "" if param.required else "?"
+    return f"{param.name}{flag}:{param.type}"
+
+
+def _width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((120, 24)).columns
