@@ -20,12 +20,40 @@ from g60graph.backends import Backend, LocalBackend
 from g60graph.errors import EntityNotFoundError, InputError
 from g60graph.namespaces import GRAPH, PREFIXES, expand, shorten
 from g60graph.queries import Query
-from g60graph.results import QueryResult
+from g60graph.results import QueryResult, canonical_format
 
 if TYPE_CHECKING:
     from g60graph.validation import ValidationReport
 
-EXPORT_FORMATS = {"trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+EXPORT_FORMATS = {
+    "trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml",
+}
+# A file's extension names its format (RDF/XML is "xml", as in --format).
+EXTENSIONS = {
+    ".trig": "trig", ".nq": "nq", ".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".rdf": "xml",
+}
+
+
+def export_format(path: str | Path | None, fmt: str | None) -> str:
+    """The format to write: ``fmt`` (any common name), else the file's extension, else
+    TriG (no extension, e.g. /dev/stdout); a ``fmt`` contradicting the extension is refused."""
+    chosen = canonical_format(fmt) if fmt else None
+    if chosen is not None and chosen not in EXPORT_FORMATS:
+        known = ", ".join([*EXPORT_FORMATS, "turtle", "ntriples", "nquads", "json-ld", "rdfxml"])
+        raise InputError(f"--format: {fmt!r} is not an RDF format ({known})")
+    suffix = Path(path).suffix.lower() if path is not None else ""
+    implied = EXTENSIONS.get(suffix)
+    if suffix and chosen is None and implied is None:
+        raise InputError(
+            f"{path}: cannot tell the format from {suffix!r}: use one of"
+            f" {' '.join(EXTENSIONS)} or give --format"
+        )
+    if chosen is not None and implied is not None and chosen != implied:
+        raise InputError(
+            f"--format {fmt} does not match {path} (a {suffix} file is {implied}):"
+            " change one of them"
+        )
+    return chosen or implied or "trig"
 
 _LABELS = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
 PREFIX skos: <{PREFIXES["skos"]}>
@@ -199,7 +227,8 @@ class KnowledgeGraph:
 
         return validate(self.union_graph())
 
-    def serialize(self, fmt: str) -> str:
+    def serialize(self, fmt: str = "trig") -> str:
+        fmt = export_format(None, fmt)
         if fmt not in EXPORT_FORMATS:
             raise InputError(f"--format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
         if fmt in ("trig", "nq"):  # pyoxigraph writes datasets; rdflib's TriG writer is slow
@@ -216,11 +245,12 @@ class KnowledgeGraph:
             return (data or b"").decode("utf-8")
         return str(self.union_graph().serialize(format=EXPORT_FORMATS[fmt]))
 
-    def export(self, path: str | Path, fmt: str = "trig") -> None:
-        """Write the whole graph to ``path`` atomically."""
+    def export(self, path: str | Path, fmt: str | None = None) -> None:
+        """Write the whole graph to ``path`` atomically, in ``fmt`` or the format its
+        extension names (.trig .nq .ttl .nt .jsonld .rdf)."""
         from g60graph.fileio import write_atomic
 
-        write_atomic(Path(path), self.serialize(fmt))
+        write_atomic(Path(path), self.serialize(export_format(path, fmt)))
 
 
 _STATS_CLASSES = f"""PREFIX rdf: <{PREFIXES["rdf"]}>

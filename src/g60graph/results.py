@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "xml": "xml"}
+# The names people also use for the RDF formats (rdflib's, the W3C's, the media types').
+FORMAT_ALIASES = {
+    "turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq", "n-quads": "nq",
+    "json-ld": "jsonld", "rdfxml": "xml", "rdf/xml": "xml", "rdf": "xml",
+}
+
+
+def canonical_format(name: str) -> str:
+    """A format's short name (``turtle`` -> ``ttl``); unknown names pass through."""
+    low = name.strip().lower()
+    return FORMAT_ALIASES.get(low, low)
 
 Labeller = Callable[[Identifier], str]
 
@@ -105,6 +116,7 @@ class QueryResult:
 
     def serialize(self, fmt: str, label: Labeller | None = None, width: int | None = None) -> str:
         """Render as one of RESULT_FORMATS (SELECT/ASK) or GRAPH_FORMATS (graphs)."""
+        fmt = canonical_format(fmt)
         if self.graph is not None:
             if fmt not in GRAPH_FORMATS:
                 raise InputError(

@@ -25,16 +25,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def graph_options(func: F) -> F:
     """Options shared by every command that loads the graph (local or remote store)."""
-    return _graph_options(func, remote=True)
+    return _graph_options(func, publish=False)
 
 
-def local_graph_options(func: F) -> F:
-    """graph_options without the remote-store options, for commands whose own
-    --endpoint means something else (link, enrich: the endpoint they reconcile with)."""
-    return _graph_options(func, remote=False)
+def publish_graph_options(func: F) -> F:
+    """graph_options plus the target server's write URLs (publish only)."""
+    return _graph_options(func, publish=True)
 
 
-def _graph_options(func: F, remote: bool) -> F:
+def _graph_options(func: F, publish: bool) -> F:
     options = [
         click.option(
             "--data",
@@ -64,23 +63,28 @@ def _graph_options(func: F, remote: bool) -> F:
             show_default=True,
             help="Give up reasoning after this many seconds.",
         ),
+        click.option(
+            "--endpoint",
+            metavar="URL",
+            help=(
+                "The SPARQL 1.1 server to publish to and verify against."
+                if publish
+                else "Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
+                " QLever)."
+            )
+            + " Credentials come from G60GRAPH_USER/G60GRAPH_PASSWORD"
+            " (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
+        ),
     ]
-    if remote:
+    if publish:
         options += [
-            click.option(
-                "--endpoint",
-                metavar="URL",
-                help="Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
-                " QLever); for publish, the server to verify against. Credentials come from"
-                " G60GRAPH_USER/G60GRAPH_PASSWORD (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
-            ),
             click.option(
                 "--update-endpoint", metavar="URL", help="The server's SPARQL Update URL."
             ),
             click.option(
                 "--graph-store",
                 metavar="URL",
-                help="The server's SPARQL 1.1 Graph Store Protocol URL (used by publish).",
+                help="The server's SPARQL 1.1 Graph Store Protocol URL.",
             ),
         ]
     for option in reversed(options):
@@ -104,19 +108,11 @@ def _open(
     infer: str | None,
     infer_timeout: float,
     endpoint: str | None = None,
-    update_endpoint: str | None = None,
-    graph_store: str | None = None,
 ) -> KnowledgeGraph:
     from g60graph.graph import KnowledgeGraph
 
     return KnowledgeGraph.load(
-        data,
-        store=store,
-        infer=infer,
-        infer_timeout=infer_timeout,
-        endpoint=endpoint,
-        update_endpoint=update_endpoint,
-        graph_store=graph_store,
+        data, store=store, infer=infer, infer_timeout=infer_timeout, endpoint=endpoint
     )
 
 
@@ -287,25 +283,35 @@ def validate(**load: Any) -> int:
 @click.option(
     "--format",
     "fmt",
-    default="trig",
-    show_default=True,
-    type=click.Choice(["trig", "nq", "ttl", "nt", "jsonld"]),
+    metavar="FORMAT",
+    help="trig, nq, ttl, nt, jsonld or xml (RDF/XML); also turtle, ntriples, nquads,"
+    " json-ld, rdfxml. Default: from the -o extension, else trig.",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here (atomically) instead of standard output.",
+    help="Write here (atomically) instead of standard output; .trig .nq .ttl .nt .jsonld"
+    " .rdf name the format.",
 )
 @graph_options
-def export(fmt: str, output: Path | None, **load: Any) -> None:
-    """Write the whole graph (named graphs kept in trig/nq)."""
+def export(fmt: str | None, output: Path | None, **load: Any) -> None:
+    """Write the whole graph (named graphs kept in trig/nq).
+
+    \b
+    Examples:
+      g60graph export -o g60.ttl                 # Turtle, from the extension
+      g60graph export --format nquads > g60.nq
+    """
+    from g60graph.graph import export_format
+
+    chosen = export_format(output, fmt)  # a bad name or a mismatch fails before loading
     kg = _open(**load)
     if output is None:
-        click.echo(kg.serialize(fmt), nl=False)
+        click.echo(kg.serialize(chosen), nl=False)
     else:
-        kg.export(output, fmt)
-        click.echo(f"wrote {output}", err=True)
+        kg.export(output, chosen)
+        click.echo(f"wrote {output} ({chosen})", err=True)
 
 
 # -- helpers ----------------------------------------------------------------
@@ -359,6 +365,12 @@ def _parse_params(params: Sequence[str]) -> dict[str, str]:
 def _param_text(param: Any) -> str:
     flag = "" if param.required else "?"
     return f"{param.name}{flag}:{param.type}"
+
+
+def show_progress(quiet: bool = False) -> bool:
+    """Progress bars only on a terminal: in a log every redraw would be a line.
+    Without them each command still ends with its one summary line."""
+    return not quiet and sys.stderr.isatty()
 
 
 def _width() -> int:

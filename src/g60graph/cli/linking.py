@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,8 @@ from g60graph.cli import (
     _open,
     _width,
     cli,
-    local_graph_options,
+    graph_options,
+    show_progress,
 )
 
 if TYPE_CHECKING:
@@ -26,10 +26,12 @@ def client_options(func: F) -> F:
 
     options = [
         click.option(
-            "--endpoint",
+            "--wikidata-endpoint",
+            "wikidata_endpoint",
             default=WIKIDATA_SPARQL,
             show_default=True,
-            help="SPARQL endpoint to query (e.g. a local Wikidata mirror).",
+            metavar="URL",
+            help="The Wikidata SPARQL endpoint to reconcile with (or a local mirror).",
         ),
         click.option(
             "--timeout",
@@ -110,13 +112,13 @@ def _client(
     help="Write each entity's clear best candidate scoring at least this to accepted-links.ttl.",
 )
 @client_options
-@local_graph_options
+@graph_options
 def link(
     types: str,
     out: Path,
     accept: float | None,
     entities: tuple[str, ...],
-    endpoint: str,
+    wikidata_endpoint: str,
     timeout: float,
     retries: int,
     cache_dir: Path | None,
@@ -130,12 +132,12 @@ def link(
     """
     from g60graph.linking import reconcile
 
-    client = _client(endpoint, timeout, retries, cache_dir, cache_ttl, offline)
+    client = _client(wikidata_endpoint, timeout, retries, cache_dir, cache_ttl, offline)
     kinds = [k.strip() for k in types.split(",") if k.strip()]
     kg = _open(**load)
     summary = reconcile(
         kg, client, out, kinds=kinds, entities=entities, accept=accept,
-        progress=sys.stderr.isatty(),
+        progress=show_progress(),
     )
     click.echo(
         f"{summary['entities']} entities reconciled, {summary['candidates']} candidates"
@@ -162,12 +164,12 @@ def link(
     help="TSV of values that disagree with curated facts (default: beside --output).",
 )
 @client_options
-@local_graph_options
+@graph_options
 def enrich_command(
     output: Path,
     conflicts: Path | None,
     entities: tuple[str, ...],
-    endpoint: str,
+    wikidata_endpoint: str,
     timeout: float,
     retries: int,
     cache_dir: Path | None,
@@ -184,9 +186,9 @@ def enrich_command(
     from g60graph.fileio import write_atomic
     from g60graph.results import text_table
 
-    client = _client(endpoint, timeout, retries, cache_dir, cache_ttl, offline)
+    client = _client(wikidata_endpoint, timeout, retries, cache_dir, cache_ttl, offline)
     kg = _open(**load)
-    result = enrich(kg, client, entities, progress=sys.stderr.isatty())
+    result = enrich(kg, client, entities, progress=show_progress())
     check(result, kg)  # nothing is written unless the shapes are satisfied
     conflicts = conflicts or output.with_name(f"{output.stem}-conflicts.tsv")
     write_atomic(output, result.trig())

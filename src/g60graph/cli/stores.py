@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from g60graph.cli import _open, cli, graph_options
+from g60graph.cli import _open, cli, publish_graph_options, show_progress
 from g60graph.errors import InputError
 
 
@@ -32,7 +32,7 @@ def load_store(path: Path, no_packaged: bool, quiet: bool, files: tuple[Path, ..
 
     if no_packaged and not files:
         raise InputError("nothing to load: give FILES or drop --no-packaged")
-    total = build_disk(path, files, packaged=not no_packaged, progress=not quiet)
+    total = build_disk(path, files, packaged=not no_packaged, progress=show_progress(quiet))
     click.echo(f"{path}: {total} quads", err=True)
 
 
@@ -52,7 +52,7 @@ def load_store(path: Path, no_packaged: bool, quiet: bool, files: tuple[Path, ..
     help="Triples per request.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@graph_options
+@publish_graph_options
 def publish_graph(graphs: tuple[str, ...], chunk_size: int, quiet: bool, **load: Any) -> None:
     """Upload the graph to a SPARQL server, replacing the target graphs, then verify.
 
@@ -75,7 +75,7 @@ def publish_graph(graphs: tuple[str, ...], chunk_size: int, quiet: bool, **load:
         update_endpoint=update_endpoint,
         graphs=graphs,
         chunk_size=chunk_size,
-        progress=not quiet,
+        progress=show_progress(quiet),
     )
     click.echo(
         f"published {report.triples} triples in {len(report.counts)} graphs"
