@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import io
 import shutil
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,12 @@ from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
 
 from g60graph.errors import InputError
 from g60graph.namespaces import PREFIXES
+from g60graph.texttable import (  # noqa: F401  (display_width: part of this module's API)
+    display_width,
+    distinct_columns,
+    markdown_table,
+    text_table,
+)
 
 if TYPE_CHECKING:
     import pandas
@@ -130,16 +135,18 @@ class QueryResult:
         if fmt in ("csv", "json", "xml"):
             buffer = io.BytesIO()
             self.to_rdflib().serialize(buffer, format=fmt, encoding="utf-8")
-            return buffer.getvalue().decode("utf-8")
+            text = buffer.getvalue().decode("utf-8")
+            return text if text.endswith("\n") else text + "\n"
         if fmt == "tsv":
             return self._tsv()
         show = label or _plain
         if self.form == "ASK":
             return ("yes" if self.boolean else "no") + "\n"
         cells = [[("" if t is None else show(t)) for t in row] for row in self.rows]
+        headers, cells = distinct_columns(self.vars, cells)
         if fmt == "md":
-            return markdown_table(self.vars, cells)
-        return text_table(self.vars, cells, width or shutil.get_terminal_size((120, 24)).columns)
+            return markdown_table(headers, cells)
+        return text_table(headers, cells, width or shutil.get_terminal_size((120, 24)).columns)
 
     def _tsv(self) -> str:
         if self.form == "ASK":
@@ -183,60 +190,6 @@ def _python(term: Identifier) -> Any:
         value = term.toPython()
         return str(term) if isinstance(value, Literal) else value
     return str(term)
-
-
-def display_width(text: str) -> int:
-    """Terminal columns: Chinese (wide) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    if display_width(text) <= width:
-        return text
-    out, used = [], 0
-    for char in text:
-        w = display_width(char)
-        if used + w > width - 1:
-            break
-        out.append(char)
-        used += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = 120) -> str:
-    """A plain table that fits ``width`` columns, clipping the widest cells first."""
-    if not headers:
-        return ""
-    widths = [
-        max([display_width(h)] + [display_width(" ".join(r[i].split())) for r in rows])
-        for i, h in enumerate(headers)
-    ]
-    budget = max(width - 2 * (len(headers) - 1), 8 * len(headers))
-    while sum(widths) > budget:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
-        if widths[widest] <= 8:
-            break
-        widths[widest] -= 1
-    lines = ["  ".join(_pad(_clip(h, w), w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(_pad(_clip(c, w), w) for c, w in zip(row, widths, strict=True)))
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def cell(text: str) -> str:
-        return " ".join(text.split()).replace("|", "\\|")
-
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def is_iri(term: object) -> bool:

@@ -92,6 +92,24 @@ def _graph_options(func: F, publish: bool) -> F:
     return func
 
 
+def width_option(func: F) -> F:
+    """--width N for the commands that print tables (default: the terminal's width)."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+        if value is not None:
+            ctx.meta["g60graph.width"] = value
+
+    return click.option(
+        "--width",
+        type=click.IntRange(min=20),
+        metavar="N",
+        expose_value=False,
+        callback=remember,
+        help="Table width in columns (default: the terminal's, 120 when piped);"
+        " long cells wrap, and a table that cannot fit shows one block per row.",
+    )(func)
+
+
 def lang_option(func: F) -> F:
     return click.option(
         "--lang",
@@ -130,6 +148,7 @@ def cli() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@width_option
 def list_queries(fmt: str) -> None:
     """List the named queries: name, title, parameters."""
     from g60graph.queries import catalogue
@@ -187,6 +206,7 @@ def show(name: str) -> None:
 )
 @graph_options
 @lang_option
+@width_option
 def run_query(
     query: str | None,
     sparql: str | None,
@@ -227,6 +247,7 @@ def run_query(
 )
 @graph_options
 @lang_option
+@width_option
 def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
     """Everything known about ENTITY (IRI, prefixed name, or English/Chinese label)."""
     kg = _open(**load)
@@ -240,6 +261,7 @@ def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
 )
 @graph_options
 @lang_option
+@width_option
 def stats(fmt: str, lang: str, **load: Any) -> None:
     """Triples, named graphs, entities per class, sources, label languages."""
     from g60graph.results import text_table
@@ -376,6 +398,9 @@ def show_progress(quiet: bool = False) -> bool:
 def _width() -> int:
     import shutil
 
+    chosen = click.get_current_context(silent=True)
+    if chosen is not None and "g60graph.width" in chosen.meta:
+        return int(chosen.meta["g60graph.width"])
     return shutil.get_terminal_size((120, 24)).columns
 
 

@@ -14,6 +14,7 @@ from g60graph.cli import (
     cli,
     graph_options,
     show_progress,
+    width_option,
 )
 
 if TYPE_CHECKING:
@@ -165,6 +166,7 @@ def link(
 )
 @client_options
 @graph_options
+@width_option
 def enrich_command(
     output: Path,
     conflicts: Path | None,
