@@ -27,7 +27,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier
 
-from g60graph import sparql_text
+from g60graph import sparql_errors, sparql_text
 from g60graph.errors import ExecutionError, InputError, QuerySyntaxError
 from g60graph.namespaces import GRAPH, PREFIXES
 from g60graph.results import QueryResult
@@ -125,15 +125,17 @@ class LocalBackend:
             return self._execute_ox(self._ox, text, limit)
         from pyparsing import ParseException
 
-        from g60graph import safety
-
         try:
             result = self._dataset.query(text)
             return _normalised(QueryResult.from_rdflib(result, limit=limit))
         except ParseException as err:
-            raise QuerySyntaxError(safety.syntax_message(err)) from None
+            raise sparql_errors.from_pyparsing(text, err) from None
         except (RuntimeError, ValueError, TypeError) as err:
             raise ExecutionError(f"query failed: {err}") from None
+        except Exception as err:  # rdflib raises a bare Exception for an unknown prefix
+            raise sparql_errors.unknown_prefix(text) or ExecutionError(
+                f"query failed: {err}"
+            ) from None
 
     @staticmethod
     def _execute_ox(store: ox.Store, text: str, limit: int | None) -> QueryResult:
@@ -159,7 +161,7 @@ class LocalBackend:
                 rows.append(tuple(from_ox(t) for t in solution))
             return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
         except SyntaxError as err:
-            raise QuerySyntaxError(_oxigraph_syntax(err)) from None
+            raise sparql_errors.from_oxigraph(text, err) from None
         except (RuntimeError, ValueError, TypeError, OSError) as err:
             raise ExecutionError(f"query failed: {err}") from None
 
@@ -198,17 +200,6 @@ def _is_describe(text: str) -> bool:
     from g60graph import sparql_text
 
     return "DESCRIBE" in sparql_text.keywords(text)
-
-
-def _oxigraph_syntax(err: SyntaxError) -> str:
-    import re
-
-    message = (err.msg or str(err)).strip().splitlines()[0]
-    match = re.search(r"(?:line (\d+) column (\d+))|(?:at (\d+):(\d+))", message)
-    if match:
-        line, column = (match[1], match[2]) if match[1] else (match[3], match[4])
-        return f"SPARQL syntax error at line {line}, column {column}: {message}"
-    return f"SPARQL syntax error: {message}"
 
 
 # -- remote ---------------------------------------------------------------------

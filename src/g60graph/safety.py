@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterator
 from typing import Any
 
 from g60graph import sparql_text
-from g60graph.errors import QuerySyntaxError, UnsafeQueryError
+from g60graph.errors import UnsafeQueryError
 
 _SUSPECT = {
     "SERVICE",
@@ -49,7 +49,9 @@ def check(
         try:
             parseUpdate(text)
         except ParseException:
-            raise QuerySyntaxError(syntax_message(query_error)) from None
+            from g60graph import sparql_errors
+
+            raise sparql_errors.from_pyparsing(text, query_error) from None
         raise UnsafeQueryError("updates are not allowed: this interface is read-only") from None
     for node in _walk(tree):
         name = getattr(node, "name", None)
@@ -66,11 +68,6 @@ def check(
                     raise UnsafeQueryError(
                         f"FROM <{iri}> refused: only graphs already in the dataset may be named"
                     )
-
-
-def syntax_message(error: Any) -> str:
-    """pyparsing's error as 'line L, column C: ...'."""
-    return f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
 
 
 def _walk(node: Any) -> Iterator[Any]:

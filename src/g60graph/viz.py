@@ -163,8 +163,8 @@ SHAPES = ["dot", "diamond", "square", "triangle", "star", "hexagon", "triangleDo
 STRINGS = {
     "en": {},
     "zh": {
-        "search": "搜索", "noMatch": "无匹配", "match": "个匹配", "matches": "个匹配", "facts": "事实",
-        "sources": "来源", "close": "关闭", "hint": "点击节点查看其事实和来源。",
+        "search": "搜索", "noMatch": "无匹配", "match": "个匹配", "matches": "个匹配",
+        "facts": "事实", "sources": "来源", "close": "关闭", "hint": "点击节点查看其事实和来源。",
     },
 }
 

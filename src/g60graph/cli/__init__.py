@@ -152,7 +152,7 @@ def cli() -> None:
 def list_queries(fmt: str) -> None:
     """List the named queries: name, title, parameters."""
     from g60graph.queries import catalogue
-    from g60graph.results import text_table
+    from g60graph.texttable import text_table
 
     entries = list(catalogue().values())
     if fmt == "json":
@@ -264,7 +264,7 @@ def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
 @width_option
 def stats(fmt: str, lang: str, **load: Any) -> None:
     """Triples, named graphs, entities per class, sources, label languages."""
-    from g60graph.results import text_table
+    from g60graph.texttable import text_table
 
     kg = _open(**load)
     figures = kg.stats()

@@ -186,7 +186,7 @@ def enrich_command(
     """
     from g60graph.enrich import check, enrich
     from g60graph.fileio import write_atomic
-    from g60graph.results import text_table
+    from g60graph.texttable import text_table
 
     client = _client(wikidata_endpoint, timeout, retries, cache_dir, cache_ttl, offline)
     kg = _open(**load)

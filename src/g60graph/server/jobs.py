@@ -18,12 +18,11 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.term import BNode, Identifier
 
-from g60graph import queries, safety, sparql_text
+from g60graph import queries, safety, sparql_errors, sparql_text
 from g60graph.errors import (
     ExecutionError,
     G60Error,
     InputError,
-    QuerySyntaxError,
     UnsafeQueryError,
 )
 from g60graph.graph import KnowledgeGraph
@@ -148,9 +147,7 @@ def execute(
             return _oxigraph(kg, inner, text, default_graphs, named_graphs, max_rows)
         return _memory(kg, text, default_graphs, named_graphs, max_rows)
     except SyntaxError as err:  # pyoxigraph
-        from g60graph.backends import _oxigraph_syntax
-
-        raise QuerySyntaxError(_oxigraph_syntax(err)) from None
+        raise sparql_errors.from_oxigraph(text, err) from None
     except (RuntimeError, ValueError, TypeError, OSError) as err:
         raise ExecutionError(f"query failed: {err}") from None
 
@@ -239,7 +236,12 @@ def _memory(
     try:
         result = dataset.query(text)
     except ParseException as err:
-        raise QuerySyntaxError(safety.syntax_message(err)) from None
+        raise sparql_errors.from_pyparsing(text, err) from None
+    except Exception:  # rdflib raises a bare Exception for an unknown prefix
+        unknown = sparql_errors.unknown_prefix(text)
+        if unknown is None:
+            raise
+        raise unknown from None
     if result.type == "ASK":
         return QueryResult(form="ASK", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -288,7 +290,7 @@ def check_update(text: str, local_graphs: Sequence[str]) -> None:
     try:
         tree = parseUpdate(text)
     except ParseException as err:
-        raise QuerySyntaxError(safety.syntax_message(err)) from None
+        raise sparql_errors.from_pyparsing(text, err) from None
     for node in safety._walk(tree):
         name = getattr(node, "name", None)
         if name == "Load":
@@ -311,9 +313,7 @@ def apply_update(kg: KnowledgeGraph, text: str) -> int:
     try:
         dataset.update(text)
     except SyntaxError as err:
-        from g60graph.backends import _oxigraph_syntax
-
-        raise QuerySyntaxError(_oxigraph_syntax(err)) from None
+        raise sparql_errors.from_oxigraph(text, err) from None
     except (RuntimeError, ValueError, TypeError, OSError) as err:
         raise ExecutionError(f"update failed: {err}") from None
     kg._labels = None  # labels may have changed
