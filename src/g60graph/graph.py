@@ -17,7 +17,7 @@ from rdflib.term import Identifier
 
 from g60graph import queries, safety, store
 from g60graph.backends import Backend, LocalBackend
-from g60graph.errors import EntityNotFoundError, InputError
+from g60graph.errors import EntityNotFoundError, InputError, ParameterError
 from g60graph.namespaces import GRAPH, PREFIXES, expand, shorten
 from g60graph.queries import Query
 from g60graph.results import QueryResult, canonical_format
@@ -129,9 +129,55 @@ class KnowledgeGraph:
         """Run a named query (by name), a Query, or SPARQL text, with parameters."""
         if isinstance(query, str):
             query = queries.get(query) if _looks_like_name(query) else Query.from_text(query)
-        text = query.bind(params or {}, self.resolve)
+        text = self.bind(query, params or {})
         safety.check(text, allowed_services=allowed_services, local_graphs=self.graph_names())
         return self._backend.execute(text, limit=limit)
+
+    def bind(self, query: Query, params: Mapping[str, object]) -> str:
+        """The query's text with ``params`` bound; entity and iri values are resolved
+        here (slugs, labels), so every caller (CLI, server, API) accepts the same."""
+        return query.bind(
+            params, self.resolve, lambda param, text: self.choose(query, param.name, text)
+        )
+
+    def parameter_values(self, query: Query, name: str) -> list[URIRef]:
+        """The IRIs the parameter ``name`` can usefully take: those ``?name`` has when
+        the query runs without it. Empty when that can't be asked (another parameter
+        is required, or ``?name`` is not in the results)."""
+        if any(p.required and p.default is None for p in query.params):
+            return []
+        result = self.query(query, {}, limit=100_000)
+        if name not in result.vars:
+            return []
+        column = result.vars.index(name)
+        found = {row[column] for row in result.rows}
+        return sorted(term for term in found if isinstance(term, URIRef))
+
+    def choose(self, query: Query, name: str, text: str) -> URIRef:
+        """An ``iri`` parameter given as a slug (``measure-gdp``, or just ``gdp``) or a
+        label ("Regional GDP"), among the values it can take; else as an entity."""
+        values = self.parameter_values(query, name)
+        if not values:
+            return self.resolve(text)
+        wanted = text.strip().casefold()
+        exact, partial = [], []
+        for value in values:
+            local = re.split(r"[/#]", str(value))[-1].casefold()
+            labels = {str(lab).casefold() for _, lab in self._label_index().get(str(value), [])}
+            if wanted in labels | {local, shorten(str(value)).casefold()}:
+                exact.append(value)
+            elif local.endswith(f"-{wanted}"):
+                partial.append(value)
+        found = exact or partial
+        if len(found) == 1:
+            return found[0]
+        listing = ", ".join(shorten(str(v)) for v in (found or values)[:30])
+        if found:
+            raise ParameterError(f"parameter {name!r}: {text!r} is ambiguous: {listing}")
+        raise ParameterError(
+            f"parameter {name!r}: no value matches {text!r}; one of: {listing}"
+            f" ('g60graph show {query.name}' lists them with their labels)"
+        )
 
     # -- entities and labels --------------------------------------------------
 

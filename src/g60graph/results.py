@@ -98,7 +98,10 @@ class QueryResult:
         try:
             import pandas
         except ImportError:
-            raise InputError("to_dataframe needs pandas: pip install 'g60graph[pandas]'") from None
+            raise InputError(
+                "to_dataframe needs pandas: in your g60graph checkout, run"
+                " .venv/bin/pip install '.[pandas]'"
+            ) from None
         data = [[None if t is None else _python(t) for t in row] for row in self.rows]
         return pandas.DataFrame(data, columns=self.vars)
 

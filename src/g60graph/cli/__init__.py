@@ -89,7 +89,7 @@ def _graph_options(func: F, publish: bool) -> F:
         ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return queries_option(func)
 
 
 def width_option(func: F) -> F:
@@ -107,6 +107,34 @@ def width_option(func: F) -> F:
         callback=remember,
         help="Table width in columns (default: the terminal's, 120 when piped);"
         " long cells wrap, and a table that cannot fit shows one block per row.",
+    )(func)
+
+
+def queries_option(func: F) -> F:
+    """--queries DIR: the user's own named queries, beside the packaged ones."""
+
+    def use(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> None:
+        import os
+
+        from g60graph.queries import QUERIES_ENV
+
+        if value:  # in the environment, so the server's worker processes see them too
+            given = [str(p) for p in value]
+            os.environ[QUERIES_ENV] = os.pathsep.join(
+                [*given, *filter(None, os.environ.get(QUERIES_ENV, "").split(os.pathsep))]
+            )
+
+    return click.option(
+        "--queries",
+        "queries_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        metavar="DIR",
+        expose_value=False,
+        is_eager=True,
+        callback=use,
+        help="Also take named queries from DIR/*.rq (repeatable; or set G60GRAPH_QUERIES)."
+        " A query there may replace a packaged one of the same name.",
     )(func)
 
 
@@ -149,8 +177,15 @@ def cli() -> None:
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @width_option
+@queries_option
 def list_queries(fmt: str) -> None:
-    """List the named queries: name, title, parameters."""
+    """List the named queries: name, title, parameters.
+
+    \b
+    Examples:
+      g60graph queries
+      g60graph queries --format json
+    """
     from g60graph.queries import catalogue
     from g60graph.texttable import text_table
 
@@ -164,11 +199,36 @@ def list_queries(fmt: str) -> None:
 
 @cli.command("show")
 @click.argument("name")
-def show(name: str) -> None:
-    """Print a named query, header and all."""
+@graph_options
+@lang_option
+def show(name: str, lang: str, **load: Any) -> None:
+    """Print a named query, header and all, and the values its parameters take.
+
+    \b
+    Examples:
+      g60graph show statistics     # the query, then every measure it knows
+      g60graph show cities > my-cities.rq
+    """
+    from g60graph.namespaces import shorten
     from g60graph.queries import get
 
-    click.echo(get(name).text, nl=False)
+    query = get(name)
+    click.echo(query.text, nl=False)
+    if not query.params:
+        return
+    lines = ["", "# Parameters (-p NAME=VALUE):"]
+    kg = _open(**load) if any(p.type == "iri" for p in query.params) else None
+    for param in query.params:
+        need = "required" if param.required else f"default {param.default}" if (
+            param.default) else "optional"
+        lines.append(f"#   {param.name} ({param.type}, {need}): {param.description}")
+        if param.type == "entity":
+            lines.append("#     any entity: IRI, prefixed name, slug, or English/Chinese label")
+        elif kg is not None and param.type == "iri":
+            values = kg.parameter_values(query, param.name)
+            lines.append(f"#     one of {len(values)} (a slug, its last word, or a label will do):")
+            lines += [f"#       {shorten(str(v))}  {kg.label(v, lang)}" for v in values]
+    click.echo("\n".join(lines))
 
 
 @cli.command("query")
@@ -222,6 +282,12 @@ def run_query(
 
     SERVICE (federated) clauses are refused unless their endpoint is given
     with --allow-service; without it, no query makes a network request.
+
+    \b
+    Examples:
+      g60graph query cities -p province=Zhejiang
+      g60graph query statistics -p measure=gdp --format csv
+      echo 'ASK { ?s ?p ?o }' | g60graph query -
     """
     chosen = _choose_query(query, sparql)
     if service_map:
@@ -249,7 +315,13 @@ def run_query(
 @lang_option
 @width_option
 def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
-    """Everything known about ENTITY (IRI, prefixed name, or English/Chinese label)."""
+    """Everything known about ENTITY (IRI, prefixed name, slug, or English/Chinese label).
+
+    \b
+    Examples:
+      g60graph describe 苏州市
+      g60graph describe g60r:hangzhou --format json
+    """
     kg = _open(**load)
     result = kg.describe(entity)
     click.echo(result.serialize(fmt, label=lambda t: kg.label(t, lang), width=_width()), nl=False)
@@ -263,7 +335,13 @@ def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
 @lang_option
 @width_option
 def stats(fmt: str, lang: str, **load: Any) -> None:
-    """Triples, named graphs, entities per class, sources, label languages."""
+    """Triples, named graphs, entities per class, sources, label languages.
+
+    \b
+    Examples:
+      g60graph stats
+      g60graph stats --data mine.ttl --format json
+    """
     from g60graph.texttable import text_table
 
     kg = _open(**load)
@@ -287,7 +365,13 @@ def stats(fmt: str, lang: str, **load: Any) -> None:
 @cli.command("validate")
 @graph_options
 def validate(**load: Any) -> int:
-    """Check the graph against the SHACL shapes. Exit 0 conforms, 1 does not, 2 error."""
+    """Check the graph against the SHACL shapes. Exit 0 conforms, 1 does not, 2 error.
+
+    \b
+    Examples:
+      g60graph validate
+      g60graph validate --data mine.ttl
+    """
     kg = _open(**load)
     report = kg.validate()
     if report.conforms:

@@ -130,6 +130,11 @@ def link(
     """Find Wikidata candidates for unlinked entities; write review files to --out.
 
     Reruns resume from --out/state.json; the curated data is never edited.
+
+    \b
+    Examples:
+      g60graph link --types city --out links
+      g60graph link --offline --accept 0.9 --wikidata-endpoint http://localhost:8890/sparql
     """
     from g60graph.linking import reconcile
 
@@ -183,6 +188,11 @@ def enrich_command(
 
     Every value cites its item, endpoint and retrieval time; a value that
     disagrees with a curated fact is reported, not added.
+
+    \b
+    Examples:
+      g60graph enrich -o enrichment.trig
+      g60graph enrich --entity Hangzhou --offline -o hangzhou.trig
     """
     from g60graph.enrich import check, enrich
     from g60graph.fileio import write_atomic

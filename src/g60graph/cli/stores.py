@@ -27,6 +27,11 @@ def load_store(path: Path, no_packaged: bool, quiet: bool, files: tuple[Path, ..
 
     Later commands open it instantly with --store PATH. Loading a file again
     replaces its graph.
+
+    \b
+    Examples:
+      g60graph load --store ./g60-store
+      g60graph load --store ./g60-store mine.ttl more.nq
     """
     from g60graph.store import build_disk
 
@@ -59,6 +64,11 @@ def publish_graph(graphs: tuple[str, ...], chunk_size: int, quiet: bool, **load:
     Uses the Graph Store Protocol (--graph-store), else SPARQL Update
     (--update-endpoint); --endpoint is where counts are checked. The source is
     the local graph (--data, --store).
+
+    \b
+    Examples:
+      g60graph publish --endpoint http://localhost:3030/g60/sparql --graph-store http://localhost:3030/g60/data
+      g60graph publish --endpoint http://localhost:8890/sparql --update-endpoint http://localhost:8890/sparql-auth
     """
     from g60graph.publish import publish
 

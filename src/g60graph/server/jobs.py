@@ -106,7 +106,7 @@ def run_query(
 def run_named(
     kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int
 ) -> Reply:
-    text = queries.get(name).bind(params, kg.resolve)
+    text = kg.bind(queries.get(name), params)
     return _reply(execute(kg, text, (), (), max_rows), fmt)
 
 
