@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version="${VIS_NETWORK:-9.1.2}"
-out=src/g60graph/static/vendor
+out=src/g60graph/render/static/vendor
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent "vis-network@$version" >/dev/null && tar xzf vis-network-*.tgz)

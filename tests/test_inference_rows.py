@@ -11,8 +11,8 @@ import pytest
 from rdflib.compare import to_isomorphic
 
 from g60graph import KnowledgeGraph
-from g60graph.queries import catalogue
-from g60graph.sparql_text import keywords
+from g60graph.sparql._lexer import keywords
+from g60graph.sparql._named import catalogue
 
 FACT_QUERIES = {"entity", "neighbourhood", "source-facts"}
 NAMES = sorted(n for n, q in catalogue().items() if "SERVICE" not in keywords(q.text))

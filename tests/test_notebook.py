@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from g60graph import network
-from g60graph.graph import KnowledgeGraph
+from g60graph import KnowledgeGraph
+from g60graph.network import _graph as network
 
 
 def test_to_pyvis_keeps_every_node_and_edge() -> None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from g60graph.server.pages import Links
-from g60graph.server.protocol import (
+from g60graph.render._pages import Links
+from g60graph.server._protocol import (
     ProtocolError,
     choose_format,
     parse_operation,
     prefers_html,
-    query_form,
     ranked,
 )
-from g60graph.server.settings import Settings
+from g60graph.server._settings import Settings
+from g60graph.sparql._lexer import query_form
 
 
 def test_three_ways_to_send_a_query() -> None:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from g60graph.errors import G60Error, InputError
+from g60graph._errors import G60Error, InputError
 
 if TYPE_CHECKING:
-    from g60graph.graph import KnowledgeGraph
-    from g60graph.queries import Query
+    from g60graph._knowledge_graph import KnowledgeGraph
+    from g60graph.sparql._named import Query
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -116,7 +116,7 @@ def queries_option(func: F) -> F:
     def use(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> None:
         import os
 
-        from g60graph.queries import QUERIES_ENV
+        from g60graph.sparql._named import QUERIES_ENV
 
         if value:  # in the environment, so the server's worker processes see them too
             given = [str(p) for p in value]
@@ -155,7 +155,7 @@ def _open(
     infer_timeout: float,
     endpoint: str | None = None,
 ) -> KnowledgeGraph:
-    from g60graph.graph import KnowledgeGraph
+    from g60graph._knowledge_graph import KnowledgeGraph
 
     return KnowledgeGraph.load(
         data, store=store, infer=infer, infer_timeout=infer_timeout, endpoint=endpoint
@@ -186,8 +186,8 @@ def list_queries(fmt: str) -> None:
       g60graph queries
       g60graph queries --format json
     """
-    from g60graph.queries import catalogue
-    from g60graph.texttable import text_table
+    from g60graph.results._model import text_table
+    from g60graph.sparql._named import catalogue
 
     entries = list(catalogue().values())
     if fmt == "json":
@@ -209,8 +209,8 @@ def show(name: str, lang: str, **load: Any) -> None:
       g60graph show statistics     # the query, then every measure it knows
       g60graph show cities > my-cities.rq
     """
-    from g60graph.namespaces import shorten
-    from g60graph.queries import get
+    from g60graph._namespaces import shorten
+    from g60graph.sparql._named import get
 
     query = get(name)
     click.echo(query.text, nl=False)
@@ -342,7 +342,7 @@ def stats(fmt: str, lang: str, **load: Any) -> None:
       g60graph stats
       g60graph stats --data mine.ttl --format json
     """
-    from g60graph.texttable import text_table
+    from g60graph.results._model import text_table
 
     kg = _open(**load)
     figures = kg.stats()
@@ -409,7 +409,7 @@ def export(fmt: str | None, output: Path | None, **load: Any) -> None:
       g60graph export -o g60.ttl                 # Turtle, from the extension
       g60graph export --format nquads > g60.nq
     """
-    from g60graph.graph import export_format
+    from g60graph._knowledge_graph import export_format
 
     chosen = export_format(output, fmt)  # a bad name or a mismatch fails before loading
     kg = _open(**load)
@@ -424,7 +424,7 @@ def export(fmt: str | None, output: Path | None, **load: Any) -> None:
 
 
 def _choose_query(query: str | None, sparql: str | None) -> Query | str:
-    from g60graph.queries import Query
+    from g60graph.sparql._named import Query
 
     if sparql is not None and query is not None:
         raise InputError("give either QUERY or --sparql, not both")
@@ -445,8 +445,8 @@ def _choose_query(query: str | None, sparql: str | None) -> Query | str:
 def _remap_services(chosen: Query | str, mapping: Sequence[str]) -> Query:
     import dataclasses
 
-    from g60graph.queries import get
-    from g60graph.sparql_client import rewrite_services
+    from g60graph.external._client import rewrite_services
+    from g60graph.sparql._named import get
 
     pairs: dict[str, str] = {}
     for item in mapping:
@@ -513,4 +513,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # The feature commands register themselves on ``cli`` when imported; each
 # imports its heavy dependencies only inside its command functions.
-from g60graph.cli import diagrams, linking, server, stores  # noqa: E402, F401
+from g60graph.cli import _diagrams, _linking, _server, _stores  # noqa: E402, F401

@@ -1,0 +1,198 @@
+"""Query results in one shape, whichever store answered, and their renderings.
+
+SELECT/ASK results serialise to the W3C SPARQL 1.1 result formats (written by
+pyoxigraph, see _w3c.py) and to human tables (terminal text and Markdown) that
+show labels, not IRIs. CONSTRUCT/DESCRIBE results are rdflib Graphs. Terms keep
+the lexical form the engine gave them (``"PT0S"`` stays ``"PT0S"``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import rdflib
+from rdflib.namespace import XSD
+from rdflib.query import Result
+from rdflib.term import Identifier, Literal, Variable
+
+from g60graph._errors import InputError
+from g60graph._namespaces import PREFIXES
+from g60graph.results._text_table import (
+    display_width,
+    distinct_columns,
+    markdown_table,
+    text_table,
+)
+from g60graph.results._w3c import W3C_FORMATS, write_w3c
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = [
+    "FORMAT_ALIASES",
+    "GRAPH_FORMATS",
+    "RESULT_FORMATS",
+    "Labeller",
+    "QueryResult",
+    "canonical_format",
+    "display_width",
+    "distinct_columns",
+    "empty_graph",
+    "markdown_table",
+    "simple_literal",
+    "take",
+    "text_table",
+]
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "xml": "xml"}
+# The names people also use for the RDF formats (rdflib's, the W3C's, the media types').
+FORMAT_ALIASES = {
+    "turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq", "n-quads": "nq",
+    "json-ld": "jsonld", "rdfxml": "xml", "rdf/xml": "xml", "rdf": "xml",
+}
+
+
+def canonical_format(name: str) -> str:
+    """A format's short name (``turtle`` -> ``ttl``); unknown names pass through."""
+    low = name.strip().lower()
+    return FORMAT_ALIASES.get(low, low)
+
+Labeller = Callable[[Identifier], str]
+T = TypeVar("T")
+
+
+def take(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
+    """The first ``limit`` items (all when None), and whether any were left over."""
+    if limit is None:
+        return list(items), False
+    head = list(itertools.islice(items, limit + 1))
+    return head[:limit], len(head) > limit
+
+
+def empty_graph() -> rdflib.Graph:
+    """An empty graph for CONSTRUCT/DESCRIBE results, with the project's prefixes bound."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def simple_literal(term: Identifier | None) -> Identifier | None:
+    """``"x"^^xsd:string`` as ``"x"``: one RDF 1.1 term that stores spell differently."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+@dataclass
+class QueryResult:
+    """Rows (SELECT), a boolean (ASK) or a graph (CONSTRUCT/DESCRIBE)."""
+
+    form: str
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Identifier | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: rdflib.Graph | None = None
+    truncated: bool = False
+
+    @classmethod
+    def from_rdflib(cls, result: Result, limit: int | None = None) -> QueryResult:
+        """An rdflib result, its rows or triples cut at ``limit``."""
+        if result.type == "ASK":
+            return cls(form="ASK", boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            assert result.graph is not None
+            graph = empty_graph()
+            triples, truncated = take(result.graph, limit)
+            for triple in triples:
+                graph.add(triple)
+            return cls(form=result.type, graph=graph, truncated=truncated)
+        names = [str(v) for v in (result.vars or [])]
+        found, truncated = take(iter(result), limit)  # iterating keeps rdflib lazy
+        rows = [tuple(simple_literal(t) for t in row) for row in found]  # type: ignore[union-attr,arg-type]
+        return cls(form="SELECT", vars=names, rows=rows, truncated=truncated)
+
+    def __iter__(self) -> Iterator[tuple[Identifier | None, ...]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.graph) if self.graph is not None else len(self.rows)
+
+    def dicts(self) -> list[dict[str, Identifier]]:
+        """Each row as {variable: term}, unbound variables left out."""
+        return [
+            {k: v for k, v in zip(self.vars, row, strict=True) if v is not None}
+            for row in self.rows
+        ]
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """Rows as a pandas DataFrame of Python values (needs the 'pandas' extra)."""
+        try:
+            import pandas
+        except ImportError:
+            raise InputError(
+                "to_dataframe needs pandas: in your g60graph checkout, run"
+                " .venv/bin/pip install '.[pandas]'"
+            ) from None
+        data = [[None if t is None else _python(t) for t in row] for row in self.rows]
+        return pandas.DataFrame(data, columns=self.vars)
+
+    def to_rdflib(self) -> Result:
+        if self.form == "ASK":
+            out = Result("ASK")
+            out.askAnswer = bool(self.boolean)
+            return out
+        if self.graph is not None:
+            out = Result(self.form)
+            out.graph = self.graph
+            return out
+        out = Result("SELECT")
+        out.vars = [Variable(v) for v in self.vars]
+        out.bindings = [
+            {Variable(k): v for k, v in zip(self.vars, row, strict=True) if v is not None}
+            for row in self.rows
+        ]
+        return out
+
+    def serialize(self, fmt: str, label: Labeller | None = None, width: int | None = None) -> str:
+        """Render as one of RESULT_FORMATS (SELECT/ASK) or GRAPH_FORMATS (graphs)."""
+        fmt = canonical_format(fmt)
+        if self.graph is not None:
+            if fmt not in GRAPH_FORMATS:
+                raise InputError(
+                    f"--format: {fmt!r} is not a graph format ({', '.join(GRAPH_FORMATS)})"
+                )
+            return str(self.graph.serialize(format=GRAPH_FORMATS[fmt]))
+        if fmt not in RESULT_FORMATS:
+            raise InputError(
+                f"--format: {fmt!r} is not a result format ({', '.join(RESULT_FORMATS)})"
+            )
+        if fmt in W3C_FORMATS:
+            text = write_w3c(self, fmt)
+            return text if text.endswith("\n") else text + "\n"
+        show = label or _plain
+        if self.form == "ASK":
+            return ("yes" if self.boolean else "no") + "\n"
+        cells = [[("" if t is None else show(t)) for t in row] for row in self.rows]
+        headers, cells = distinct_columns(self.vars, cells)
+        if fmt == "md":
+            return markdown_table(headers, cells)
+        return text_table(headers, cells, width or shutil.get_terminal_size((120, 24)).columns)
+
+
+def _plain(term: Identifier) -> str:
+    return str(term)
+
+
+def _python(term: Identifier) -> Any:
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
