@@ -93,7 +93,7 @@ def test_limit_says_rows_were_cut(capsys: pytest.CaptureFixture[str]) -> None:
         (["query", "parks", "-p", "colour=red"], "unknown parameter colour"),
         (["query", "parks", "-p", "city"], "expected KEY=VALUE"),
         (["query", "parks", "-p", "city=Atlantis"], "no entity matches 'Atlantis'"),
-        (["query", "statistics", "-p", "measure=not an iri"], "parameter 'measure' (iri)"),
+        (["query", "statistics", "-p", "measure=not an iri"], "parameter 'measure': no value matches 'not an iri'"),
         (["query", "cities", "--format", "ttl"], "not a result format"),
         (["query", "--sparql", "DROP ALL"], "updates are not allowed"),
         (["query", "nope.rq"], "nope.rq: no such query file"),

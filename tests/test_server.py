@@ -234,7 +234,7 @@ def test_malformed_query_is_400_with_the_parser_message(client: httpx.Client) ->
 
 @pytest.mark.parametrize(
     "text", ["# nothing but a comment", "SELECT * WHERE { ?s ?p }",
-             "SELECT * WHERE { ?s g60:name ?o }", "SELECT * WHERE { ?s ?p ?o "],
+             "SELECT * WHERE { ?s ex:name ?o }", "SELECT * WHERE { ?s ?p ?o "],
 )
 def test_syntax_errors_read_as_in_the_cli(
     client: httpx.Client, capsys: pytest.CaptureFixture[str], text: str

@@ -1,5 +1,6 @@
 """SPARQL syntax errors name the problem in words, with its line and column, and
-every store says the same (the server's test checks it says so too)."""
+every store says the same (the server's test checks it says so too). The prefixes
+every store predeclares (g60, g60r, rdf, ...) need no PREFIX line."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ G60 = "PREFIX g60: <https://w3id.org/g60graph/def#>\n"
 CASES = [
     ("", "line 1, column 1: the query is empty"),
     ("  # only a comment\n", "line 1, column 1: the query is empty"),
-    ("SELECT * WHERE { ?s g60:name ?o }",
-     "line 1, column 21: undeclared prefix g60: (add PREFIX g60: <https://w3id.org/g60graph/def#>)"),
+    ("SELECT * WHERE { ?s wd:P31 ?o }",
+     "line 1, column 21: undeclared prefix wd: (add PREFIX wd: <http://www.wikidata.org/entity/>)"),
+    ("SELECT * WHERE { ?s ex:name ?o }", "line 1, column 21: undeclared prefix ex:"),
     ("SELECT * WHERE { ?s ?p }", "line 1, column 24: a triple pattern needs an object after ?p"),
     (G60 + "SELECT * WHERE {\n  ?c a g60:City ;\n     g60:name }",
      "line 4, column 15: a triple pattern needs an object after g60:name"),

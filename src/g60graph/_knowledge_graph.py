@@ -150,7 +150,7 @@ class KnowledgeGraph:
         """The query's text with ``params`` bound; entity and iri values are resolved
         here (slugs, labels), so every caller (CLI, server, API) accepts the same."""
         return query.bind(
-            params, self.resolve, lambda param, text: self.choose(query, param.name, text)
+            params, self.resolve, lambda param, text: self._choose(query, param.name, text)
         )
 
     def parameter_values(self, query: Query, name: str) -> list[URIRef]:
@@ -166,7 +166,7 @@ class KnowledgeGraph:
         found = {row[column] for row in result.rows}
         return sorted(term for term in found if isinstance(term, URIRef))
 
-    def choose(self, query: Query, name: str, text: str) -> URIRef:
+    def _choose(self, query: Query, name: str, text: str) -> URIRef:
         """An ``iri`` parameter given as a slug (``measure-gdp``, or just ``gdp``) or a
         label ("Regional GDP"), among the values it can take; else as an entity."""
         values = self.parameter_values(query, name)
