@@ -22,6 +22,7 @@ __all__ = [
 
 GAP = "  "
 MIN_COLUMN = 10  # narrower than this, wrapped text reads worse than a folded record
+MAX_LINES = 4  # a row wrapped onto more lines than this reads better folded
 
 
 def display_width(text: str) -> int:
@@ -92,6 +93,8 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int
     budget = width - len(GAP) * (len(headers) - 1)
     floor = [min(n, max(display_width(h), MIN_COLUMN)) for n, h in zip(natural, headers,
                                                                          strict=True)]
+    if sum(floor) - floor[0] + natural[0] <= budget:
+        floor[0] = natural[0]  # the first column names the row: wrap it only if it must
     if sum(floor) > budget:
         return folded_table(headers, rows, width)
     widths = list(natural)
@@ -99,8 +102,10 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int
         widest = max((i for i in range(len(widths)) if widths[i] > floor[i]),
                      key=lambda i: widths[i])
         widths[widest] -= 1
-    lines = [_line(headers, widths), GAP.join("-" * w for w in widths)]
     blocks = [_row_lines(row, widths) for row in rows]
+    if any(len(block) > MAX_LINES for block in blocks):  # a column too narrow to read
+        return folded_table(headers, rows, width)
+    lines = [_line(headers, widths), GAP.join("-" * w for w in widths)]
     spaced = any(len(block) > 1 for block in blocks)  # wrapped rows: a blank line between
     for n, block in enumerate(blocks):
         if spaced and n:
