@@ -52,11 +52,8 @@ def test_text_table_fits_width_with_wide_characters_and_cuts_nothing() -> None:
     table = text_table(["name", "note"], rows, width=60)
     assert all(display_width(line) <= 60 for line in table.splitlines())
     assert "…" not in table
-    body = table.splitlines()[2:-1]
-    # every character is still there, wrapped onto more lines
-    cells = [line.split() for line in body]
-    assert "".join(c[0] for c in cells if c[0].startswith("松") or "江" in c[0]) == "松江区" * 20
-    assert "".join(c[-1] for c in cells if c[-1].startswith("x")) == "x" * 200
+    # every character is still there, wrapped onto more lines (or folded, as here)
+    assert table.count("松江区") == 20 and table.count("x") == 200
 
 
 def test_long_names_wrap_and_stay_distinct() -> None:

@@ -106,7 +106,11 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int
     if any(len(block) > MAX_LINES for block in blocks):  # a column too narrow to read
         return folded_table(headers, rows, width)
     lines = [_line(headers, widths), GAP.join("-" * w for w in widths)]
-    spaced = any(len(block) > 1 for block in blocks)  # wrapped rows: a blank line between
+    # A continuation line starts with an empty first cell; when a row's own first cell
+    # can be empty or wraps, that no longer tells rows apart, so a blank line does.
+    spaced = any(len(block) > 1 for block in blocks) and (
+        widths[0] < natural[0] or any(not row[0] for row in rows)
+    )
     for n, block in enumerate(blocks):
         if spaced and n:
             lines.append("")
