@@ -25,6 +25,7 @@ def test_kg_methods() -> None:
     assert public == {
         "load", "backend", "dataset", "graph_names", "query", "label", "resolve", "describe",
         "stats", "union_graph", "validate", "serialize", "export", "to_networkx",
+        "bind", "parameter_values",  # slugs and labels for parameters; what they can take
     }
 
 

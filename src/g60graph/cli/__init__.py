@@ -25,6 +25,8 @@ from g60graph.cli._options import (
     _width,
     graph_options,
     lang_option,
+    queries_option,
+    width_option,
 )
 
 
@@ -42,8 +44,16 @@ def cli() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@width_option
+@queries_option
 def list_queries(fmt: str) -> None:
-    """List the named queries: name, title, parameters."""
+    """List the named queries: name, title, parameters.
+
+    \b
+    Examples:
+      g60graph queries
+      g60graph queries --format json
+    """
     from g60graph.results._model import text_table
     from g60graph.sparql._named import catalogue
 
@@ -57,11 +67,36 @@ def list_queries(fmt: str) -> None:
 
 @cli.command("show")
 @click.argument("name")
-def show(name: str) -> None:
-    """Print a named query, header and all."""
+@graph_options
+@lang_option
+def show(name: str, lang: str, **load: Any) -> None:
+    """Print a named query, header and all, and the values its parameters take.
+
+    \b
+    Examples:
+      g60graph show statistics     # the query, then every measure it knows
+      g60graph show cities > my-cities.rq
+    """
+    from g60graph._namespaces import shorten
     from g60graph.sparql._named import get
 
-    click.echo(get(name).text, nl=False)
+    query = get(name)
+    click.echo(query.text, nl=False)
+    if not query.params:
+        return
+    lines = ["", "# Parameters (-p NAME=VALUE):"]
+    kg = _open(**load) if any(p.type == "iri" for p in query.params) else None
+    for param in query.params:
+        need = "required" if param.required else f"default {param.default}" if (
+            param.default) else "optional"
+        lines.append(f"#   {param.name} ({param.type}, {need}): {param.description}")
+        if param.type == "entity":
+            lines.append("#     any entity: IRI, prefixed name, slug, or English/Chinese label")
+        elif kg is not None and param.type == "iri":
+            values = kg.parameter_values(query, param.name)
+            lines.append(f"#     one of {len(values)} (a slug, its last word, or a label will do):")
+            lines += [f"#       {shorten(str(v))}  {kg.label(v, lang)}" for v in values]
+    click.echo("\n".join(lines))
 
 
 @cli.command("query")
@@ -99,6 +134,7 @@ def show(name: str) -> None:
 )
 @graph_options
 @lang_option
+@width_option
 def run_query(
     query: str | None,
     sparql: str | None,
@@ -114,6 +150,12 @@ def run_query(
 
     SERVICE (federated) clauses are refused unless their endpoint is given
     with --allow-service; without it, no query makes a network request.
+
+    \b
+    Examples:
+      g60graph query cities -p province=Zhejiang
+      g60graph query statistics -p measure=gdp --format csv
+      echo 'ASK { ?s ?p ?o }' | g60graph query -
     """
     chosen = _choose_query(query, sparql)
     if service_map:
@@ -139,8 +181,15 @@ def run_query(
 )
 @graph_options
 @lang_option
+@width_option
 def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
-    """Everything known about ENTITY (IRI, prefixed name, or English/Chinese label)."""
+    """Everything known about ENTITY (IRI, prefixed name, slug, or English/Chinese label).
+
+    \b
+    Examples:
+      g60graph describe 苏州市
+      g60graph describe g60r:hangzhou --format json
+    """
     kg = _open(**load)
     result = kg.describe(entity)
     click.echo(result.serialize(fmt, label=lambda t: kg.label(t, lang), width=_width()), nl=False)
@@ -152,8 +201,15 @@ def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
 )
 @graph_options
 @lang_option
+@width_option
 def stats(fmt: str, lang: str, **load: Any) -> None:
-    """Triples, named graphs, entities per class, sources, label languages."""
+    """Triples, named graphs, entities per class, sources, label languages.
+
+    \b
+    Examples:
+      g60graph stats
+      g60graph stats --data mine.ttl --format json
+    """
     from g60graph.results._model import text_table
 
     kg = _open(**load)
@@ -177,7 +233,13 @@ def stats(fmt: str, lang: str, **load: Any) -> None:
 @cli.command("validate")
 @graph_options
 def validate(**load: Any) -> int:
-    """Check the graph against the SHACL shapes. Exit 0 conforms, 1 does not, 2 error."""
+    """Check the graph against the SHACL shapes. Exit 0 conforms, 1 does not, 2 error.
+
+    \b
+    Examples:
+      g60graph validate
+      g60graph validate --data mine.ttl
+    """
     kg = _open(**load)
     report = kg.validate()
     if report.conforms:
@@ -195,25 +257,35 @@ def validate(**load: Any) -> int:
 @click.option(
     "--format",
     "fmt",
-    default="trig",
-    show_default=True,
-    type=click.Choice(["trig", "nq", "ttl", "nt", "jsonld"]),
+    metavar="FORMAT",
+    help="trig, nq, ttl, nt, jsonld or xml (RDF/XML); also turtle, ntriples, nquads,"
+    " json-ld, rdfxml. Default: from the -o extension, else trig.",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here (atomically) instead of standard output.",
+    help="Write here (atomically) instead of standard output; .trig .nq .ttl .nt .jsonld"
+    " .rdf name the format.",
 )
 @graph_options
-def export(fmt: str, output: Path | None, **load: Any) -> None:
-    """Write the whole graph (named graphs kept in trig/nq)."""
+def export(fmt: str | None, output: Path | None, **load: Any) -> None:
+    """Write the whole graph (named graphs kept in trig/nq).
+
+    \b
+    Examples:
+      g60graph export -o g60.ttl                 # Turtle, from the extension
+      g60graph export --format nquads > g60.nq
+    """
+    from g60graph._knowledge_graph import export_format
+
+    chosen = export_format(output, fmt)  # a bad name or a mismatch fails before loading
     kg = _open(**load)
     if output is None:
-        click.echo(kg.serialize(fmt), nl=False)
+        click.echo(kg.serialize(chosen), nl=False)
     else:
-        kg.export(output, fmt)
-        click.echo(f"wrote {output}", err=True)
+        kg.export(output, chosen)
+        click.echo(f"wrote {output} ({chosen})", err=True)
 
 
 # -- helpers ----------------------------------------------------------------

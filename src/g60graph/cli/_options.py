@@ -23,7 +23,10 @@ __all__ = [
     "F",
     "graph_options",
     "lang_option",
-    "local_graph_options",
+    "publish_graph_options",
+    "queries_option",
+    "show_progress",
+    "width_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,16 +34,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def graph_options(func: F) -> F:
     """Options shared by every command that loads the graph (local or remote store)."""
-    return _graph_options(func, remote=True)
+    return _graph_options(func, publish=False)
 
 
-def local_graph_options(func: F) -> F:
-    """graph_options without the remote-store options, for commands whose own
-    --endpoint means something else (link, enrich: the endpoint they reconcile with)."""
-    return _graph_options(func, remote=False)
+def publish_graph_options(func: F) -> F:
+    """graph_options plus the target server's write URLs (publish only)."""
+    return _graph_options(func, publish=True)
 
 
-def _graph_options(func: F, remote: bool) -> F:
+def _graph_options(func: F, publish: bool) -> F:
     options = [
         click.option(
             "--data",
@@ -70,28 +72,79 @@ def _graph_options(func: F, remote: bool) -> F:
             show_default=True,
             help="Give up reasoning after this many seconds.",
         ),
+        click.option(
+            "--endpoint",
+            metavar="URL",
+            help=(
+                "The SPARQL 1.1 server to publish to and verify against."
+                if publish
+                else "Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
+                " QLever)."
+            )
+            + " Credentials come from G60GRAPH_USER/G60GRAPH_PASSWORD"
+            " (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
+        ),
     ]
-    if remote:
+    if publish:
         options += [
-            click.option(
-                "--endpoint",
-                metavar="URL",
-                help="Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
-                " QLever); for publish, the server to verify against. Credentials come from"
-                " G60GRAPH_USER/G60GRAPH_PASSWORD (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
-            ),
             click.option(
                 "--update-endpoint", metavar="URL", help="The server's SPARQL Update URL."
             ),
             click.option(
                 "--graph-store",
                 metavar="URL",
-                help="The server's SPARQL 1.1 Graph Store Protocol URL (used by publish).",
+                help="The server's SPARQL 1.1 Graph Store Protocol URL.",
             ),
         ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return queries_option(func)
+
+
+def width_option(func: F) -> F:
+    """--width N for the commands that print tables (default: the terminal's width)."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+        if value is not None:
+            ctx.meta["g60graph.width"] = value
+
+    return click.option(
+        "--width",
+        type=click.IntRange(min=20),
+        metavar="N",
+        expose_value=False,
+        callback=remember,
+        help="Table width in columns (default: the terminal's, 120 when piped);"
+        " long cells wrap, and a table that cannot fit shows one block per row.",
+    )(func)
+
+
+def queries_option(func: F) -> F:
+    """--queries DIR: the user's own named queries, beside the packaged ones."""
+
+    def use(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> None:
+        import os
+
+        from g60graph.sparql._named import QUERIES_ENV
+
+        if value:  # in the environment, so the server's worker processes see them too
+            given = [str(p) for p in value]
+            os.environ[QUERIES_ENV] = os.pathsep.join(
+                [*given, *filter(None, os.environ.get(QUERIES_ENV, "").split(os.pathsep))]
+            )
+
+    return click.option(
+        "--queries",
+        "queries_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        metavar="DIR",
+        expose_value=False,
+        is_eager=True,
+        callback=use,
+        help="Also take named queries from DIR/*.rq (repeatable; or set G60GRAPH_QUERIES)."
+        " A query there may replace a packaged one of the same name.",
+    )(func)
 
 
 def lang_option(func: F) -> F:
@@ -110,19 +163,11 @@ def _open(
     infer: str | None,
     infer_timeout: float,
     endpoint: str | None = None,
-    update_endpoint: str | None = None,
-    graph_store: str | None = None,
 ) -> KnowledgeGraph:
     from g60graph._knowledge_graph import KnowledgeGraph
 
     return KnowledgeGraph.load(
-        data,
-        store=store,
-        infer=infer,
-        infer_timeout=infer_timeout,
-        endpoint=endpoint,
-        update_endpoint=update_endpoint,
-        graph_store=graph_store,
+        data, store=store, infer=infer, infer_timeout=infer_timeout, endpoint=endpoint
     )
 
 
@@ -177,7 +222,16 @@ def _param_text(param: Any) -> str:
     return f"{param.name}{flag}:{param.type}"
 
 
+def show_progress(quiet: bool = False) -> bool:
+    """Progress bars only on a terminal: in a log every redraw would be a line.
+    Without them each command still ends with its one summary line."""
+    return not quiet and sys.stderr.isatty()
+
+
 def _width() -> int:
     import shutil
 
+    chosen = click.get_current_context(silent=True)
+    if chosen is not None and "g60graph.width" in chosen.meta:
+        return int(chosen.meta["g60graph.width"])
     return shutil.get_terminal_size((120, 24)).columns
