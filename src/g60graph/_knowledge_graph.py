@@ -64,14 +64,6 @@ def export_format(path: str | Path | None, fmt: str | None) -> str:
         )
     return chosen or implied or "trig"
 
-_LABELS = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
-PREFIX skos: <{PREFIXES["skos"]}>
-SELECT ?s ?label ?kind WHERE {{
-  {{ ?s rdfs:label ?label BIND("label" AS ?kind) }}
-  UNION {{ ?s skos:altLabel ?label BIND("alt" AS ?kind) }}
-}}"""
-
-
 class KnowledgeGraph:
     """The corridor graph loaded into a store, ready to query.
 
@@ -197,7 +189,7 @@ class KnowledgeGraph:
     def _label_index(self) -> dict[str, list[tuple[str, Literal]]]:
         if self._labels is None:
             index: dict[str, list[tuple[str, Literal]]] = {}
-            for subject, label, kind in self._backend.execute(_LABELS).rows:
+            for subject, label, kind in self._backend.execute(queries.library("labels").text).rows:
                 if isinstance(label, Literal):
                     index.setdefault(str(subject), []).append((str(kind), label))
             self._labels = index
@@ -245,7 +237,10 @@ class KnowledgeGraph:
         raise EntityNotFoundError(f"no entity matches {raw!r}{hint}")
 
     def _mentions(self, iri: URIRef) -> bool:
-        ask = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
+        try:
+            ask = queries.library("mentions").bind({"iri": str(iri)})
+        except (ParameterError, ValueError):  # not an IRI a query can name: mentioned nowhere
+            return False
         return bool(self._backend.execute(ask).boolean)
 
     def describe(self, entity: str) -> QueryResult:
@@ -256,8 +251,8 @@ class KnowledgeGraph:
 
     def stats(self) -> dict[str, Any]:
         """Triples, named graphs, entities per class, sources, label languages."""
-        classes = self.query(_STATS_CLASSES)
-        langs = self.query(_STATS_LANGS)
+        classes = self.query(queries.library("stats-classes"))
+        langs = self.query(queries.library("stats-languages"))
         return {
             "triples": backends.triple_count(self._backend),
             "graphs": len(self.graph_names()),
@@ -307,15 +302,6 @@ class KnowledgeGraph:
         from g60graph._fileio import write_atomic
 
         write_atomic(Path(path), self.serialize(export_format(path, fmt)))
-
-
-_STATS_CLASSES = f"""PREFIX rdf: <{PREFIXES["rdf"]}>
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s rdf:type ?class
-  FILTER(STRSTARTS(STR(?class), "{PREFIXES["g60"]}")) }} GROUP BY ?class ORDER BY DESC(?n)"""
-
-_STATS_LANGS = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
-SELECT ?lang (COUNT(*) AS ?n) WHERE {{ ?s rdfs:label ?l BIND(LANG(?l) AS ?lang) }}
-GROUP BY ?lang ORDER BY ?lang"""
 
 
 def _open_existing(
