@@ -380,6 +380,10 @@ class RemoteBackend:
 
     def graph_count(self, graph: str) -> int:
         """Triples in one named graph, whatever the manifest says."""
+        from g60graph.queries import is_iri
+
+        if not is_iri(graph):
+            raise InputError(f"not a valid graph IRI: {graph!r}")
         text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         rows = self.execute(text, restrict=False).rows
         return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0

@@ -215,6 +215,8 @@ def _parse_params(raw: object, name: str, text: str) -> tuple[Param, ...]:
 def to_term(param: Param, value: object, resolve: Resolver | None = None) -> Identifier:
     """A caller's value as a typed RDF term, or ParameterError naming the parameter."""
     where = f"parameter {param.name!r} ({param.type})"
+    if isinstance(value, URIRef) and not is_iri(str(value)):
+        raise ParameterError(f"{where}: {str(value)!r} is not a valid IRI")
     if isinstance(value, Identifier):
         return value
     text = str(value)
@@ -225,7 +227,7 @@ def to_term(param: Param, value: object, resolve: Resolver | None = None) -> Ide
             return resolve(text)
         if param.type == "iri":
             iri = expand(text) or text
-            if not _IRI.match(iri):
+            if not is_iri(iri):
                 raise ParameterError(
                     f"{where}: {text!r} is not an absolute IRI or known prefixed name"
                 )
@@ -245,6 +247,11 @@ def to_term(param: Param, value: object, resolve: Resolver | None = None) -> Ide
     except (ValueError, InvalidOperation):
         raise ParameterError(f"{where}: {text!r} is not a valid {param.type}") from None
     raise ParameterError(f"{where}: unsupported type")  # unreachable: types are checked on load
+
+
+def is_iri(text: str) -> bool:
+    """An absolute IRI that can be written as ``<text>`` in any query, unchanged."""
+    return _IRI.fullmatch(text) is not None
 
 
 def bind_terms(

@@ -282,25 +282,7 @@ def protocol_form(text: str) -> str:
 
 def check_update(text: str, local_graphs: Sequence[str]) -> None:
     """Refuse an update that would fetch anything: LOAD, SERVICE, USING <elsewhere>."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        tree = parseUpdate(text)
-    except ParseException as err:
-        raise QuerySyntaxError(safety.syntax_message(err)) from None
-    for node in safety._walk(tree):
-        name = getattr(node, "name", None)
-        if name == "Load":
-            raise UnsafeQueryError("LOAD refused: the server never fetches data")
-        if name == "ServiceGraphPattern":
-            raise UnsafeQueryError("SERVICE refused: the server never fetches data")
-        if name == "UsingClause":
-            for key in ("default", "named"):
-                if key in node and str(node[key]) not in local_graphs:
-                    raise UnsafeQueryError(
-                        f"USING <{node[key]}> refused: only graphs in the dataset may be named"
-                    )
+    safety.check_update(text, local_graphs=local_graphs)
 
 
 def apply_update(kg: KnowledgeGraph, text: str) -> int:
@@ -376,12 +358,9 @@ def safe_iri(iri: str) -> URIRef:
     """An IRI that can be written into a query as <...> (else EntityNotFoundError)."""
     from g60graph.errors import EntityNotFoundError
 
-    if not _SAFE_IRI.match(iri):
+    if not queries.is_iri(iri):
         raise EntityNotFoundError(f"not a valid IRI: {iri!r}")
     return URIRef(iri)
-
-
-_SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 
 
 def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
