@@ -49,8 +49,8 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], deadline: float = 60)
 def requests_for(total: int) -> list[tuple[str, str, dict[str, str]]]:
     """(method, path, form) for each request: named queries by name and by text."""
     sys.path.insert(0, str(REPO / "src"))
-    from g60graph.queries import catalogue
-    from g60graph.sparql_text import keywords
+    from g60graph.sparql._lexer import keywords
+    from g60graph.sparql._named import catalogue
 
     plan: list[tuple[str, str, dict[str, str]]] = []
     local = [

@@ -75,8 +75,8 @@ GROUP BY ?year ORDER BY ?year""",
 def _named_texts() -> dict[str, str]:
     from rdflib import URIRef
 
-    from g60graph.namespaces import expand
-    from g60graph.queries import catalogue
+    from g60graph._namespaces import expand
+    from g60graph.sparql._named import catalogue
 
     def resolve(text: str) -> URIRef:
         return URIRef(expand(text) or text)
@@ -138,8 +138,8 @@ def worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
     if store == "pyoxigraph":
         import pyoxigraph as ox
 
-        from g60graph import resources
-        from g60graph.namespaces import GRAPH
+        from g60graph import _resources as resources
+        from g60graph._namespaces import GRAPH
 
         start = time.perf_counter()
         bare = ox.Store()
@@ -165,7 +165,7 @@ def worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
         if store == "oxigraph" or store == "memory":
             kg = KnowledgeGraph.load([data], store=store)
         elif store == "disk":
-            from g60graph.store import build_disk
+            from g60graph.load._files import build_disk
 
             build_disk(tmp / "store", [data], progress=False)
             out["load_s"] = time.perf_counter() - start
@@ -174,7 +174,7 @@ def worker(store: str, data: Path, repeat: int) -> dict[str, Any]:
             out["open_s"] = time.perf_counter() - opened
         elif store == "virtuoso":
             import virtuoso
-            from g60graph.publish import publish
+            from g60graph.external._publish import publish
 
             local = KnowledgeGraph.load([data])
             server = virtuoso.start(tmp / "virtuoso", memory_mb=4000)
@@ -359,7 +359,7 @@ NOTES = """Notes:
 
 
 def write_docs(text: str, command: str) -> None:
-    from g60graph.fileio import write_atomic
+    from g60graph._fileio import write_atomic
 
     docs = ROOT / "docs" / "benchmarks.md"
     page = docs.read_text(encoding="utf-8")

@@ -24,9 +24,10 @@ from rdflib import OWL, RDF, RDFS, Literal
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from g60graph import network, viz  # noqa: E402
-from g60graph.fileio import write_atomic  # noqa: E402
-from g60graph.namespaces import G60, G60R  # noqa: E402
+from g60graph._fileio import write_atomic  # noqa: E402
+from g60graph._namespaces import G60, G60R  # noqa: E402
+from g60graph.network import _graph as network  # noqa: E402
+from g60graph.render import _network_page as viz  # noqa: E402
 
 CLASSES = ["PrefectureLevelCity", "IndustrialAlliance", "TechnologyTransferBase",
            "ResearchInstitute", "Conference", "CooperationAgreement", "Industry",

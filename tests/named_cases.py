@@ -51,7 +51,7 @@ EXTRA_CASES = [
 
 
 def all_cases() -> list[Case]:
-    from g60graph.queries import catalogue
+    from g60graph.sparql._named import catalogue
 
     plain = [Case(name) for name, q in catalogue().items() if "federated" not in q.tags]
     return plain + EXTRA_CASES

@@ -15,7 +15,7 @@ from typing import Any
 from rdflib import BNode, Literal
 from rdflib.compare import isomorphic
 
-from g60graph.results import QueryResult
+from g60graph.results._model import QueryResult
 
 
 def term_key(term: Any) -> Any:

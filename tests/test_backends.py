@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from g60graph import KnowledgeGraph
+from g60graph._errors import DataFileError, InputError
 from g60graph.cli import main
-from g60graph.errors import DataFileError, InputError
-from g60graph.store import build_disk
+from g60graph.load._files import build_disk
 from named_cases import Case, all_cases
 from store_compare import same_result
 

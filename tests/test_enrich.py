@@ -14,11 +14,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS, XSD
 
 from g60graph import KnowledgeGraph
+from g60graph._errors import InputError
+from g60graph._namespaces import G60, G60R, GEO, SCHEMA, WD
 from g60graph.cli import main
-from g60graph.enrich import GRAPH_IRI, Enrichment, enrich
-from g60graph.errors import InputError
-from g60graph.namespaces import G60, G60R, GEO, SCHEMA, WD
-from g60graph.sparql_client import EndpointError, SparqlClient
+from g60graph.external._client import EndpointError, SparqlClient
+from g60graph.external._enrich import GRAPH_IRI, Enrichment, enrich
 from wikidata_fixture import Endpoint, serve
 
 
@@ -192,7 +192,7 @@ def test_a_crash_mid_run_keeps_answers_and_a_rerun_asks_only_the_rest(
 def test_links_accepted_by_link_are_enriched_too(
     kg: KnowledgeGraph, endpoint: Endpoint, tmp_path: Path
 ) -> None:
-    from g60graph.linking import reconcile
+    from g60graph.external._linking import reconcile
 
     client = SparqlClient(endpoint.url, cache_dir=tmp_path / "cache")
     reconcile(kg, client, tmp_path / "links", kinds=["city"], entities=["Jinhua"], accept=0.9)

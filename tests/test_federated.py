@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 
 from g60graph import KnowledgeGraph
+from g60graph._errors import UnsafeQueryError
 from g60graph.cli import main
-from g60graph.errors import UnsafeQueryError
-from g60graph.queries import catalogue, get
-from g60graph.sparql_client import WIKIDATA_SPARQL, rewrite_services
+from g60graph.external._client import WIKIDATA_SPARQL, rewrite_services
+from g60graph.sparql._named import catalogue, get
 from wikidata_fixture import listener, serve
 
 FEDERATED = sorted(n for n, q in catalogue().items() if "federated" in q.tags)

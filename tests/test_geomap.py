@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from g60graph import geomap
+from g60graph._errors import InputError
+from g60graph._knowledge_graph import KnowledgeGraph
+from g60graph._namespaces import G60R
 from g60graph.cli import main
-from g60graph.errors import InputError
-from g60graph.graph import KnowledgeGraph
-from g60graph.namespaces import G60R
+from g60graph.render import _map as geomap
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from g60graph import KnowledgeGraph
+from g60graph._errors import InputError
+from g60graph._namespaces import G60R, SCHEMA, WD
 from g60graph.cli import main
-from g60graph.errors import InputError
-from g60graph.linking import reconcile, targets
-from g60graph.namespaces import G60R, SCHEMA, WD
-from g60graph.sparql_client import EndpointError, SparqlClient
+from g60graph.external._client import EndpointError, SparqlClient
+from g60graph.external._linking import reconcile, targets
 from wikidata_fixture import Endpoint, serve
 
 DAY = dt.date(2026, 1, 2)

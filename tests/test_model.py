@@ -13,7 +13,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, SKOS, XSD
 
-from g60graph import resources
+from g60graph import _resources as resources
 
 G60 = rdflib.Namespace("https://w3id.org/g60graph/def#")
 G60R = rdflib.Namespace("https://w3id.org/g60graph/id/")

@@ -11,8 +11,9 @@ from collections import Counter
 import pytest
 from rdflib.compare import isomorphic
 
-from g60graph import KnowledgeGraph, sparql_text
-from g60graph.queries import catalogue, get
+from g60graph import KnowledgeGraph
+from g60graph.sparql import _lexer as sparql_text
+from g60graph.sparql._named import catalogue, get
 from named_cases import Case, all_cases, expected_path, load_expected, rows_of
 
 CASES = all_cases()

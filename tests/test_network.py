@@ -13,10 +13,10 @@ import networkx as nx
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 
-from g60graph import network
-from g60graph.errors import G60Error, InputError
-from g60graph.graph import KnowledgeGraph
-from g60graph.namespaces import G60, G60R
+from g60graph._errors import G60Error, InputError
+from g60graph._knowledge_graph import KnowledgeGraph
+from g60graph._namespaces import G60, G60R
+from g60graph.network import _graph as network
 
 HANGZHOU = str(G60R.hangzhou)
 

@@ -8,8 +8,8 @@ from rdflib import Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 
 from g60graph import KnowledgeGraph, Query
-from g60graph.errors import ParameterError, QueryMetadataError, UnknownQueryError
-from g60graph.queries import catalogue, get
+from g60graph._errors import ParameterError, QueryMetadataError, UnknownQueryError
+from g60graph.sparql._named import catalogue, get
 
 HEADER = """#+ title: Echo
 #+ description: Returns its parameter.

@@ -8,8 +8,8 @@ from rdflib import Literal, URIRef
 from rdflib.query import Result
 
 from g60graph import KnowledgeGraph, QueryResult
-from g60graph.errors import InputError
-from g60graph.results import display_width, text_table
+from g60graph._errors import InputError
+from g60graph.results._model import display_width, text_table
 
 ROWS = QueryResult(
     form="SELECT",

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from g60graph import KnowledgeGraph
-from g60graph.errors import QuerySyntaxError, UnsafeQueryError
-from g60graph.safety import check
+from g60graph._errors import QuerySyntaxError, UnsafeQueryError
+from g60graph.sparql._safety import check
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,10 @@ from rdflib.query import Result
 from rdflib.term import BNode, Variable
 
 from g60graph import KnowledgeGraph
+from g60graph._namespaces import GRAPH
 from g60graph.cli import main
-from g60graph.namespaces import GRAPH
-from g60graph.queries import catalogue
-from g60graph.sparql_text import keywords
+from g60graph.sparql._lexer import keywords
+from g60graph.sparql._named import catalogue
 from server_harness import Server, listener, running_server
 
 FEDERATED = sorted(n for n, q in catalogue().items() if "SERVICE" in keywords(q.text))
@@ -373,7 +373,7 @@ def test_resource_page_html_and_rdf(kg: KnowledgeGraph, client: httpx.Client) ->
 
 
 def test_resource_page_escapes_data() -> None:
-    from g60graph.server.pages import Links, resource_page
+    from g60graph.render._pages import Links, resource_page
 
     evil = "<script>alert(1)</script>"
     term = {"kind": "literal", "value": evil, "lang": "", "datatype": ""}

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from g60graph.queries import catalogue
-from g60graph.sparql_text import keywords
+from g60graph.sparql._lexer import keywords
+from g60graph.sparql._named import catalogue
 from server_harness import Server, running_server
 
 CLIENTS = 50

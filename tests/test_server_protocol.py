@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from g60graph.server.pages import Links
-from g60graph.server.protocol import (
+from g60graph.render._pages import Links
+from g60graph.server._protocol import (
     ProtocolError,
     choose_format,
     parse_operation,
@@ -13,7 +13,7 @@ from g60graph.server.protocol import (
     query_form,
     ranked,
 )
-from g60graph.server.settings import Settings
+from g60graph.server._settings import Settings
 
 
 def test_three_ways_to_send_a_query() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from g60graph.sparql_client import (
+from g60graph.external._client import (
     CacheMissError,
     EndpointError,
     SparqlClient,
@@ -158,7 +158,7 @@ def test_endpoint_down_is_unreachable(tmp_path: Path) -> None:
 
 
 def test_endpoint_must_be_http(tmp_path: Path) -> None:
-    from g60graph.errors import InputError
+    from g60graph._errors import InputError
 
     with pytest.raises(InputError, match="--endpoint: 'file:///etc/passwd' is not an http"):
         SparqlClient("file:///etc/passwd", cache_dir=tmp_path)

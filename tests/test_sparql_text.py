@@ -1,4 +1,4 @@
-from g60graph import sparql_text
+from g60graph.sparql import _lexer as sparql_text
 
 
 def test_keywords_ignore_strings_iris_comments_and_prefixed_names() -> None:

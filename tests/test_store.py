@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from g60graph import KnowledgeGraph
-from g60graph.errors import DataFileError
-from g60graph.namespaces import GRAPH
-from g60graph.resources import packaged_rdf_files
+from g60graph._errors import DataFileError
+from g60graph._namespaces import GRAPH
+from g60graph._resources import packaged_rdf_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

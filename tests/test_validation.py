@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from g60graph import resources
-from g60graph.validation import ValidationReport, Violation, validate
+from g60graph import _resources as resources
+from g60graph.load._validation import ValidationReport, Violation, validate
 
 BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"
 BROKEN_FILES = sorted(BROKEN.glob("*.ttl"))
@@ -163,7 +163,7 @@ def test_dataset_input_is_validated_as_union(packaged: rdflib.Graph) -> None:
 
 
 def test_import_does_not_load_pyshacl() -> None:
-    code = "import sys, g60graph.validation; sys.exit('pyshacl' in sys.modules)"
+    code = "import sys, g60graph.load._validation; sys.exit('pyshacl' in sys.modules)"
     src = str(Path(__file__).resolve().parents[1] / "src")
     env = {**os.environ, "PYTHONPATH": src}
     result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, env=env)

@@ -21,10 +21,10 @@ import pytest
 
 import virtuoso
 from g60graph import KnowledgeGraph
-from g60graph.backends import RemoteBackend
+from g60graph._errors import ExecutionError, QuerySyntaxError
+from g60graph.backends._local import RemoteBackend
 from g60graph.cli import main
-from g60graph.errors import ExecutionError, QuerySyntaxError
-from g60graph.publish import PublishError, _Target, publish
+from g60graph.external._publish import PublishError, _Target, publish
 from named_cases import Case, all_cases
 from store_compare import same_result
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from g60graph import viz
 from g60graph.cli import main
+from g60graph.render import _network_page as viz
 from viz_helpers import IMG, SCRIPT, evil_data
 
 

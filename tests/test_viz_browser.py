@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from browser import watched_page
-from g60graph import network
+from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph.cli import main
-from g60graph.graph import KnowledgeGraph
+from g60graph.network import _graph as network
 from viz_helpers import IMG, SCRIPT, evil_data, png_colours
 
 DIAGRAMS = ["overview", "alliances-parks", "agreements", "provenance"]
@@ -155,7 +155,7 @@ def test_clicking_a_node_opens_its_facts(browser: Any, pages: dict[str, Path]) -
 def test_server_shaped_data(browser: Any, tmp_path: Path) -> None:
     """The server's query page calls G60Network.render(box, data, {height}) with IRIs
     as ids and groups, and facts without references: the same script draws it."""
-    from g60graph import viz
+    from g60graph.render import _network_page as viz
 
     iri = "https://w3id.org/g60graph/id/"
     data = {

@@ -31,7 +31,9 @@ def test_wheel_contains_the_graph_and_queries(wheel: Path) -> None:
     for expected in ("g60graph/py.typed", "g60graph/_resources/ontology/g60.ttl",
                      "g60graph/_resources/ontology/shapes.ttl",
                      "g60graph/_resources/data/places.ttl",
-                     "g60graph/_resources/queries/cities.rq"):
+                     "g60graph/_resources/queries/cities.rq",
+                     "g60graph/render/static/network.js",
+                     "g60graph/render/static/server-index.html"):
         assert expected in names
     assert sum(n.endswith(".rq") for n in names) >= 15
 
@@ -47,7 +49,7 @@ def test_installed_wheel_answers_from_another_directory(wheel: Path, tmp_path: P
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = subprocess.run(
-        [python, "-c", "import g60graph.resources as r; print(r.queries_dir())"],
+        [python, "-c", "import g60graph._resources as r; print(r.queries_dir())"],
         cwd=elsewhere, check=True, capture_output=True, text=True, timeout=60,
     ).stdout.strip()
     assert where.startswith(str(env_dir)) and where.endswith("_resources/queries")

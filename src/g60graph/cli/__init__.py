@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from g60graph.errors import G60Error, InputError
+from g60graph._errors import G60Error, InputError
 
 if TYPE_CHECKING:
-    from g60graph.graph import KnowledgeGraph
-    from g60graph.queries import Query
+    from g60graph._knowledge_graph import KnowledgeGraph
+    from g60graph.sparql._named import Query
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,7 +107,7 @@ def _open(
     update_endpoint: str | None = None,
     graph_store: str | None = None,
 ) -> KnowledgeGraph:
-    from g60graph.graph import KnowledgeGraph
+    from g60graph._knowledge_graph import KnowledgeGraph
 
     return KnowledgeGraph.load(
         data,
@@ -136,8 +136,8 @@ def cli() -> None:
 )
 def list_queries(fmt: str) -> None:
     """List the named queries: name, title, parameters."""
-    from g60graph.queries import catalogue
-    from g60graph.results import text_table
+    from g60graph.results._model import text_table
+    from g60graph.sparql._named import catalogue
 
     entries = list(catalogue().values())
     if fmt == "json":
@@ -151,7 +151,7 @@ def list_queries(fmt: str) -> None:
 @click.argument("name")
 def show(name: str) -> None:
     """Print a named query, header and all."""
-    from g60graph.queries import get
+    from g60graph.sparql._named import get
 
     click.echo(get(name).text, nl=False)
 
@@ -246,7 +246,7 @@ def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
 @lang_option
 def stats(fmt: str, lang: str, **load: Any) -> None:
     """Triples, named graphs, entities per class, sources, label languages."""
-    from g60graph.results import text_table
+    from g60graph.results._model import text_table
 
     kg = _open(**load)
     figures = kg.stats()
@@ -312,7 +312,7 @@ def export(fmt: str, output: Path | None, **load: Any) -> None:
 
 
 def _choose_query(query: str | None, sparql: str | None) -> Query | str:
-    from g60graph.queries import Query
+    from g60graph.sparql._named import Query
 
     if sparql is not None and query is not None:
         raise InputError("give either QUERY or --sparql, not both")
@@ -333,8 +333,8 @@ def _choose_query(query: str | None, sparql: str | None) -> Query | str:
 def _remap_services(chosen: Query | str, mapping: Sequence[str]) -> Query:
     import dataclasses
 
-    from g60graph.queries import get
-    from g60graph.sparql_client import rewrite_services
+    from g60graph.external._client import rewrite_services
+    from g60graph.sparql._named import get
 
     pairs: dict[str, str] = {}
     for item in mapping:
@@ -392,4 +392,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # The feature commands register themselves on ``cli`` when imported; each
 # imports its heavy dependencies only inside its command functions.
-from g60graph.cli import diagrams, linking, server, stores  # noqa: E402, F401
+from g60graph.cli import _diagrams, _linking, _server, _stores  # noqa: E402, F401

@@ -1,0 +1,107 @@
+"""The command that serves the SPARQL endpoint and Linked Data: serve."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from g60graph._errors import InputError
+from g60graph.cli import (
+    cli,
+    graph_options,
+)
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = [
+    "serve",
+]
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port."
+)
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Stop a query after this many seconds (answer 503).",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) per answer; more are cut and flagged X-G60-Truncated.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Query worker processes (each holds a copy of the graph).",
+)
+@click.option(
+    "--base-iri",
+    default="https://w3id.org/g60graph/",
+    show_default=True,
+    help="IRI space served under /id/ and /def.",
+)
+@click.option(
+    "--max-request-bytes",
+    default=512 * 1024,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    help="Refuse request bodies above this size (413).",
+)
+@click.option(
+    "--worker-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Memory cap per query worker in MB (0: none); a query past it gets 503.",
+)
+@click.option(
+    "--enable-updates",
+    is_flag=True,
+    help="Accept SPARQL updates at /update with 'Authorization: Bearer $G60GRAPH_UPDATE_TOKEN'.",
+)
+@graph_options
+def serve(
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    base_iri: str,
+    max_request_bytes: int,
+    worker_memory: int,
+    enable_updates: bool,
+    **load: Any,
+) -> int:
+    """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP."""
+    import os
+
+    from g60graph._knowledge_graph import store_is_path
+    from g60graph.server._run import serve_forever
+    from g60graph.server._settings import Settings
+
+    if enable_updates and (load.get("endpoint") or store_is_path(load.get("store", ""))):
+        raise InputError("--enable-updates needs an in-memory store (--store oxigraph or memory)")
+    settings = Settings(
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        base_iri=base_iri,
+        max_request_bytes=max_request_bytes,
+        worker_memory_mb=worker_memory or None,
+        enable_updates=enable_updates,
+        update_token=os.environ.get("G60GRAPH_UPDATE_TOKEN") if enable_updates else None,
+    )
+    serve_forever(host, port, settings, **load)
+    return 0

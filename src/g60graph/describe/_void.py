@@ -1,0 +1,113 @@
+"""A VoID description of the dataset (https://www.w3.org/TR/void/), counted live."""
+
+from __future__ import annotations
+
+import rdflib
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+from g60graph._knowledge_graph import KnowledgeGraph
+from g60graph._namespaces import G60, PREFIXES
+from g60graph.server._jobs import execute, triple_count
+
+__all__ = [
+    "LICENSE",
+    "TARGETS",
+    "VOID",
+    "describe",
+    "execute_sources",
+]
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+TARGETS = {
+    "wikidata": "http://www.wikidata.org/entity/",
+    "geonames": "https://sws.geonames.org/",
+    "dbpedia": "http://dbpedia.org/resource/",
+}
+
+
+def _count(kg: KnowledgeGraph, body: str) -> int:
+    rows = execute(kg, f"SELECT (COUNT(*) AS ?n) WHERE {{ {body} }}", (), (), 1).rows
+    return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+
+
+def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
+    """The dataset: size, classes, subjects, link sets to other datasets, license, sources."""
+    graph = rdflib.Graph()
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    dataset = URIRef(base + ".well-known/void#g60graph")
+    add = graph.add
+    add((dataset, RDF.type, VOID.Dataset))
+    add(
+        (
+            dataset,
+            DCTERMS.title,
+            Literal("g60graph: the G60 Science and Technology Innovation Corridor", lang="en"),
+        )
+    )
+    add((dataset, DCTERMS.title, Literal("长三角G60科创走廊知识图谱", lang="zh")))
+    add((dataset, DCTERMS.license, LICENSE))
+    add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
+    add((dataset, VOID.uriSpace, Literal(id_base)))
+    add((dataset, VOID.vocabulary, URIRef(str(G60))))
+    add((dataset, VOID.triples, Literal(triple_count(kg), datatype=XSD.integer)))
+    for prop, body in [
+        (VOID.classes, "SELECT DISTINCT ?c WHERE { ?s a ?c }"),
+        (VOID.properties, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"),
+        (VOID.distinctSubjects, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"),
+        (VOID.distinctObjects, "SELECT DISTINCT ?o WHERE { ?s ?p ?o }"),
+    ]:
+        add((dataset, prop, Literal(_count(kg, "{ " + body + " }"), datatype=XSD.integer)))
+    add(
+        (
+            dataset,
+            VOID.entities,
+            Literal(
+                _count(
+                    kg,
+                    "SELECT DISTINCT ?s WHERE { ?s ?p ?o"
+                    f' FILTER(STRSTARTS(STR(?s), "{id_base}")) }}',
+                ),
+                datatype=XSD.integer,
+            ),
+        )
+    )
+    sizes = {
+        str(g): int(str(n))
+        for g, n in execute(
+            kg,
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            (),
+            (),
+            100_000,
+        ).rows
+    }
+    for graph_iri in kg.graph_names():
+        add((dataset, VOID.subset, URIRef(graph_iri)))
+        add((URIRef(graph_iri), RDF.type, VOID.Dataset))
+        size = Literal(sizes.get(graph_iri, 0), datatype=XSD.integer)
+        add((URIRef(graph_iri), VOID.triples, size))
+    for name, prefix in TARGETS.items():
+        links = _count(
+            kg,
+            f"?s ?p ?o VALUES ?p {{ <{PREFIXES['owl']}sameAs> <{PREFIXES['skos']}exactMatch>"
+            f' <{PREFIXES["skos"]}closeMatch> }} FILTER(STRSTARTS(STR(?o), "{prefix}"))',
+        )
+        linkset = URIRef(base + f".well-known/void#links-{name}")
+        add((dataset, VOID.subset, linkset))
+        add((linkset, RDF.type, VOID.Linkset))
+        add((linkset, VOID.subjectsTarget, dataset))
+        add((linkset, VOID.objectsTarget, URIRef(prefix)))
+        add((linkset, VOID.triples, Literal(links, datatype=XSD.integer)))
+    sources = execute_sources(kg)
+    for url in sources:
+        add((dataset, DCTERMS.source, URIRef(url)))
+    return graph
+
+
+def execute_sources(kg: KnowledgeGraph) -> list[str]:
+    text = f"""SELECT DISTINCT ?url WHERE {{ ?src a <{G60}Source> ; <https://schema.org/url> ?url }}
+    ORDER BY ?url"""
+    return [str(r[0]) for r in execute(kg, text, (), (), 100_000).rows if r[0] is not None]

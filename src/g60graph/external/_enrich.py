@@ -1,0 +1,460 @@
+"""Enrichment: facts about linked entities from Wikidata, each with its provenance.
+
+For every entity linked to a Wikidata item (``skos:exactMatch``/``owl:sameAs``),
+one batched query per ten items fetches population (with its point in time),
+area (in km²), coordinates, inception, official website and English/Chinese
+labels. They land in one named graph (:data:`GRAPH_IRI`) written as TriG, never
+in the curated files:
+
+- population and area as ``g60:Observation`` nodes, like every figure here;
+- coordinates as a ``geo:Geometry`` node (only where we have none);
+- inception, website and missing labels as asserted triples, each also
+  recorded as a reified ``rdf:Statement`` that cites its source.
+
+Every value cites a ``g60:Source`` for its item: ``schema:url`` the item,
+``prov:wasGeneratedBy`` a retrieval that ``prov:used`` the endpoint and
+``prov:endedAtTime`` when it answered. A value that disagrees with a curated
+fact is not added: it is reported beside the curated one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import rdflib
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+
+from g60graph._errors import ExecutionError, InputError
+from g60graph._namespaces import G60, G60R, GEO, GRAPH, PREFIXES, SCHEMA, shorten
+from g60graph.external._client import SparqlClient, values_block
+from g60graph.external._linking import distance_km, stable_rdf
+
+__all__ = [
+    "AGREE_KM",
+    "BATCH",
+    "GRAPH_IRI",
+    "TO_SQUARE_KM",
+    "Enrichment",
+    "check",
+    "enrich",
+    "linked_entities",
+]
+
+GRAPH_IRI = GRAPH["enrichment"]
+# Area units Wikidata uses, in square kilometres: Q712226 km², Q25343 m².
+TO_SQUARE_KM = {
+    "http://www.wikidata.org/entity/Q712226": Decimal(1),
+    "http://www.wikidata.org/entity/Q25343": Decimal("0.000001"),
+}
+AGREE_KM = 5.0  # coordinates closer than this agree with ours
+BATCH = 10
+
+_FETCH = """PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+PREFIX p: <http://www.wikidata.org/prop/>
+PREFIX ps: <http://www.wikidata.org/prop/statement/>
+PREFIX psv: <http://www.wikidata.org/prop/statement/value/>
+PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
+PREFIX wikibase: <http://wikiba.se/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?item ?what ?value ?extra WHERE {
+  %s
+  { ?item p:P1082 ?st . ?st ps:P1082 ?value . OPTIONAL { ?st pq:P585 ?extra }
+    BIND("population" AS ?what) }
+  UNION { ?item p:P2046/psv:P2046 ?q . ?q wikibase:quantityAmount ?value ;
+          wikibase:quantityUnit ?extra . BIND("area" AS ?what) }
+  UNION { ?item wdt:P625 ?value BIND("coordinates" AS ?what) }
+  UNION { ?item p:P571/psv:P571 ?t . ?t wikibase:timeValue ?value ; wikibase:timePrecision ?extra .
+          BIND("inception" AS ?what) }
+  UNION { ?item wdt:P856 ?value BIND("website" AS ?what) }
+  UNION { ?item rdfs:label ?value FILTER(LANG(?value) IN ("en", "zh", "zh-hans", "zh-cn"))
+          BIND("label" AS ?what) }
+}"""
+
+_LINKED = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?e ?item WHERE {
+  ?e owl:sameAs|skos:exactMatch ?item
+  FILTER(STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q") && ISIRI(?e)
+         && STRSTARTS(STR(?e), "https://w3id.org/g60graph/id/"))
+}"""
+
+_CURATED = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+PREFIX schema: <https://schema.org/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX g60: <https://w3id.org/g60graph/def#>
+SELECT ?e ?what ?value WHERE {
+  %s
+  { ?e rdfs:label ?value BIND("label" AS ?what) }
+  UNION { ?e geo:hasGeometry/geo:asWKT ?value BIND("coordinates" AS ?what) }
+  UNION { ?e schema:foundingDate ?value BIND("inception" AS ?what) }
+  UNION { ?e foaf:homepage ?value BIND("website" AS ?what) }
+  UNION { ?o g60:refArea ?e ; g60:measure <https://w3id.org/g60graph/id/measure-population> ;
+          g60:value ?value BIND("population" AS ?what) }
+}"""
+
+
+@dataclass
+class Enrichment:
+    """The enrichment graph and what was found on the way."""
+
+    dataset: rdflib.Dataset
+    conflicts: list[dict[str, str]] = field(default_factory=list)
+    added: int = 0  # values added
+    entities: int = 0
+    labelled: set[tuple[URIRef, str]] = field(default_factory=set)
+
+    def trig(self) -> str:
+        header = (
+            "# Enrichment from Wikidata by `g60graph enrich`: one named graph, every value\n"
+            "# citing a g60:Source for its item (endpoint and retrieval time via PROV).\n"
+            "# Load it with --data; the curated files are never changed.\n"
+        )
+        return header + stable_rdf(self.dataset, trig=True)
+
+    def conflicts_tsv(self) -> str:
+        cols = ["entity", "property", "curated", "wikidata", "source"]
+        lines = ["\t".join(cols)]
+        for c in self.conflicts:
+            lines.append("\t".join(" ".join(c[k].split()) for k in cols))
+        return "\n".join(lines) + "\n"
+
+
+def linked_entities(kg: Any, entities: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(entity, Wikidata item) pairs, all or those of ``entities``."""
+    wanted = {str(kg.resolve(e)) for e in entities}
+    pairs = sorted((str(r[0]), str(r[1])) for r in kg.query(_LINKED).rows)
+    unlinked = wanted - {e for e, _ in pairs}
+    if unlinked:
+        raise InputError(
+            f"--entity: {', '.join(shorten(e) for e in sorted(unlinked))} has no Wikidata link;"
+            " find one with 'g60graph link' and load the accepted links with --data"
+        )
+    return [p for p in pairs if not wanted or p[0] in wanted]
+
+
+def enrich(
+    kg: Any,
+    client: SparqlClient,
+    entities: Sequence[str] = (),
+    *,
+    batch_size: int = BATCH,
+    progress: bool = False,
+) -> Enrichment:
+    """Fetch, compare with the curated facts, and build the enrichment graph."""
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    pairs = linked_entities(kg, entities)
+    result = Enrichment(dataset=_dataset())
+    graph = result.dataset.graph(GRAPH_IRI)
+    _define_population(graph)
+    curated = _curated(kg, sorted({e for e, _ in pairs}))
+    with tqdm(total=len(pairs), unit="entity", desc="enrich", disable=not progress) as bar:
+        for start in range(0, len(pairs), batch_size):
+            batch = pairs[start : start + batch_size]
+            items = sorted({URIRef(i) for _, i in batch})
+            rows, fetched = client.select_timed(_FETCH % values_block("item", items))
+            when = dt.datetime.fromtimestamp(fetched, dt.UTC).replace(microsecond=0)
+            facts: dict[str, list[tuple[str, Any, Any]]] = {}
+            for row in rows:
+                facts.setdefault(str(row["item"]), []).append(
+                    (str(row["what"]), row["value"], row.get("extra"))
+                )
+            for entity, item in batch:
+                _add_entity(
+                    result,
+                    graph,
+                    entity,
+                    item,
+                    facts.get(item, []),
+                    curated.get(entity, {}),
+                    client.endpoint,
+                    when,
+                )
+            bar.update(len(batch))
+    result.entities = len(pairs)
+    return result
+
+
+def check(result: Enrichment, kg: Any) -> None:
+    """Validate the curated graph plus the enrichment against the SHACL shapes."""
+    from g60graph.load._validation import validate
+
+    union = kg.union_graph()
+    for triple in result.dataset.graph(GRAPH_IRI):
+        union.add(triple)
+    report = validate(union)
+    if not report.conforms:
+        first = report.violations[0] if report.violations else None
+        detail = f": {shorten(first.focus)}: {first.message}" if first else ""
+        raise ExecutionError(
+            f"the enrichment graph does not satisfy the SHACL shapes"
+            f" ({len(report.violations)} violation(s)){detail}; nothing written"
+        )
+
+
+# -- building the graph ---------------------------------------------------------------
+
+
+def _dataset() -> rdflib.Dataset:
+    dataset = rdflib.Dataset()
+    for prefix, iri in PREFIXES.items():
+        dataset.bind(prefix, iri)
+    dataset.bind("foaf", str(FOAF))
+    return dataset
+
+
+def _define_population(graph: rdflib.Graph) -> None:
+    measure, source = G60R["measure-population"], G60R["source-wikidata-p1082"]
+    graph.add((measure, RDF.type, G60.Measure))
+    graph.add((measure, RDFS.label, Literal("Population", lang="en")))
+    graph.add((measure, SKOS.prefLabel, Literal("Population", lang="en")))
+    graph.add(
+        (
+            measure,
+            SKOS.definition,
+            Literal(
+                "Number of inhabitants of the area at a point in time (Wikidata property P1082).",
+                lang="en",
+            ),
+        )
+    )
+    graph.add((measure, SKOS.inScheme, G60R["measures"]))
+    graph.add((measure, DCTERMS.source, source))
+    graph.add((source, RDF.type, G60.Source))
+    graph.add((source, RDFS.label, Literal("Wikidata property P1082 (population)", lang="en")))
+    graph.add((source, DCTERMS.publisher, Literal("Wikidata")))
+    graph.add((source, SCHEMA.url, URIRef("http://www.wikidata.org/entity/P1082")))
+
+
+def _curated(kg: Any, entities: list[str]) -> dict[str, dict[str, list[Any]]]:
+    if not entities:
+        return {}
+    out: dict[str, dict[str, list[Any]]] = {}
+    rows = kg.query(_CURATED % values_block("e", [URIRef(e) for e in entities])).rows
+    for e, what, value in rows:
+        out.setdefault(str(e), {}).setdefault(str(what), []).append(value)
+    return out
+
+
+@dataclass
+class _Entity:
+    """One linked entity being enriched from one item: where values go, and how."""
+
+    result: Enrichment
+    graph: rdflib.Graph
+    entity: URIRef
+    item: str
+    curated: dict[str, list[Any]]
+    when: dt.datetime
+
+    @property
+    def slug(self) -> str:
+        return str(self.entity).rsplit("/", 1)[-1]
+
+    @property
+    def qid(self) -> str:
+        return self.item.rsplit("/", 1)[-1].lower()
+
+    @property
+    def source(self) -> URIRef:
+        return G60R[f"source-wikidata-{self.qid}"]
+
+    def cite(self, endpoint: str) -> None:
+        """The item as a g60:Source, retrieved from ``endpoint`` at ``when``."""
+        retrieval = G60R[f"retrieval-wikidata-{self.qid}"]
+        label = f"Wikidata item {self.qid.upper()}, retrieved {self.when.date()} from {endpoint}"
+        self.graph.add((self.source, RDF.type, G60.Source))
+        self.graph.add((self.source, RDFS.label, Literal(label, lang="en")))
+        self.graph.add((self.source, DCTERMS.publisher, Literal("Wikidata")))
+        self.graph.add((self.source, SCHEMA.url, URIRef(self.item)))
+        self.graph.add((self.source, PROV.wasGeneratedBy, retrieval))
+        self.graph.add((retrieval, RDF.type, PROV.Activity))
+        self.graph.add((retrieval, PROV.used, URIRef(endpoint)))
+        self.graph.add((retrieval, PROV.endedAtTime, Literal(self.when)))
+
+    def conflict(self, prop: str, ours: Any, theirs: Any) -> None:
+        self.result.conflicts.append(
+            {
+                "entity": shorten(str(self.entity)),
+                "property": prop,
+                "curated": str(ours),
+                "wikidata": str(theirs),
+                "source": shorten(self.item),
+            }
+        )
+
+    def claim(self, prop: URIRef, value: Any, what: str) -> None:
+        """Assert a triple, and record it as an rdf:Statement citing the source."""
+        self.graph.add((self.entity, prop, value))
+        node = G60R[f"claim-{self.slug}-{what}-{self.qid}"]
+        self.graph.add((node, RDF.type, RDF.Statement))
+        self.graph.add((node, RDF.subject, self.entity))
+        self.graph.add((node, RDF.predicate, prop))
+        self.graph.add((node, RDF.object, value))
+        self.graph.add((node, DCTERMS.source, self.source))
+        self.result.added += 1
+
+    def observation(self, what: str, measure: str, unit: str, value: Decimal) -> URIRef:
+        english = [o for o in self.curated.get("label", []) if o.language == "en"]
+        name = str(english[0]) if english else self.slug
+        obs = G60R[f"obs-{self.slug}-{what}-wikidata-{self.qid}"]
+        integral = value == value.to_integral_value()
+        number = Literal(int(value)) if integral else Literal(value.normalize())
+        for p, o in [
+            (RDF.type, G60.Observation),
+            (RDFS.label, Literal(f"{what.capitalize()} of {name} (Wikidata)", lang="en")),
+            (G60.measure, G60R[measure]),
+            (G60.value, number),
+            (G60.unit, G60R[unit]),
+            (G60.refArea, self.entity),
+            (DCTERMS.source, self.source),
+        ]:
+            self.graph.add((obs, p, o))
+        self.result.added += 1
+        return obs
+
+    def population(self, values: list[tuple[Any, Any]]) -> None:
+        """The latest figure by point in time (P585); without one, dated by retrieval."""
+        figures = [(_date(t) or dt.date.min, n) for v, t in values if (n := _number(v)) is not None]
+        if not figures:
+            return
+        day, count = max(figures)
+        ours = self.curated.get("population", [])
+        if ours:
+            if all(_number(o) != count for o in ours):
+                self.conflict("population", ours[0], count)
+            return
+        obs = self.observation("population", "measure-population", "unit-count", count)
+        if day != dt.date.min:
+            self.graph.add((obs, G60.refDate, Literal(day)))
+        else:
+            self.graph.add((obs, G60.reportedOn, Literal(self.when.date())))
+
+    def area(self, values: list[tuple[Any, Any]]) -> None:
+        """In square kilometres (values in other units are left out)."""
+        areas = [
+            n * TO_SQUARE_KM[str(u)]
+            for v, u in values
+            if (n := _number(v)) is not None and str(u) in TO_SQUARE_KM
+        ]
+        if areas:
+            obs = self.observation("area", "measure-land-area", "unit-square-kilometre", max(areas))
+            self.graph.add((obs, G60.reportedOn, Literal(self.when.date())))
+
+    def coordinates(self, values: list[tuple[Any, Any]]) -> None:
+        """A geometry where we have none; otherwise a conflict if more than AGREE_KM apart."""
+        points = sorted(p for v, _ in values if (p := _point(str(v))))
+        if not points:
+            return
+        lon, lat = points[0]
+        ours = [p for w in self.curated.get("coordinates", []) if (p := _point(str(w)))]
+        if ours:
+            km = distance_km((ours[0][1], ours[0][0]), (lat, lon))
+            if km > AGREE_KM:
+                theirs = f"POINT({lon} {lat}) ({km:.0f} km apart)"
+                self.conflict("coordinates", f"POINT({ours[0][0]} {ours[0][1]})", theirs)
+            return
+        geom = G60R[f"{self.slug}-geom-wikidata-{self.qid}"]
+        self.graph.add((self.entity, GEO.hasGeometry, geom))
+        self.graph.add((geom, RDF.type, GEO.Geometry))
+        self.graph.add((geom, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral)))
+        self.graph.add((geom, DCTERMS.source, self.source))
+        self.result.added += 1
+
+    def single(self, what: str, prop: URIRef, value: Any) -> None:
+        """Inception or website: added if we have none, reported if ours differs."""
+        ours = self.curated.get(what, [])
+        if not ours:
+            self.claim(prop, value, what)
+        elif all(str(o) != str(value) for o in ours):
+            self.conflict(what, ours[0], value)
+
+    def labels(self, values: list[tuple[Any, Any]]) -> None:
+        """Missing English/Chinese labels (Chinese from zh, else zh-hans, else zh-cn)."""
+        theirs = {str(v.language).lower(): str(v) for v, _ in sorted(values)}
+        for lang, tags in (("en", ("en",)), ("zh", ("zh", "zh-hans", "zh-cn"))):
+            label = next((theirs[t] for t in tags if t in theirs), None)
+            if label is None:
+                continue
+            ours = [o for o in self.curated.get("label", []) if o.language == lang]
+            if ours:
+                if str(ours[0]) != label:
+                    self.conflict(f"label@{lang}", ours[0], label)
+            elif (self.entity, lang) not in self.result.labelled:
+                self.result.labelled.add((self.entity, lang))  # one per language, any items
+                self.claim(RDFS.label, Literal(label, lang=lang), f"label-{lang}")
+
+
+def _add_entity(
+    result: Enrichment,
+    graph: rdflib.Graph,
+    entity: str,
+    item: str,
+    facts: list[tuple[str, Any, Any]],
+    curated: dict[str, list[Any]],
+    endpoint: str,
+    when: dt.datetime,
+) -> None:
+    target = _Entity(result, graph, URIRef(entity), item, curated, when)
+    target.cite(endpoint)
+    by_kind: dict[str, list[tuple[Any, Any]]] = {}
+    for what, value, extra in facts:
+        by_kind.setdefault(what, []).append((value, extra))
+    target.population(by_kind.get("population", []))
+    target.area(by_kind.get("area", []))
+    target.coordinates(by_kind.get("coordinates", []))
+    inceptions = sorted(
+        (str(v), lit) for v, x in by_kind.get("inception", []) if (lit := _time_literal(str(v), x))
+    )
+    if inceptions:
+        target.single("inception", SCHEMA.foundingDate, inceptions[0][1])
+    sites = sorted(str(v) for v, _ in by_kind.get("website", []) if isinstance(v, URIRef))
+    if sites:
+        target.single("website", FOAF.homepage, URIRef(sites[0]))
+    target.labels(by_kind.get("label", []))
+
+
+def _number(term: Any) -> Decimal | None:
+    try:
+        return Decimal(str(term))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _date(term: Any) -> dt.date | None:
+    match = re.match(r"^(\d{4})-(\d\d)-(\d\d)", str(term)) if term is not None else None
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _point(wkt: str) -> tuple[float, float] | None:
+    """(lon, lat) from ``Point(lon lat)`` or ``POINT(lon lat)``."""
+    match = re.search(r"point\s*\(\s*([-\d.eE+]+)\s+([-\d.eE+]+)\s*\)", wkt, re.IGNORECASE)
+    return (float(match[1]), float(match[2])) if match else None
+
+
+def _time_literal(value: str, precision: Any) -> Literal | None:
+    """A Wikidata time at its precision: 9 year, 10 month, 11 day (coarser: dropped)."""
+    match = re.match(r"^(-?)(\d{1,})-(\d\d)-(\d\d)", value)
+    if not match:
+        return None
+    sign, year, month, day = match[1], match[2].zfill(4), match[3], match[4]
+    level = int(str(precision)) if precision is not None and str(precision).isdigit() else 11
+    if level == 9:
+        return Literal(f"{sign}{year}", datatype=XSD.gYear)
+    if level == 10:
+        return Literal(f"{sign}{year}-{month}", datatype=XSD.gYearMonth)
+    if level >= 11 and not sign:
+        return Literal(f"{year}-{month}-{day}", datatype=XSD.date)
+    return None

@@ -1,0 +1,287 @@
+"""Upload the graph to a remote SPARQL store, replacing the target graphs.
+
+The SPARQL 1.1 Graph Store Protocol does the work (the first chunk of a graph
+is a PUT, which replaces it; later chunks are POSTs, which add); without a
+graph store URL, SPARQL Update does the same (DROP SILENT GRAPH, then INSERT
+DATA per chunk). Triples travel as N-Triples, which is also Turtle.
+
+Before anything is sent, a manifest graph (``graph/publication``) marks the
+target graphs *incomplete*; only when every graph's triple count on the server
+matches ours is it marked *complete*. A failure part-way therefore leaves the
+targets clearly marked, and its message says what was sent. RemoteBackend
+refuses to query graphs so marked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import BNode
+
+from g60graph._errors import ExecutionError, InputError
+from g60graph._knowledge_graph import KnowledgeGraph
+from g60graph.backends._local import MANIFEST, STATUS, USER_AGENT, VOID, RemoteBackend, credentials
+
+__all__ = [
+    "MODIFIED",
+    "XSD",
+    "PublishError",
+    "PublishReport",
+    "publish",
+]
+
+MODIFIED = "http://purl.org/dc/terms/modified"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class PublishError(ExecutionError):
+    """Publishing stopped part-way; the message says what was sent."""
+
+
+@dataclass
+class PublishReport:
+    method: str  # "graph-store" or "update"
+    counts: dict[str, int] = field(default_factory=dict)  # graph -> triples, verified
+    chunks: int = 0
+
+    @property
+    def triples(self) -> int:
+        return sum(self.counts.values())
+
+
+class _Http:
+    """PUT/POST/DELETE and SPARQL Update over urllib, with basic or digest auth.
+
+    Authentication is sent up front: a server that answers a large body's first
+    attempt with 401 may close the connection before reading it (a broken pipe),
+    so the challenge is fetched once with a small GET and answered on every
+    request (digest nonce counts advance; a stale nonce is fetched again).
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._opener = urllib.request.build_opener()
+        self._challenges: dict[str, dict[str, str] | None] = {}
+        self._digest: dict[str, urllib.request.HTTPDigestAuthHandler] = {}
+
+    def _authorization(self, request: urllib.request.Request, refresh: bool) -> str | None:
+        found = credentials(request.full_url)
+        if not found:
+            return None
+        parts = urllib.parse.urlsplit(request.full_url)
+        base = f"{parts.scheme}://{parts.netloc}"
+        if refresh or base not in self._challenges:
+            self._challenges[base] = self._challenge(request.full_url)
+        challenge = self._challenges[base]
+        if challenge is None:  # basic
+            import base64
+
+            token = base64.b64encode(f"{found[0]}:{found[1]}".encode()).decode("ascii")
+            return f"Basic {token}"
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, base, *found)
+        handler = self._digest.setdefault(base, urllib.request.HTTPDigestAuthHandler(manager))
+        answer = handler.get_authorization(request, challenge)
+        return f"Digest {answer}" if answer else None
+
+    def _challenge(self, url: str) -> dict[str, str] | None:
+        """The server's digest challenge for ``url``; None means use basic."""
+        probe = urllib.request.Request(url, method="GET", headers={"User-Agent": USER_AGENT})
+        try:
+            with self._opener.open(probe, timeout=self.timeout) as response:
+                response.read()
+            return None
+        except urllib.error.HTTPError as err:
+            err.read()
+            header = err.headers.get("WWW-Authenticate", "") if err.headers else ""
+            if err.code == 401 and header.lower().startswith("digest"):
+                items = urllib.request.parse_http_list(header[len("digest"):].strip())
+                return urllib.request.parse_keqv_list(items)
+            return None
+        except (urllib.error.URLError, OSError) as err:
+            raise ExecutionError(f"GET {url}: {getattr(err, 'reason', err)}") from None
+
+    def send(self, method: str, url: str, body: bytes | None, ctype: str | None) -> None:
+        headers = {"User-Agent": USER_AGENT}
+        if ctype:
+            headers["Content-Type"] = ctype
+        for attempt in (0, 1):
+            request = urllib.request.Request(url, data=body, method=method, headers=headers)
+            auth = self._authorization(request, refresh=attempt > 0)
+            if auth:
+                request.add_unredirected_header("Authorization", auth)
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    response.read()
+                return
+            except urllib.error.HTTPError as err:
+                if method == "DELETE" and err.code == 404:
+                    return  # nothing to delete
+                if err.code == 401 and attempt == 0:
+                    continue  # a stale nonce: fetch a fresh challenge, once
+                detail = " ".join(err.read().decode("utf-8", "replace").split())[:200]
+                raise ExecutionError(f"{method} {url} answered {err.code}: {detail}") from None
+            except (urllib.error.URLError, OSError) as err:
+                reason = getattr(err, "reason", err)
+                raise ExecutionError(f"{method} {url}: {reason}") from None
+
+
+class _Target:
+    """Replace/append/drop one graph by Graph Store Protocol or SPARQL Update."""
+
+    def __init__(
+        self, graph_store: str | None, update_endpoint: str | None, timeout: float
+    ) -> None:
+        if not graph_store and not update_endpoint:
+            raise InputError("publish needs --graph-store URL or --update-endpoint URL")
+        self.graph_store = graph_store
+        self.update_endpoint = update_endpoint
+        self.http = _Http(timeout)
+        self.method = "graph-store" if graph_store else "update"
+
+    def _gsp(self, graph: str) -> str:
+        assert self.graph_store
+        sep = "&" if "?" in self.graph_store else "?"
+        return f"{self.graph_store}{sep}{urllib.parse.urlencode({'graph': graph})}"
+
+    def _update(self, text: str) -> None:
+        assert self.update_endpoint
+        body = urllib.parse.urlencode({"update": text}).encode("ascii")
+        self.http.send("POST", self.update_endpoint, body, "application/x-www-form-urlencoded")
+
+    def write(self, graph: str, lines: Sequence[str], replace: bool) -> None:
+        if self.graph_store:
+            body = ("\n".join(lines) + "\n").encode("utf-8")
+            method = "PUT" if replace else "POST"
+            self.http.send(method, self._gsp(graph), body, "text/turtle; charset=utf-8")
+            return
+        if replace:
+            self._update(f"DROP SILENT GRAPH <{graph}>")
+        if lines:
+            self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n} }")
+
+    def drop(self, graph: str) -> None:
+        if self.graph_store:
+            self.http.send("DELETE", self._gsp(graph), None, None)
+        else:
+            self._update(f"DROP SILENT GRAPH <{graph}>")
+
+
+def _ntriples(kg: KnowledgeGraph, graph: str) -> tuple[list[str], list[str]]:
+    """A graph's triples as N-Triples lines: (those with blank nodes, the rest).
+
+    Blank-node labels are scoped to one request, so every triple that mentions
+    a blank node travels in the graph's first chunk, together.
+    """
+    backend = kg._backend
+    store = getattr(backend, "oxigraph", None)
+    with_bnodes: list[str] = []
+    plain: list[str] = []
+    if isinstance(store, ox.Store):
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            line = f"{q.subject} {q.predicate} {q.object} ."
+            bnode = isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+            (with_bnodes if bnode else plain).append(line)
+        return with_bnodes, plain
+    for s, p, o, g in backend.quads():
+        if str(g) != graph:
+            continue
+        line = f"{s.n3()} {p.n3()} {o.n3()} ."
+        (with_bnodes if isinstance(s, BNode) or isinstance(o, BNode) else plain).append(line)
+    return with_bnodes, plain
+
+
+def _chunks(first: list[str], rest: list[str], size: int) -> Iterator[list[str]]:
+    head = first + rest[: max(size - len(first), 0)]
+    yield head
+    for start in range(len(head) - len(first), len(rest), size):
+        yield rest[start : start + size]
+
+
+def _manifest(status: str, graphs: Sequence[str], counts: dict[str, int]) -> list[str]:
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    lines = [
+        f'<{MANIFEST}> <{STATUS}> "{status}" .',
+        f'<{MANIFEST}> <{MODIFIED}> "{now}"^^<{XSD}dateTime> .',
+    ]
+    for graph in graphs:
+        lines.append(f"<{MANIFEST}> <{VOID}subset> <{graph}> .")
+        if graph in counts:
+            lines.append(f'<{graph}> <{VOID}triples> "{counts[graph]}"^^<{XSD}integer> .')
+    return lines
+
+
+def publish(
+    kg: KnowledgeGraph,
+    *,
+    endpoint: str,
+    graph_store: str | None = None,
+    update_endpoint: str | None = None,
+    graphs: Sequence[str] = (),
+    chunk_size: int = 20_000,
+    progress: bool = True,
+    timeout: float = 300.0,
+) -> PublishReport:
+    """Replace ``graphs`` (default: all) on the server and verify their triple counts."""
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    if chunk_size < 1:
+        raise InputError("--chunk-size must be at least 1")
+    local = kg.graph_names()
+    chosen = list(graphs) or local
+    unknown = [g for g in chosen if g not in local]
+    if unknown:
+        raise InputError(f"--graph: not in the loaded graph: {', '.join(unknown)}")
+    target = _Target(graph_store, update_endpoint, timeout)
+    remote = RemoteBackend(endpoint, timeout=timeout, graphs=[])
+    listed = [str(r[0]) for r in remote.execute(
+        f"SELECT ?g WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{VOID}subset> ?g }} }}",
+        restrict=False,
+    ).rows]
+    everything = sorted(set(listed) | set(chosen))
+    counts: dict[str, int] = {}
+    report = PublishReport(method=target.method)
+    try:
+        target.write(str(MANIFEST), _manifest("incomplete", everything, {}), replace=True)
+    except ExecutionError as err:
+        raise PublishError(f"nothing was sent: {err}") from None
+    sent: list[str] = []
+    total = kg._backend.triple_count() if len(chosen) == len(local) else None
+    with tqdm(total=total, unit="triple", unit_scale=True, desc="publishing",
+              disable=not progress) as bar:
+        for graph in chosen:
+            first, rest = _ntriples(kg, graph)  # one graph in memory at a time
+            counts[graph] = len(first) + len(rest)
+            pieces = list(_chunks(first, rest, chunk_size))
+            for index, piece in enumerate(pieces):
+                try:
+                    if not piece and index == 0:
+                        target.drop(graph)
+                    else:
+                        target.write(graph, piece, replace=index == 0)
+                except ExecutionError as err:
+                    done = ", ".join(f"{g} ({counts[g]} triples)" for g in sent) or "none"
+                    raise PublishError(
+                        f"publish stopped at {graph}, chunk {index + 1} of {len(pieces)}: {err}."
+                        f" Graphs fully sent: {done}. The target graphs stay marked incomplete"
+                        f" in <{MANIFEST}>; run publish again"
+                    ) from None
+                report.chunks += 1
+                bar.update(len(piece))
+            sent.append(graph)
+    wrong = {g: (n, remote.graph_count(g)) for g, n in counts.items()}
+    wrong = {g: pair for g, pair in wrong.items() if pair[0] != pair[1]}
+    if wrong:
+        listing = "; ".join(f"{g}: sent {a}, server holds {b}" for g, (a, b) in wrong.items())
+        raise PublishError(f"triple counts differ after publishing ({listing}); still incomplete")
+    report.counts = counts
+    previous = {g: remote.graph_count(g) for g in everything if g not in counts}
+    target.write(str(MANIFEST), _manifest("complete", everything, {**previous, **counts}),
+                 replace=True)
+    return report

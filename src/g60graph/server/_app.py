@@ -1,0 +1,396 @@
+"""The Starlette app: SPARQL endpoint, query page, Linked Data pages, VoID.
+
+Routes
+  /                      the query page (static, no CDN)
+  /sparql                SPARQL 1.1 Protocol (GET, POST form, POST sparql-query);
+                         without a query: the service description
+  /update                SPARQL 1.1 Update, only with --enable-updates and a bearer token
+  /api/queries           the named queries (the page's example gallery), JSON
+  /queries/{name}        run a named query with ?param=value, results by conneg
+  /id/{slug}             a resource: HTML, or Turtle / JSON-LD / N-Triples by Accept
+  /def                   the ontology: HTML documentation, or RDF by Accept
+  /.well-known/void      VoID description (Turtle, or other RDF by Accept)
+
+Status codes: 400 malformed query or bad parameter, 401 bad update token,
+403 refused (updates disabled, SERVICE, LOAD, FROM a graph not held),
+404 unknown resource or query, 406 no acceptable format, 413 body too large,
+414 URL too long, 415 unsupported POST type, 503 the query was stopped by a
+resource limit (the time limit, with ``X-G60-Timeout: true``, or the worker
+memory cap), 500 the query failed. Answers cut at the row limit carry ``X-G60-Truncated: true``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import importlib.util
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from g60graph import _errors as errors
+from g60graph._knowledge_graph import KnowledgeGraph
+from g60graph.render import _pages as pages
+from g60graph.server import _protocol as protocol
+from g60graph.server._executor import Executor, QueryTimeout, WorkerCrashed
+from g60graph.server._middleware import AccessLog, SecurityHeaders, SizeLimit
+from g60graph.server._protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError
+from g60graph.server._settings import Settings
+from g60graph.sparql import _lexer as sparql_text
+
+__all__ = [
+    "STATIC",
+    "TRUNCATED",
+    "create_app",
+    "status_for",
+]
+
+STATIC = Path(__file__).resolve().parent.parent / "render" / "static"
+TRUNCATED = "X-G60-Truncated"
+_SLUG = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")  # characters an IRI may hold
+
+
+def create_app(
+    kg_factory: Callable[[], KnowledgeGraph] = KnowledgeGraph.load,
+    settings: Settings | None = None,
+) -> Starlette:
+    """The server app; ``kg_factory`` must be picklable (it runs in each worker)."""
+    settings = settings or Settings()
+    executor = Executor(
+        kg_factory,
+        settings.workers,
+        settings.timeout,
+        settings.startup_timeout,
+        settings.worker_memory_mb,
+    )
+    links = pages.Links(settings.id_base, settings.def_base)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await executor.start()
+        try:
+            yield
+        finally:
+            await executor.stop()
+
+    # -- SPARQL ---------------------------------------------------------------
+
+    async def sparql(request: Request) -> Response:
+        body = await request.body() if request.method == "POST" else b""
+        op = protocol.parse_operation(
+            request.method,
+            request.url.query,
+            request.headers.get("content-type", ""),
+            body,
+        )
+        if op.kind == "none":
+            return await service_description(request)
+        request.state.query_hash = hashlib.sha256(op.text.encode()).hexdigest()[:16]
+        if op.kind == "update":
+            return await do_update(request, op)
+        form = protocol.query_form(op.text)  # an update sent as a query is refused (403)
+        fmt = protocol.choose_format(form, request.headers.get("accept", ""), op.params)
+        if fmt is None:
+            return _not_acceptable(form)
+        reply = await executor.run(
+            "query",
+            op.text,
+            op.default_graphs,
+            op.named_graphs,
+            fmt,
+            settings.max_rows,
+        )
+        return _answer(reply, fmt)
+
+    async def update_endpoint(request: Request) -> Response:
+        body = await request.body()
+        op = protocol.parse_operation(
+            "POST", request.url.query, request.headers.get("content-type", ""), body
+        )
+        if op.kind != "update":
+            raise ProtocolError(400, "send an update as 'update=' or application/sparql-update")
+        request.state.query_hash = hashlib.sha256(op.text.encode()).hexdigest()[:16]
+        return await do_update(request, op)
+
+    async def do_update(request: Request, op: protocol.Operation) -> Response:
+        if not settings.enable_updates or not settings.update_token:
+            return PlainTextResponse(
+                "updates are disabled: this endpoint is read-only\n", status_code=403
+            )
+        given = request.headers.get("authorization", "")
+        expected = f"Bearer {settings.update_token}"
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            return PlainTextResponse(
+                "an update needs 'Authorization: Bearer <token>'\n",
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="g60graph"'},
+            )
+        if op.default_graphs or op.named_graphs:
+            raise ProtocolError(400, "using-graph-uri parameters are not supported")
+        triples = await executor.update(op.text)
+        return PlainTextResponse(f"update applied; the dataset holds {triples} triples\n")
+
+    async def service_description(request: Request) -> Response:
+        accept = request.headers.get("accept", "")
+        if protocol.prefers_html(accept):
+            return RedirectResponse("/", status_code=303)
+        fmt = protocol.choose_format(
+            "CONSTRUCT", accept, protocol.multi(request.query_params.multi_items())
+        )
+        if fmt is None:
+            return _not_acceptable("CONSTRUCT")
+        from g60graph.describe._service import service_description as describe
+
+        info = await executor.run("info")
+        endpoint = str(request.url_for("sparql"))
+        body = describe(endpoint, info["graphs"], info["triples"], settings, fmt)
+        return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
+
+    # -- named queries ----------------------------------------------------------
+
+    async def query_list(request: Request) -> Response:
+        from g60graph.sparql._named import catalogue
+
+        # Federated queries (SERVICE) are refused here, so they are no examples.
+        entries = [
+            dict(q.info(), text=q.text)
+            for q in catalogue().values()
+            if "SERVICE" not in sparql_text.keywords(q.text)
+        ]
+        return JSONResponse(entries)
+
+    async def named_query(request: Request) -> Response:
+        from g60graph.sparql._named import get
+
+        name = request.path_params["name"]
+        query = get(name)
+        params = {k: v for k, v in request.query_params.items() if k not in ("format", "output")}
+        fmt = protocol.choose_format(
+            query.form,
+            request.headers.get("accept", ""),
+            protocol.multi(request.query_params.multi_items()),
+        )
+        if fmt is None:
+            return _not_acceptable(query.form)
+        request.state.query_hash = hashlib.sha256(query.text.encode()).hexdigest()[:16]
+        reply = await executor.run("named", name, params, fmt, settings.max_rows)
+        return _answer(reply, fmt)
+
+    # -- Linked Data -------------------------------------------------------------
+
+    def rdf_format(request: Request) -> str | None:
+        """'html', an RDF format name, or None when nothing fits (HTML unless RDF is asked)."""
+        explicit = request.query_params.get("format")
+        if explicit:
+            if explicit.lower() == "html":
+                return "html"
+            return protocol.choose_format("CONSTRUCT", "", {"format": [explicit]})
+        accept = request.headers.get("accept", "") or "*/*"
+        for media in protocol.ranked(accept):
+            if media in ("text/html", "application/xhtml+xml", "*/*", "text/*"):
+                return "html"
+            fmt = protocol.negotiate(media, GRAPH_TYPES, {"application/json": "jsonld"})
+            if fmt is not None:
+                return fmt
+        return None
+
+    async def resource(request: Request) -> Response:
+        slug = request.path_params["slug"]
+        if not _SLUG.match(slug):
+            raise _NotFoundError(f"no resource {slug!r} in this graph")
+        iri = settings.id_base + slug
+        fmt = rdf_format(request)
+        if fmt is None:
+            return _not_acceptable("CONSTRUCT")
+        if fmt == "html":
+            data = await executor.run("resource", iri)
+            if data is None:
+                raise _NotFoundError(f"no resource {iri} in this graph")
+            return HTMLResponse(pages.resource_page(data, links), headers={"Vary": "Accept"})
+        body = await executor.run("resource_rdf", iri, fmt)
+        if body is None:
+            raise _NotFoundError(f"no resource {iri} in this graph")
+        return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
+
+    async def ontology(request: Request) -> Response:
+        fmt = rdf_format(request)
+        if fmt is None:
+            return _not_acceptable("CONSTRUCT")
+        if fmt == "html":
+            data = await executor.run("ontology")
+            return HTMLResponse(pages.ontology_page(data, links), headers={"Vary": "Accept"})
+        body = await executor.run("ontology_rdf", fmt)
+        return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
+
+    async def void(request: Request) -> Response:
+        fmt = rdf_format(request)
+        fmt = "ttl" if fmt in (None, "html") else fmt
+        base = str(request.base_url)
+        body = await executor.run("void", base, settings.id_base, fmt)
+        return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
+
+    # -- the query page ------------------------------------------------------------
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "server-index.html", media_type="text/html")
+
+    async def vendor(request: Request) -> Response:
+        name = request.path_params["name"]
+        media = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
+        path = _vis_dir() / name if name in media else None
+        if path is None or not path.is_file():
+            raise _NotFoundError("no such file")
+        # Drop the source map comment: the map is not shipped, and following it would
+        # make a browser's devtools ask for a file that does not exist.
+        text = re.sub(
+            r"^//# sourceMappingURL=.*$", "", path.read_text(encoding="utf-8"), flags=re.M
+        )
+        return Response(
+            text,
+            media_type=media[name],
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    async def config(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "id_base": settings.id_base,
+                "def_base": settings.def_base,
+                "max_rows": settings.max_rows,
+                "timeout": settings.timeout,
+            }
+        )
+
+    async def labels(request: Request) -> Response:
+        try:
+            iris = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            raise ProtocolError(400, "send a JSON list of IRIs") from None
+        if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+            raise ProtocolError(400, "send a JSON list of IRIs")
+        if len(iris) > 5000:
+            raise ProtocolError(400, "at most 5000 IRIs per request")
+        return JSONResponse(await executor.run("labels", iris))
+
+    routes = [
+        Route("/", index),
+        Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
+        Route("/update", update_endpoint, methods=["POST"]),
+        Route("/api/queries", query_list),
+        Route("/api/config", config),
+        Route("/api/labels", labels, methods=["POST"]),
+        Route("/queries/{name}", named_query),
+        Route("/id/{slug:path}", resource),
+        Route("/def", ontology),
+        Route("/.well-known/void", void),
+        Route("/static/vendor/{name}", vendor),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = [
+        Middleware(AccessLog),
+        Middleware(SecurityHeaders),
+        Middleware(SizeLimit, limit=settings.max_request_bytes),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type", "Authorization"],
+            expose_headers=[TRUNCATED],
+        ),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
+    handlers: dict[Any, Callable[..., Any]] = {
+        errors.G60Error: _error,
+        ProtocolError: _protocol_error,
+        _NotFoundError: _not_found,
+    }
+    app = Starlette(
+        routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=handlers
+    )
+    app.state.executor = executor
+    app.state.settings = settings
+    return app
+
+
+class _NotFoundError(Exception):
+    pass
+
+
+def _answer(reply: Any, fmt: str) -> Response:
+    types = GRAPH_TYPES if reply.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+    media = types[fmt]
+    if not media.startswith("application/") or media.endswith("json") or media.endswith("xml"):
+        media_type = f"{media}; charset=utf-8"
+    else:
+        media_type = media
+    headers = {"Vary": "Accept", TRUNCATED: "true" if reply.truncated else "false"}
+    return Response(reply.body, headers=headers, media_type=media_type)
+
+
+def _not_acceptable(form: str) -> Response:
+    types = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+    return PlainTextResponse(
+        f"no acceptable format; this answer can be {', '.join(types.values())}\n",
+        status_code=406,
+    )
+
+
+def status_for(err: errors.G60Error) -> int:
+    if isinstance(err, QueryTimeout | WorkerCrashed):  # a resource limit stopped the query
+        return 503
+    if isinstance(err, errors.UnsafeQueryError):
+        return 403
+    if isinstance(err, errors.UnknownQueryError):
+        return 404
+    if isinstance(err, errors.InputError):
+        return 400
+    return 500
+
+
+async def _error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.G60Error)
+    status = status_for(exc)
+    headers = {"X-G60-Timeout": "true"} if isinstance(exc, QueryTimeout) else {}
+    if protocol.prefers_html(request.headers.get("accept", "")) and not request.url.path.startswith(
+        ("/sparql", "/queries")
+    ):
+        return HTMLResponse(pages.error_page(status, str(exc)), status_code=status, headers=headers)
+    return PlainTextResponse(f"{exc}\n", status_code=status, headers=headers)
+
+
+async def _protocol_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProtocolError)
+    return PlainTextResponse(f"{exc}\n", status_code=exc.status)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    if protocol.prefers_html(request.headers.get("accept", "")):
+        return HTMLResponse(pages.error_page(404, str(exc)), status_code=404)
+    return PlainTextResponse(f"{exc}\n", status_code=404)
+
+
+def _vis_dir() -> Path:
+    """vis-network as bundled inside pyvis (found without importing pyvis)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or spec.origin is None:
+        return Path("/nonexistent")
+    return Path(spec.origin).parent / "lib" / "vis-9.1.2"

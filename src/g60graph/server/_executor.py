@@ -1,0 +1,224 @@
+"""A pool of worker processes that run queries with a real time limit.
+
+Neither pyoxigraph nor rdflib can cancel a running query, so each query runs
+in a worker process that holds its own copy of the graph. A query that runs
+past the limit has its worker killed (the work really stops) and a fresh
+worker started in its place; the server keeps answering meanwhile.
+Updates (when enabled) go to every worker and are replayed by new ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import functools
+import logging
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from g60graph import _errors as errors
+from g60graph._knowledge_graph import KnowledgeGraph
+from g60graph.server import _jobs as jobs
+
+__all__ = [
+    "Executor",
+    "QueryTimeout",
+    "WorkerCrashed",
+    "log",
+]
+
+log = logging.getLogger("g60graph.server")
+
+
+class QueryTimeout(errors.ExecutionError):
+    """The query ran past the time limit and was stopped."""
+
+
+class WorkerCrashed(errors.ExecutionError):
+    """The worker died while answering (for example, out of memory)."""
+
+
+class _Worker:
+    def __init__(
+        self,
+        kg_factory: Callable[[], KnowledgeGraph],
+        updates: list[str],
+        memory_mb: int | None,
+    ) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe()
+        self.process: BaseProcess = ctx.Process(
+            target=jobs.worker_main,
+            args=(child, kg_factory, list(updates), memory_mb),
+            daemon=False,  # a worker may start children itself (bounded --infer does)
+        )
+        self.process.start()
+        child.close()
+        self.conn: Connection = parent
+        self.applied = len(updates)
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise errors.ExecutionError(f"a query worker did not load the graph in {timeout} s")
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError):
+            raise errors.ExecutionError("a query worker died while loading the graph") from None
+        if message[0] != "ready":
+            raise errors.ExecutionError(f"a query worker could not load the graph: {message[2]}")
+
+    def call(self, name: str, args: tuple[Any, ...], timeout: float) -> Any:
+        """Run a job; QueryTimeout or WorkerCrashed leave this worker unusable."""
+        try:
+            self.conn.send((name, args))
+            if not self.conn.poll(timeout):
+                raise QueryTimeout(
+                    f"the query ran past the server's time limit of {timeout:g} s and was stopped"
+                )
+            reply = self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            raise WorkerCrashed(
+                "the query was stopped: it needed more memory than the server allows"
+            ) from None
+        if reply[0] == "ok":
+            return reply[1]
+        if reply[1] == "MemoryError":
+            raise WorkerCrashed(
+                "the query was stopped: it needed more memory than the server allows"
+            )
+        kind = getattr(errors, reply[1], errors.ExecutionError)
+        if not (isinstance(kind, type) and issubclass(kind, errors.G60Error)):
+            kind = errors.ExecutionError
+        raise kind(reply[2])
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class Executor:
+    """``await executor.run(job, *args)`` runs a job in a free worker, within the limit."""
+
+    def __init__(
+        self,
+        kg_factory: Callable[[], KnowledgeGraph],
+        workers: int = 2,
+        timeout: float = 30.0,
+        startup_timeout: float = 300.0,
+        memory_mb: int | None = None,
+    ) -> None:
+        self._factory = kg_factory
+        self._memory_mb = memory_mb
+        self._size = max(1, workers)
+        self.timeout = timeout
+        self._startup_timeout = startup_timeout
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+        self._updates: list[str] = []
+        self._update_lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        # Waiting on a worker blocks a thread: one each, plus room for restarts.
+        self._threads = ThreadPoolExecutor(self._size * 2 + 2, thread_name_prefix="g60-wait")
+        self.restarts = 0
+
+    async def _blocking(self, func: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, functools.partial(func, *args))
+
+    async def start(self) -> None:
+        # Workers are not daemons, so make sure none outlives the server process.
+        atexit.register(self._kill_all)
+        started = await asyncio.gather(*(self._spawn() for _ in range(self._size)))
+        for worker in started:
+            self._idle.put_nowait(worker)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for worker in list(self._all):
+            await self._blocking(worker.kill)
+        self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        atexit.unregister(self._kill_all)
+
+    def _kill_all(self) -> None:
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()
+
+    async def _spawn(self) -> _Worker:
+        worker: _Worker = await self._blocking(
+            _Worker, self._factory, self._updates, self._memory_mb
+        )
+        self._all.add(worker)
+        try:
+            await self._blocking(worker.wait_ready, self._startup_timeout)
+        except BaseException:
+            self._all.discard(worker)
+            raise
+        return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and start a fresh one in the background."""
+        self._all.discard(worker)
+        self.restarts += 1
+
+        async def renew() -> None:
+            await self._blocking(worker.kill)
+            while True:
+                try:
+                    fresh = await self._spawn()
+                except errors.ExecutionError as err:  # keep trying: the pool must not shrink
+                    log.error("restarting a query worker failed: %s", err)
+                    await asyncio.sleep(1)
+                    continue
+                self._idle.put_nowait(fresh)
+                return
+
+        task = asyncio.get_running_loop().create_task(renew())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        return await self._on_worker(name, args, timeout or self.timeout)
+
+    async def _on_worker(self, name: str, args: tuple[Any, ...], timeout: float,
+                         record: str | None = None) -> Any:
+        """Borrow an idle worker for one call; a worker whose state is unknown afterwards
+        (timed out, crashed, cancelled) is replaced instead of returned."""
+        worker = await self._idle.get()
+        try:
+            await self._catch_up(worker)
+            result = await self._blocking(worker.call, name, args, timeout)
+        except (QueryTimeout, WorkerCrashed):
+            self._replace(worker)
+            raise
+        except errors.G60Error:
+            self._idle.put_nowait(worker)
+            raise
+        except BaseException:  # cancelled mid-call
+            self._replace(worker)
+            raise
+        if record is not None:  # an update that succeeded: the others catch up later
+            self._updates.append(record)
+            worker.applied = len(self._updates)
+        self._idle.put_nowait(worker)
+        return result
+
+    async def _catch_up(self, worker: _Worker) -> None:
+        while worker.applied < len(self._updates):
+            text = self._updates[worker.applied]
+            await self._blocking(worker.call, "update", (text,), self.timeout)
+            worker.applied += 1
+
+    async def update(self, text: str) -> int:
+        """Apply an update on one worker; if it succeeds, every other worker follows."""
+        async with self._update_lock:
+            triples: int = await self._on_worker("update", (text,), self.timeout, record=text)
+            return triples

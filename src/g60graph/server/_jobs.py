@@ -1,0 +1,559 @@
+"""The work done inside a query worker process: queries, updates, page data.
+
+Each worker holds its own KnowledgeGraph. Everything here returns plain,
+picklable values (bytes, strings, dicts) to the server process.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import rdflib
+from rdflib import Literal, URIRef
+from rdflib.term import BNode, Identifier
+
+from g60graph._errors import (
+    ExecutionError,
+    G60Error,
+    InputError,
+    QuerySyntaxError,
+    UnsafeQueryError,
+)
+from g60graph._knowledge_graph import KnowledgeGraph
+from g60graph._namespaces import PREFIXES
+from g60graph.results._model import QueryResult, _plain_string
+from g60graph.sparql import _lexer as sparql_text
+from g60graph.sparql import _named as queries
+from g60graph.sparql import _safety as safety
+
+__all__ = [
+    "JOBS",
+    "Reply",
+    "apply_update",
+    "check_update",
+    "execute",
+    "info",
+    "labels",
+    "local_dataset",
+    "ontology",
+    "ontology_rdf",
+    "protocol_form",
+    "resource",
+    "resource_rdf",
+    "run_named",
+    "run_query",
+    "safe_iri",
+    "triple_count",
+    "void",
+    "worker_main",
+]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A serialised query answer."""
+
+    body: bytes
+    form: str
+    truncated: bool
+    size: int  # rows, or triples for a graph
+
+
+# -- the worker loop -------------------------------------------------------------
+
+
+def worker_main(
+    conn: Connection,
+    kg_factory: Callable[[], KnowledgeGraph],
+    updates: Sequence[str],
+    memory_mb: int | None = None,
+) -> None:
+    """Load the graph once, replay past updates, then answer jobs until EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server process stops us
+    if memory_mb:
+        import resource
+
+        # A query that materialises a huge intermediate result (ORDER BY over a cross
+        # product grows by ~350 MB/s) must not take the machine down before the time
+        # limit: past this cap on its data memory (heap and anonymous mappings, not
+        # reserved-but-unused address space) the worker fails and is replaced.
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    import rdflib.plugins.sparql
+
+    # rdflib would fetch the IRI of a FROM clause on the memory store: never.
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        kg = kg_factory()
+        for text in updates:
+            kg.dataset.update(text)
+    except Exception as err:  # reported to the server, which gives up starting
+        conn.send(("error", type(err).__name__, str(err)))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            name, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[Any, ...] = ("ok", JOBS[name](kg, *args))
+        except G60Error as err:
+            reply = ("error", type(err).__name__, str(err))
+        except MemoryError:
+            reply = ("error", "MemoryError", "")  # the server replaces this worker
+        except Exception as err:  # a bug or a store failure: report, keep serving
+            reply = ("error", "ExecutionError", f"query failed: {type(err).__name__}: {err}")
+        conn.send(reply)
+
+
+# -- queries ----------------------------------------------------------------------
+
+
+def run_query(
+    kg: KnowledgeGraph,
+    text: str,
+    default_graphs: Sequence[str],
+    named_graphs: Sequence[str],
+    fmt: str,
+    max_rows: int,
+) -> Reply:
+    result = execute(kg, text, default_graphs, named_graphs, max_rows)
+    return _reply(result, fmt)
+
+
+def run_named(
+    kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int
+) -> Reply:
+    text = queries.get(name).bind(params, kg.resolve)
+    return _reply(execute(kg, text, (), (), max_rows), fmt)
+
+
+def _reply(result: QueryResult, fmt: str) -> Reply:
+    body = result.serialize(fmt)
+    if result.truncated and fmt == "json":
+        data = json.loads(body)
+        data["truncated"] = True  # extra key: SPARQL JSON readers ignore it
+        body = json.dumps(data, ensure_ascii=False)
+    return Reply(body.encode("utf-8"), result.form, result.truncated, len(result))
+
+
+def execute(
+    kg: KnowledgeGraph,
+    text: str,
+    default_graphs: Sequence[str],
+    named_graphs: Sequence[str],
+    max_rows: int,
+) -> QueryResult:
+    """Check and run a query; rows are read lazily and stop at ``max_rows``."""
+    local = kg.graph_names()
+    for iri in [*default_graphs, *named_graphs]:
+        if iri not in local:
+            raise UnsafeQueryError(
+                f"graph <{iri}> refused: only graphs already in the dataset may be named"
+            )
+    safety.check(text, local_graphs=local)
+    import pyoxigraph as ox
+
+    dataset = local_dataset(kg)
+    if dataset is None:  # a remote store (--endpoint): its backend runs the query
+        if default_graphs or named_graphs:
+            raise InputError("default-graph-uri and named-graph-uri need a local store")
+        return kg.query(queries.Query(name="<sparql>", text=text), limit=max_rows)
+    inner = getattr(dataset.store, "_inner", None)
+    try:
+        if isinstance(inner, ox.Store):
+            return _oxigraph(kg, inner, text, default_graphs, named_graphs, max_rows)
+        return _memory(kg, text, default_graphs, named_graphs, max_rows)
+    except SyntaxError as err:  # pyoxigraph
+        from g60graph.backends._local import _oxigraph_syntax
+
+        raise QuerySyntaxError(_oxigraph_syntax(err)) from None
+    except (RuntimeError, ValueError, TypeError, OSError) as err:
+        raise ExecutionError(f"query failed: {err}") from None
+
+
+def local_dataset(kg: KnowledgeGraph) -> rdflib.Dataset | None:
+    """The graph's rdflib Dataset, or None when it lives on a remote server."""
+    try:
+        return kg.dataset
+    except InputError:
+        return None
+
+
+def triple_count(kg: KnowledgeGraph) -> int:
+    dataset = local_dataset(kg)
+    if dataset is not None:
+        return len(dataset)
+    return _count(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+
+def _count(kg: KnowledgeGraph, text: str) -> int:
+    rows = execute(kg, text, (), (), 1).rows
+    return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+
+
+def _oxigraph(
+    kg: KnowledgeGraph,
+    store: Any,
+    text: str,
+    default_graphs: Sequence[str],
+    named_graphs: Sequence[str],
+    max_rows: int,
+) -> QueryResult:
+    # Called directly (not through oxrdflib) so FROM and the protocol's dataset
+    # parameters are honoured: oxrdflib always asks for the union default graph.
+    import pyoxigraph as ox
+    from oxrdflib._converter import from_ox as convert
+
+    from_ox: Callable[[Any], Any] = convert
+    own_dataset = "FROM" in sparql_text.keywords(text)
+    chosen = bool(default_graphs or named_graphs)
+    result = store.query(
+        text,
+        prefixes={prefix: str(ns) for prefix, ns in kg.dataset.namespaces()},
+        use_default_graph_as_union=not (own_dataset or chosen),
+        default_graph=[ox.NamedNode(g) for g in default_graphs] if chosen else None,
+        named_graphs=[ox.NamedNode(g) for g in named_graphs] if chosen else None,
+    )
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(form="ASK", boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        graph = _new_graph()
+        truncated = False
+        for count, triple in enumerate(result):
+            if count >= max_rows:
+                truncated = True
+                break
+            graph.add(from_ox(triple))
+        return QueryResult(form=protocol_form(text), graph=graph, truncated=truncated)
+    names = [v.value for v in result.variables]
+    rows: list[tuple[Identifier | None, ...]] = []
+    truncated = False
+    for solution in result:
+        if len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append(tuple(_plain_string(None if v is None else from_ox(v)) for v in solution))
+    return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
+
+
+def _memory(
+    kg: KnowledgeGraph,
+    text: str,
+    default_graphs: Sequence[str],
+    named_graphs: Sequence[str],
+    max_rows: int,
+) -> QueryResult:
+    from pyparsing import ParseException
+
+    dataset = kg.dataset
+    if default_graphs or named_graphs:
+        dataset = rdflib.Dataset(default_union=False)
+        for iri in default_graphs:
+            dataset.default_graph += kg.dataset.graph(URIRef(iri))
+        for iri in named_graphs:
+            dataset.graph(URIRef(iri)).__iadd__(kg.dataset.graph(URIRef(iri)))
+    try:
+        result = dataset.query(text)
+    except ParseException as err:
+        raise QuerySyntaxError(safety.syntax_message(err)) from None
+    if result.type == "ASK":
+        return QueryResult(form="ASK", boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        graph = _new_graph()
+        truncated = False
+        assert result.graph is not None
+        for count, triple in enumerate(result.graph):
+            if count >= max_rows:
+                truncated = True
+                break
+            graph.add(triple)
+        return QueryResult(form=result.type, graph=graph, truncated=truncated)
+    names = [str(v) for v in (result.vars or [])]
+    rows: list[tuple[Identifier | None, ...]] = []
+    truncated = False
+    row: Any
+    for row in result:  # iterating (not .bindings) keeps it lazy
+        if len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append(tuple(_plain_string(t) for t in row))
+    return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
+
+
+def _new_graph() -> rdflib.Graph:
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def protocol_form(text: str) -> str:
+    from g60graph.server._protocol import query_form
+
+    return query_form(text)
+
+
+# -- updates ---------------------------------------------------------------------
+
+
+def check_update(text: str, local_graphs: Sequence[str]) -> None:
+    """Refuse an update that would fetch anything: LOAD, SERVICE, USING <elsewhere>."""
+    safety.check_update(text, local_graphs=local_graphs)
+
+
+def apply_update(kg: KnowledgeGraph, text: str) -> int:
+    check_update(text, kg.graph_names())
+    dataset = local_dataset(kg)
+    if dataset is None:
+        raise InputError("updates need a local store")
+    try:
+        dataset.update(text)
+    except SyntaxError as err:
+        from g60graph.backends._local import _oxigraph_syntax
+
+        raise QuerySyntaxError(_oxigraph_syntax(err)) from None
+    except (RuntimeError, ValueError, TypeError, OSError) as err:
+        raise ExecutionError(f"update failed: {err}") from None
+    kg._labels = None  # labels may have changed
+    return len(dataset)
+
+
+# -- page data ---------------------------------------------------------------------
+
+
+def labels(kg: KnowledgeGraph, iris: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Readable English and Chinese labels of IRIs (for the query page)."""
+    out = {}
+    for iri in iris:
+        term = URIRef(iri)
+        out[iri] = {"en": kg.label(term, "en"), "zh": kg.label(term, "zh")}
+    return out
+
+
+def info(kg: KnowledgeGraph) -> dict[str, Any]:
+    return {"graphs": kg.graph_names(), "triples": triple_count(kg)}
+
+
+def _term(kg: KnowledgeGraph, term: Identifier) -> dict[str, str]:
+    if isinstance(term, Literal):
+        return {
+            "kind": "literal",
+            "value": str(term),
+            "lang": term.language or "",
+            "datatype": str(term.datatype or ""),
+        }
+    if isinstance(term, BNode):
+        return {"kind": "bnode", "value": str(term), "en": f"_:{term}", "zh": f"_:{term}"}
+    return {
+        "kind": "iri",
+        "value": str(term),
+        "en": kg.label(term, "en"),
+        "zh": kg.label(term, "zh"),
+    }
+
+
+def _triples(kg: KnowledgeGraph, s: Any, p: Any, o: Any) -> list[tuple[Any, Any, Any]]:
+    """Distinct triples matching a pattern (IRIs or literals; None is free), by SPARQL,
+    so every store answers alike, remote and read-only ones included."""
+    terms = (s, p, o)
+    if any(isinstance(term, BNode) for term in terms):
+        return []  # a blank node cannot be named in a query
+    free = [f"?{name}" for term, name in zip(terms, "spo", strict=True) if term is None]
+    pattern = " ".join(
+        f"?{name}" if term is None else term.n3() for term, name in zip(terms, "spo", strict=True)
+    )
+    text = f"SELECT DISTINCT {' '.join(free)} WHERE {{ {pattern} }}"
+    out = []
+    for row in execute(kg, text, (), (), 1_000_000).rows:
+        given = iter(row)
+        out.append(tuple(term if term is not None else next(given) for term in terms))
+    return sorted(out)  # type: ignore[arg-type]
+
+
+def safe_iri(iri: str) -> URIRef:
+    """An IRI that can be written into a query as <...> (else EntityNotFoundError)."""
+    from g60graph._errors import EntityNotFoundError
+
+    if not queries.is_iri(iri):
+        raise EntityNotFoundError(f"not a valid IRI: {iri!r}")
+    return URIRef(iri)
+
+
+def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
+    """What a resource page shows: labels, facts, sources, links, neighbours."""
+    subject = safe_iri(iri)
+    outgoing = _triples(kg, subject, None, None)
+    incoming = _triples(kg, None, None, subject)
+    if not outgoing and not incoming:
+        return None
+    rdfs, skos = PREFIXES["rdfs"], PREFIXES["skos"]
+    label_props = {rdfs + "label", skos + "prefLabel", skos + "altLabel"}
+    link_props = {
+        PREFIXES["owl"] + "sameAs",
+        skos + "exactMatch",
+        skos + "closeMatch",
+        rdfs + "seeAlso",
+    }
+    source_prop = "http://purl.org/dc/terms/source"
+    labels = [
+        {
+            "prop": "alt" if str(p).endswith("altLabel") else "label",
+            "value": str(o),
+            "lang": o.language or "",
+        }
+        for _, p, o in outgoing
+        if str(p) in label_props and isinstance(o, Literal)
+    ]
+    facts = [
+        {"p": _term(kg, p), "o": _term(kg, o)}
+        for _, p, o in outgoing
+        if str(p) not in label_props and str(p) != source_prop
+    ]
+    sources = []
+    for _, _, src in _triples(kg, subject, URIRef(source_prop), None):
+        title = next(
+            (
+                str(o)
+                for _, _, o in _triples(kg, src, URIRef("http://purl.org/dc/terms/title"), None)
+            ),
+            "",
+        )
+        url = next(
+            (str(o) for _, _, o in _triples(kg, src, URIRef("https://schema.org/url"), None)), ""
+        )
+        sources.append({"iri": str(src), "title": title or kg.label(src), "url": url})
+    links = sorted(
+        {str(o) for _, p, o in outgoing if str(p) in link_props and isinstance(o, URIRef)}
+    )
+    referrers = [{"s": _term(kg, s), "p": _term(kg, p)} for s, p, _ in incoming]
+    nodes: dict[str, dict[str, str]] = {iri: _term(kg, subject)}
+    edges: list[dict[str, str]] = []
+    rdf_type = PREFIXES["rdf"] + "type"
+    for _, p, o in outgoing:
+        if (
+            isinstance(o, URIRef)
+            and str(p) not in (rdf_type, source_prop)
+            and str(p) not in link_props
+        ):
+            nodes.setdefault(str(o), _term(kg, o))
+            edges.append({"from": iri, "to": str(o), "label": kg.label(p)})
+    for s, p, _ in incoming:
+        if isinstance(s, URIRef) and str(p) != source_prop:
+            nodes.setdefault(str(s), _term(kg, s))
+            edges.append({"from": str(s), "to": iri, "label": kg.label(p)})
+    return {
+        "iri": iri,
+        "en": kg.label(subject, "en"),
+        "zh": kg.label(subject, "zh"),
+        "labels": labels,
+        "types": [_term(kg, o) for _, _, o in _triples(kg, subject, URIRef(rdf_type), None)],
+        "facts": facts,
+        "sources": sources,
+        "links": links,
+        "referrers": referrers,
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def resource_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes | None:
+    """The resource's own triples, with its geometry and blank nodes, as RDF."""
+    from g60graph.results._model import GRAPH_FORMATS
+
+    subject = safe_iri(iri)
+    geometry = URIRef(iri + "-geom")
+    # its own triples, and those of its blank nodes and geometry node, one level down
+    text = f"""CONSTRUCT {{ {subject.n3()} ?p ?o . ?o ?p2 ?o2 }} WHERE {{
+      {subject.n3()} ?p ?o
+      OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o) || ?o = {geometry.n3()}) }} }}"""
+    found = execute(kg, text, (), (), 1_000_000).graph
+    graph = _new_graph()
+    if found is not None:
+        graph += found
+    if len(graph) == 0 and not _triples(kg, None, None, subject):
+        return None
+    return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
+
+
+def ontology(kg: KnowledgeGraph) -> dict[str, Any]:
+    """Classes and properties of the g60 ontology with labels and definitions."""
+    from g60graph._namespaces import G60
+
+    text = f"""PREFIX owl: <{PREFIXES["owl"]}> PREFIX rdfs: <{PREFIXES["rdfs"]}>
+    PREFIX rdf: <{PREFIXES["rdf"]}>
+    SELECT ?term ?kind WHERE {{
+      VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty
+                      owl:AnnotationProperty rdf:Property }}
+      ?term a ?kind FILTER(STRSTARTS(STR(?term), "{G60}")) }}"""
+    kinds: dict[str, str] = {}
+    for term, kind in execute(kg, text, (), (), 100_000).rows:
+        name = "class" if str(kind).endswith("Class") else "property"
+        kinds.setdefault(str(term), name)
+
+    def values(term: URIRef, prop: str) -> list[dict[str, str]]:
+        return [_term(kg, o) for _, _, o in _triples(kg, term, URIRef(prop), None)]
+
+    entries = []
+    for iri in sorted(kinds):
+        term = URIRef(iri)
+        entries.append(
+            {
+                "iri": iri,
+                "name": iri[len(str(G60)) :],
+                "kind": kinds[iri],
+                "labels": values(term, PREFIXES["rdfs"] + "label"),
+                "definitions": values(term, PREFIXES["skos"] + "definition")
+                + values(term, PREFIXES["rdfs"] + "comment"),
+                "parents": values(term, PREFIXES["rdfs"] + "subClassOf")
+                + values(term, PREFIXES["rdfs"] + "subPropertyOf"),
+                "domain": values(term, PREFIXES["rdfs"] + "domain"),
+                "range": values(term, PREFIXES["rdfs"] + "range"),
+            }
+        )
+    head = URIRef(str(G60).rstrip("#"))
+    meta = {
+        str(p): str(o) for _, p, o in _triples(kg, head, None, None) if not isinstance(o, BNode)
+    }
+    titles = values(head, "http://purl.org/dc/terms/title")
+    return {"iri": str(head), "meta": meta, "titles": titles, "terms": entries}
+
+
+def ontology_rdf(kg: KnowledgeGraph, fmt: str) -> bytes:
+    from g60graph._namespaces import GRAPH
+    from g60graph.results._model import GRAPH_FORMATS
+
+    text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {GRAPH['g60'].n3()} {{ ?s ?p ?o }} }}"
+    found = execute(kg, text, (), (), 1_000_000).graph
+    graph = _new_graph()
+    if found is not None:
+        graph += found
+    return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
+
+
+def void(kg: KnowledgeGraph, base: str, id_base: str, fmt: str) -> bytes:
+    """A VoID description of the dataset, counted from the data itself."""
+    from g60graph.describe._void import describe
+    from g60graph.results._model import GRAPH_FORMATS
+
+    return describe(kg, base, id_base).serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
+
+
+JOBS: dict[str, Callable[..., Any]] = {
+    "query": run_query,
+    "named": run_named,
+    "update": apply_update,
+    "info": info,
+    "labels": labels,
+    "resource": resource,
+    "resource_rdf": resource_rdf,
+    "ontology": ontology,
+    "ontology_rdf": ontology_rdf,
+    "void": void,
+}

@@ -1,0 +1,238 @@
+"""The SPARQL 1.1 Protocol: reading a request, choosing a response format.
+
+https://www.w3.org/TR/sparql11-protocol/ : a query arrives by GET
+(``?query=``), by POST as a form, or by POST as ``application/sparql-query``;
+``default-graph-uri`` / ``named-graph-uri`` choose the dataset. Formats follow
+``Accept`` unless a ``format`` (or ``output``) parameter names one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from g60graph.sparql import _lexer as sparql_text
+
+__all__ = [
+    "GRAPH_TYPES",
+    "RESULT_TYPES",
+    "Operation",
+    "ProtocolError",
+    "choose_format",
+    "multi",
+    "negotiate",
+    "parse_operation",
+    "prefers_html",
+    "query_form",
+    "ranked",
+]
+
+# short name -> media type; the short names are QueryResult.serialize formats
+RESULT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_TYPES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "xml": "application/rdf+xml",
+}
+_RESULT_ALIASES = {
+    "application/json": "json",
+    "text/json": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/plain": "tsv",
+}
+_GRAPH_ALIASES = {
+    "application/x-turtle": "ttl",
+    "text/n3": "ttl",  # Turtle is N3
+    "text/plain": "nt",
+    "application/json": "jsonld",
+    "application/xml": "xml",
+    "text/xml": "xml",
+}
+# ?format= / ?output= values (those SPARQLWrapper and Fuseki send)
+_RESULT_NAMES = {
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "srj": "json",
+    "srx": "xml",
+}
+_GRAPH_NAMES = {
+    "ttl": "ttl",
+    "turtle": "ttl",
+    "n3": "ttl",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "json": "jsonld",
+    "xml": "xml",
+    "rdf": "xml",
+    "rdfxml": "xml",
+    "rdf+xml": "xml",
+}
+
+
+class ProtocolError(Exception):
+    """A request the protocol does not allow; carries the HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Operation:
+    """What a request asks: a query or an update, and the dataset to use."""
+
+    kind: str  # "query" | "update" | "none" (no operation: service description)
+    text: str = ""
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    params: dict[str, list[str]] = field(default_factory=dict)
+
+
+def multi(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def parse_operation(method: str, url_query: str, content_type: str, body: bytes) -> Operation:
+    """The operation in a request, per the protocol's three ways of sending one."""
+    url_params = multi(parse_qsl(url_query, keep_blank_values=True))
+    mime = content_type.split(";")[0].strip().lower()
+    if method == "GET":
+        params = url_params
+    elif mime == "application/x-www-form-urlencoded":
+        params = multi(parse_qsl(_text(body), keep_blank_values=True))
+        for key, values in url_params.items():
+            params.setdefault(key, values)
+    elif mime == "application/sparql-query":
+        params = dict(url_params, query=[_text(body)])
+    elif mime == "application/sparql-update":
+        params = dict(url_params, update=[_text(body)])
+    else:
+        raise ProtocolError(
+            415,
+            "POST a query as application/x-www-form-urlencoded or application/sparql-query"
+            f" (got {content_type or 'no Content-Type'})",
+        )
+    if "query" in params and "update" in params:
+        raise ProtocolError(400, "give either 'query' or 'update', not both")
+    kind = "query" if "query" in params else "update" if "update" in params else "none"
+    if kind == "update" and method == "GET":
+        raise ProtocolError(400, "an update must be sent by POST")
+    text = ""
+    if kind != "none":
+        values = params[kind]
+        if len(values) != 1:
+            raise ProtocolError(400, f"exactly one '{kind}' parameter is allowed")
+        text = values[0]
+        if not text.strip():
+            raise ProtocolError(400, f"the '{kind}' parameter is empty")
+    graphs = "using-" if kind == "update" else ""
+    return Operation(
+        kind=kind,
+        text=text,
+        default_graphs=params.get(f"{graphs}default-graph-uri", []),
+        named_graphs=params.get(f"{graphs}named-graph-uri", []),
+        params=params,
+    )
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the request body is not UTF-8") from None
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (by the first keyword), else UPDATE."""
+    for tok in sparql_text.tokens(text):
+        word = tok.text.upper()
+        if tok.kind == "word" and word in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+            return word
+    return "UPDATE"
+
+
+def choose_format(form: str, accept: str, params: Mapping[str, list[str]]) -> str | None:
+    """The short format name for a query form, or None when nothing acceptable."""
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    names, types, aliases = (
+        (_GRAPH_NAMES, GRAPH_TYPES, _GRAPH_ALIASES)
+        if graph
+        else (_RESULT_NAMES, RESULT_TYPES, _RESULT_ALIASES)
+    )
+    for key in ("format", "output"):
+        for value in params.get(key, []):
+            value = value.strip().lower()
+            if value in names:
+                return names[value]
+            if value in types.values() or value in aliases:
+                return negotiate(value, types, aliases)
+    if not accept.strip():
+        return next(iter(types))
+    return negotiate(accept, types, aliases)
+
+
+def negotiate(accept: str, types: Mapping[str, str], aliases: Mapping[str, str]) -> str | None:
+    """Pick from ``types`` (name -> media type, first is the default) by an Accept header."""
+    by_type = {media: name for name, media in types.items()}
+    for media in ranked(accept):
+        if media in by_type:
+            return by_type[media]
+        if media in aliases:
+            return aliases[media]
+        if media == "*/*":
+            return next(iter(types))
+        if media.endswith("/*"):
+            major = media[:-1]
+            for name, full in types.items():
+                if full.startswith(major):
+                    return name
+    return None
+
+
+def ranked(accept: str) -> list[str]:
+    """Media ranges of an Accept header, best first (q, then specificity, then order)."""
+    entries: list[tuple[float, int, int, str]] = []
+    for index, part in enumerate(accept.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for piece in pieces[1:]:
+            key, _, value = piece.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+        entries.append((-q, -specificity, index, media))
+    return [media for *_, media in sorted(entries)]
+
+
+def prefers_html(accept: str) -> bool:
+    """True when a browser-like Accept header ranks HTML above RDF and results."""
+    for media in ranked(accept):
+        if media in ("text/html", "application/xhtml+xml"):
+            return True
+        if media != "*/*" and not media.startswith("image/"):
+            return False
+    return False

@@ -1,0 +1,43 @@
+"""Server settings: one frozen record, filled by ``g60graph serve``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "DEFAULT_BASE_IRI",
+    "Settings",
+]
+
+DEFAULT_BASE_IRI = "https://w3id.org/g60graph/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a server may do and how much; the defaults are the safe ones."""
+
+    timeout: float = 30.0  # seconds per query, enforced by killing the worker
+    max_rows: int = 10_000  # rows (or triples) per answer; more sets X-G60-Truncated
+    workers: int = 2  # query worker processes, each holding the graph
+    base_iri: str = DEFAULT_BASE_IRI  # the IRI space served under /id/ and /def
+    enable_updates: bool = False
+    update_token: str | None = None  # from G60GRAPH_UPDATE_TOKEN, never the command line
+    max_request_bytes: int = 512 * 1024  # request bodies above this get 413
+    startup_timeout: float = 300.0  # loading the graph in a worker (reasoning can be slow)
+    worker_memory_mb: int | None = 2048  # data-memory cap per worker; None: no cap
+
+    def __post_init__(self) -> None:
+        if self.enable_updates and not self.update_token:
+            from g60graph._errors import InputError
+
+            raise InputError("--enable-updates needs a token in G60GRAPH_UPDATE_TOKEN")
+        if not self.base_iri.endswith("/"):
+            object.__setattr__(self, "base_iri", self.base_iri + "/")
+
+    @property
+    def id_base(self) -> str:
+        return self.base_iri + "id/"
+
+    @property
+    def def_base(self) -> str:
+        return self.base_iri + "def"

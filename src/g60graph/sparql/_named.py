@@ -1,0 +1,310 @@
+"""Named SPARQL queries: files with a strict ``#+`` YAML header, and typed parameters.
+
+A query file stays valid SPARQL: its metadata lives in comment lines::
+
+    #+ title: Cities of the corridor
+    #+ description: Each city with its province and coordinates.
+    #+ view: map
+    #+ params:
+    #+   province: {type: iri, description: Only cities in this province}
+
+Parameter values are turned into typed RDF terms and bound through a VALUES
+block at the top of the outer WHERE group, so no value can change the query's
+shape, and every store (embedded or remote) sees the same text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from g60graph import _resources as resources
+from g60graph._errors import (
+    ParameterError,
+    QueryMetadataError,
+    QuerySyntaxError,
+    UnknownQueryError,
+)
+from g60graph._namespaces import expand
+from g60graph.sparql import _lexer as sparql_text
+
+__all__ = [
+    "PARAM_TYPES",
+    "VIEWS",
+    "Param",
+    "Query",
+    "Resolver",
+    "bind_terms",
+    "catalogue",
+    "get",
+    "is_iri",
+    "parse_header",
+    "to_term",
+]
+
+VIEWS = ("table", "graph", "map", "timeline")
+PARAM_TYPES = ("iri", "entity", "string", "integer", "decimal", "date", "boolean")
+_HEADER_KEYS = {"title", "description", "view", "params", "tags"}
+_PARAM_KEYS = {"type", "default", "required", "description"}
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+Resolver = Callable[[str], URIRef]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter: a query variable a caller may bind."""
+
+    name: str
+    type: str
+    description: str = ""
+    required: bool = False
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    """A SPARQL query with its metadata; ``Query.named("cities")`` loads one."""
+
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    view: str = "table"
+    params: tuple[Param, ...] = ()
+    tags: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE for anything else."""
+        for word in sparql_text.tokens(self.text):
+            upper = word.text.upper()
+            if word.kind == "word" and upper in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+                return upper
+        return "UPDATE"
+
+    @classmethod
+    def named(cls, name: str) -> Query:
+        return get(name)
+
+    @classmethod
+    def from_text(cls, text: str, name: str = "<sparql>", path: Path | None = None) -> Query:
+        return _from_text(text, name, path)
+
+    @classmethod
+    def from_file(cls, path: Path) -> Query:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise QuerySyntaxError(f"{path}: cannot read query file: {err}") from None
+        return cls.from_text(text, name=path.stem, path=path)
+
+    def info(self) -> dict[str, Any]:
+        """The metadata as plain data (for JSON listings and the server's gallery)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "view": self.view,
+            "form": self.form,
+            "tags": list(self.tags),
+            "params": [
+                {"name": p.name, "type": p.type, "required": p.required,
+                 "default": p.default, "description": p.description}
+                for p in self.params
+            ],
+        }
+
+    def bind(self, values: Mapping[str, object], resolve: Resolver | None = None) -> str:
+        """The query text with parameters bound as typed terms in a VALUES block."""
+        terms = bind_terms(self, values, resolve)
+        if not terms:
+            return self.text
+        where = sparql_text.where_brace(self.text)
+        if where is None:
+            raise QuerySyntaxError(f"{self.name}: a query with parameters needs a WHERE clause")
+        names = " ".join(f"?{k}" for k in terms)
+        row = " ".join(term.n3() for term in terms.values())
+        block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
+        return self.text[: where + 1] + block + self.text[where + 1 :]
+
+
+@functools.lru_cache(maxsize=512)
+def _from_text(text: str, name: str, path: Path | None) -> Query:
+    """Parsing a header costs about half a millisecond; a Query is immutable, so
+    one parsed per (text, name, path) is reused. An edited file has a new text."""
+    return Query(name=name, text=text, path=path, **parse_header(text, name))
+
+
+def parse_header(text: str, name: str) -> dict[str, Any]:
+    """The metadata in a query's leading ``#+`` lines, checked strictly."""
+    import yaml  # only needed when a header is read
+
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif line.strip() and not line.startswith("#"):
+            break
+    if not lines:
+        return {}
+    try:
+        meta = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError as err:
+        raise QueryMetadataError(f"{name}: header is not valid YAML: {err}") from None
+    if not isinstance(meta, dict):
+        raise QueryMetadataError(f"{name}: header must be a mapping of keys to values")
+    unknown = set(meta) - _HEADER_KEYS
+    if unknown:
+        raise QueryMetadataError(f"{name}: unknown header keys: {', '.join(sorted(unknown))}")
+    for key in ("title", "description"):
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            raise QueryMetadataError(f"{name}: header needs a non-empty '{key}'")
+    view = meta.get("view", "table")
+    if view not in VIEWS:
+        raise QueryMetadataError(f"{name}: view must be one of {', '.join(VIEWS)}, not {view!r}")
+    tags = meta.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise QueryMetadataError(f"{name}: tags must be a list of strings")
+    params = _parse_params(meta.get("params") or {}, name, text)
+    return {
+        "title": meta["title"].strip(),
+        "description": " ".join(meta["description"].split()),
+        "view": view,
+        "params": params,
+        "tags": tuple(tags),
+    }
+
+
+def _parse_params(raw: object, name: str, text: str) -> tuple[Param, ...]:
+    if not isinstance(raw, dict):
+        raise QueryMetadataError(f"{name}: params must map parameter names to their specs")
+    variables = {t.text[1:] for t in sparql_text.tokens(text) if t.kind == "var"}
+    params = []
+    for pname, spec in raw.items():
+        where = f"{name}: parameter {pname!r}"
+        if not isinstance(pname, str) or not _NAME.match(pname):
+            raise QueryMetadataError(f"{where}: not a valid variable name")
+        if not isinstance(spec, dict):
+            raise QueryMetadataError(f"{where}: spec must be a mapping (type, default, ...)")
+        unknown = set(spec) - _PARAM_KEYS
+        if unknown:
+            raise QueryMetadataError(f"{where}: unknown keys: {', '.join(sorted(unknown))}")
+        ptype = spec.get("type")
+        if ptype not in PARAM_TYPES:
+            raise QueryMetadataError(f"{where}: type must be one of {', '.join(PARAM_TYPES)}")
+        if pname not in variables:
+            raise QueryMetadataError(f"{where}: the query never uses ?{pname}")
+        required = spec.get("required", False)
+        if not isinstance(required, bool):
+            raise QueryMetadataError(f"{where}: required must be true or false")
+        default = spec.get("default")
+        if default is not None:
+            default = str(default)
+            if ptype != "entity":
+                to_term(Param(pname, ptype), default)  # a bad default is the file's error
+        params.append(
+            Param(
+                name=pname,
+                type=ptype,
+                description=str(spec.get("description", "")),
+                required=required,
+                default=default,
+            )
+        )
+    return tuple(params)
+
+
+def to_term(param: Param, value: object, resolve: Resolver | None = None) -> Identifier:
+    """A caller's value as a typed RDF term, or ParameterError naming the parameter."""
+    where = f"parameter {param.name!r} ({param.type})"
+    if isinstance(value, URIRef) and not is_iri(str(value)):
+        raise ParameterError(f"{where}: {str(value)!r} is not a valid IRI")
+    if isinstance(value, Identifier):
+        return value
+    text = str(value)
+    try:
+        if param.type == "entity":
+            if resolve is None:
+                return to_term(Param(param.name, "iri"), text)
+            return resolve(text)
+        if param.type == "iri":
+            iri = expand(text) or text
+            if not is_iri(iri):
+                raise ParameterError(
+                    f"{where}: {text!r} is not an absolute IRI or known prefixed name"
+                )
+            return URIRef(iri)
+        if param.type == "string":
+            return Literal(text)
+        if param.type == "integer":
+            return Literal(int(text))
+        if param.type == "decimal":
+            return Literal(Decimal(text))
+        if param.type == "date":
+            return Literal(dt.date.fromisoformat(text))
+        if param.type == "boolean":
+            if text.lower() not in ("true", "false"):
+                raise ValueError(text)
+            return Literal(text.lower() == "true")
+    except (ValueError, InvalidOperation):
+        raise ParameterError(f"{where}: {text!r} is not a valid {param.type}") from None
+    raise ParameterError(f"{where}: unsupported type")  # unreachable: types are checked on load
+
+
+def is_iri(text: str) -> bool:
+    """An absolute IRI that can be written as ``<text>`` in any query, unchanged."""
+    return _IRI.fullmatch(text) is not None
+
+
+def bind_terms(
+    query: Query, values: Mapping[str, object], resolve: Resolver | None = None
+) -> dict[str, Identifier]:
+    declared = {p.name: p for p in query.params}
+    unknown = set(values) - set(declared)
+    if unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        raise ParameterError(
+            f"{query.name}: unknown parameter {', '.join(sorted(unknown))} (known: {known})"
+        )
+    terms: dict[str, Identifier] = {}
+    for param in query.params:
+        value = values.get(param.name, param.default)
+        if value is None or value == "":
+            if param.required:
+                raise ParameterError(f"{query.name}: parameter {param.name!r} is required")
+            continue
+        terms[param.name] = to_term(param, value, resolve)
+    return terms
+
+
+def catalogue(directory: Path | None = None) -> dict[str, Query]:
+    """Every named query, by name, from ``queries/*.rq``."""
+    folder = directory or resources.queries_dir()
+    return {p.stem: Query.from_file(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def get(name: str, directory: Path | None = None) -> Query:
+    folder = directory or resources.queries_dir()
+    path = folder / f"{name}.rq"
+    if _NAME_OR_DASH.match(name) and path.is_file():
+        return Query.from_file(path)
+    names = sorted(p.stem for p in folder.glob("*.rq"))
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; 'g60graph queries' lists them"
+    raise UnknownQueryError(f"no named query {name!r}{hint}")
+
+
+_NAME_OR_DASH = re.compile(r"^[A-Za-z0-9_\-]+$")

@@ -1,0 +1,252 @@
+"""Refuse queries that would fetch URLs or write, before any store sees them.
+
+pyoxigraph fetches for SERVICE (and LOAD), rdflib for SERVICE, LOAD and FROM;
+neither can be told not to. So every query text is read here, every token of
+it, by the lexer the engine's grammar implies (``g60graph.sparql_text``); there
+is no cheap pre-filter that could skip the reading.
+
+One text can be read in more than one way, and a query is refused when any
+reading holds a danger:
+
+- rdflib expands ``\\uXXXX`` everywhere before it parses (``\\u0053ERVICE`` is
+  SERVICE to it), pyoxigraph only inside strings and IRIs: both are read.
+- ``<`` after an operand inside parentheses may be a comparison rather than the
+  start of an IRI (``FILTER(?a<'x>')``); where reading it as an IRI would hide
+  a quote or a ``#``, the comparison reading is followed too.
+- pyoxigraph matches keywords without a word boundary (``SERVICEx:y`` is
+  ``SERVICE x:y``), so a word or prefix that merely contains SERVICE counts.
+
+This check is the first line; the second is that the processes running
+queries from strangers have no network at all (``g60graph.sandbox``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Mapping
+
+from g60graph._errors import QuerySyntaxError, UnsafeQueryError
+from g60graph._namespaces import PREFIXES
+from g60graph.sparql import _lexer as sparql_text
+
+__all__ = [
+    "check",
+    "check_update",
+    "syntax_message",
+    "too_deep",
+]
+
+# Words that make a query an update; none of them is a query keyword.
+_UPDATE = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
+           "WITH", "USING")
+_OPERANDS = {"var", "string", "iri", "number", "pname", "bnode", "langtag"}
+_READ_ONLY = "updates are not allowed: this interface is read-only"
+
+
+def check(
+    text: str,
+    *,
+    allowed_services: Collection[str] = (),
+    local_graphs: Collection[str] = (),
+    prefixes: Mapping[str, str] = PREFIXES,
+) -> None:
+    """Raise UnsafeQueryError for an update, a SERVICE not allowed, or a FROM
+    naming a graph the dataset does not hold; QuerySyntaxError if the text is
+    nested too deeply to parse safely."""
+    for reading in _readings(text):
+        for tok in _suspects(reading):
+            _judge_query_token(reading, tok, allowed_services, local_graphs, prefixes)
+
+
+def check_update(
+    text: str, *, local_graphs: Collection[str] = (), prefixes: Mapping[str, str] = PREFIXES
+) -> None:
+    """Refuse an update that would fetch anything: LOAD, SERVICE, USING <elsewhere>."""
+    for reading in _readings(text):
+        for tok in _suspects(reading):
+            word = _word_of(tok).upper()
+            if "SERVICE" in word:
+                raise UnsafeQueryError("SERVICE refused: the server never fetches data")
+            if word.startswith("LOAD"):
+                raise UnsafeQueryError("LOAD refused: the server never fetches data")
+            if tok.kind == "word" and word == "USING":
+                iri = _graph_name_after(reading, tok, prefixes)
+                if iri not in local_graphs:
+                    raise UnsafeQueryError(
+                        f"USING <{iri}> refused: only graphs in the dataset may be named"
+                    )
+
+
+def syntax_message(error: object) -> str:
+    """pyparsing's error as 'line L, column C: ...'."""
+    line, col, msg = (getattr(error, k, "?") for k in ("lineno", "col", "msg"))
+    return f"SPARQL syntax error at line {line}, column {col}: {msg}"
+
+
+def too_deep() -> QuerySyntaxError:
+    return QuerySyntaxError(
+        f"query too deeply nested: more than {sparql_text.MAX_DEPTH} levels of brackets"
+    )
+
+
+# -- readings -------------------------------------------------------------------------
+
+
+def _readings(text: str) -> list[str]:
+    if sparql_text.depth(text) > sparql_text.MAX_DEPTH:
+        raise too_deep()
+    readings = [text]
+    if "\\u" in text or "\\U" in text:
+        from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+        try:
+            expanded = str(expandUnicodeEscapes(text))
+        except ValueError:  # an escape beyond U+10FFFF: rdflib refuses the text itself
+            expanded = text
+        if sparql_text.depth(expanded) > sparql_text.MAX_DEPTH:
+            raise too_deep()
+        readings.append(expanded)
+    return readings
+
+
+def _suspects(text: str) -> Iterator[sparql_text.Token]:
+    """Every token that names SERVICE, FROM or an update word, in any reading of ``<``."""
+    seen: set[tuple[int, bool, tuple[str, ...]]] = set()
+    found: set[int] = set()
+    work: list[tuple[int, bool, tuple[str, ...]]] = [(0, False, ())]
+    budget = 50 * len(text) + 1000
+    while work:
+        pos, operand, stack = work.pop()
+        while pos < len(text):
+            budget -= 1
+            if budget < 0:
+                raise UnsafeQueryError("the query is too ambiguous to check: add spaces around '<'")
+            kind, end = sparql_text.token_at(text, pos)
+            piece = text[pos:end]
+            hides = "#" in piece or "'" in piece
+            if kind == "iri" and operand and stack[-1:] == ("(",) and hides:
+                state = (pos, operand, stack)
+                if state in seen:
+                    break
+                seen.add(state)
+                work.append((pos + 1, False, stack))  # '<' as a comparison
+            if kind in ("ws", "comment"):
+                pos = end
+                continue
+            named = kind in ("word", "pname", "langtag")
+            if named and pos not in found and _is_suspect(kind, piece):
+                found.add(pos)
+                yield sparql_text.Token(kind, piece, pos)
+            if piece in ("(", "{", "["):
+                stack = (*stack, piece)[-sparql_text.MAX_DEPTH :]
+            elif piece in (")", "}", "]"):
+                stack = stack[:-1]
+            operand = kind in _OPERANDS or piece in (")", "]") or (
+                kind == "word" and piece.lower() in ("true", "false")
+            )
+            pos = end
+
+
+def _word_of(tok: sparql_text.Token) -> str:
+    return tok.text.split(":", 1)[0] if tok.kind == "pname" else tok.text
+
+
+def _is_suspect(kind: str, piece: str) -> bool:
+    """SERVICE anywhere in a word, prefix or language tag; FROM and the update words
+    as words; a prefix starting with LOAD (``LOADx:y`` is ``LOAD x:y`` to pyoxigraph)."""
+    upper = piece.split(":", 1)[0].upper() if kind == "pname" else piece.upper()
+    if "SERVICE" in upper:
+        return True
+    if kind == "word":
+        return upper == "FROM" or upper in _UPDATE
+    return kind == "pname" and upper.startswith("LOAD")
+
+
+# -- judging one token ------------------------------------------------------------------
+
+
+def _judge_query_token(
+    text: str,
+    tok: sparql_text.Token,
+    allowed_services: Collection[str],
+    local_graphs: Collection[str],
+    prefixes: Mapping[str, str],
+) -> None:
+    word = _word_of(tok).upper()
+    if tok.kind == "word" and word == "SERVICE":
+        endpoint = _service_endpoint(text, tok, prefixes)
+        if endpoint is None or endpoint not in allowed_services:
+            shown = f"<{endpoint}>" if endpoint else "with a variable or unknown endpoint"
+            raise UnsafeQueryError(
+                f"SERVICE {shown} refused: federated queries need --allow-service"
+                " and an allowed endpoint"
+            )
+    elif "SERVICE" in word:
+        raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as SERVICE")
+    elif tok.kind == "word" and word == "FROM":
+        iri = _graph_name_after(text, tok, prefixes)
+        if iri not in local_graphs:
+            raise UnsafeQueryError(
+                f"FROM <{iri}> refused: only graphs already in the dataset may be named"
+            )
+    elif tok.kind == "word":
+        raise UnsafeQueryError(_READ_ONLY)
+
+
+def _service_endpoint(
+    text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]
+) -> str | None:
+    """The endpoint after SERVICE [SILENT], None when it is a variable."""
+    following = _after(text, tok.start + len(tok.text))
+    target = next(following, None)
+    if target is not None and target.kind == "word" and target.text.upper() == "SILENT":
+        target = next(following, None)
+    return _iri(text, target, prefixes)
+
+
+def _graph_name_after(text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]) -> str:
+    """The graph a FROM [NAMED] or USING [NAMED] names."""
+    following = _after(text, tok.start + len(tok.text))
+    target = next(following, None)
+    if target is not None and target.kind == "word" and target.text.upper() == "NAMED":
+        target = next(following, None)
+    iri = _iri(text, target, prefixes)
+    if iri is None:
+        raise UnsafeQueryError(f"{tok.text} must name a graph by its IRI")
+    return iri
+
+
+def _after(text: str, pos: int) -> Iterator[sparql_text.Token]:
+    while pos < len(text):
+        kind, end = sparql_text.token_at(text, pos)
+        if kind not in ("ws", "comment"):
+            yield sparql_text.Token(kind, text[pos:end], pos)
+        pos = end
+
+
+def _iri(text: str, tok: sparql_text.Token | None, prefixes: Mapping[str, str]) -> str | None:
+    """An IRI or prefixed name as a full absolute IRI (None for anything else)."""
+    if tok is None:
+        return None
+    if tok.kind == "iri":
+        iri = tok.value
+    elif tok.kind == "pname":
+        prefix, _, local = tok.text.partition(":")
+        declared = _declared_prefixes(text)
+        namespace = declared.get(prefix, prefixes.get(prefix))
+        if namespace is None:
+            return None
+        iri = namespace + re.sub(r"\\(.)", r"\1", local)
+    else:
+        return None
+    return iri if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri) else None
+
+
+def _declared_prefixes(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    toks = list(sparql_text.tokens(text))
+    for first, name, iri in zip(toks, toks[1:], toks[2:], strict=False):
+        declares = first.kind == "word" and first.text.upper() == "PREFIX"
+        if declares and name.kind == "pname" and iri.kind == "iri":
+            found[name.text[:-1]] = iri.value
+    return found
