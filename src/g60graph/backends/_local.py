@@ -27,6 +27,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier
 
+from g60graph import _sandbox
 from g60graph._errors import ExecutionError, InputError, QuerySyntaxError
 from g60graph._namespaces import GRAPH, PREFIXES
 from g60graph.results._model import QueryResult
@@ -51,6 +52,8 @@ __all__ = [
     "plain",
     "result_graph",
 ]
+
+_sandbox.never_load_graphs()  # every rdflib query in this package runs through here
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 MANIFEST = GRAPH["publication"]  # written by `g60graph publish`, names the published graphs
@@ -149,7 +152,9 @@ class LocalBackend:
             return _normalised(QueryResult.from_rdflib(result, limit=limit))
         except ParseException as err:
             raise QuerySyntaxError(safety.syntax_message(err)) from None
-        except (RuntimeError, ValueError, TypeError) as err:
+        except RecursionError:  # rdflib's parser recurses per bracket
+            raise safety.too_deep("too many levels for rdflib's parser") from None
+        except (RuntimeError, ValueError, TypeError, OSError) as err:  # OSError: a SERVICE
             raise ExecutionError(f"query failed: {err}") from None
 
     @staticmethod

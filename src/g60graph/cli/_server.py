@@ -71,6 +71,13 @@ __all__ = [
     is_flag=True,
     help="Accept SPARQL updates at /update with 'Authorization: Bearer $G60GRAPH_UPDATE_TOKEN'.",
 )
+@click.option(
+    "--i-understand-network-access",
+    "allow_network",
+    is_flag=True,
+    help="Serve even where this OS cannot cut the query workers off the network"
+    " (then only the safety check stands between a query and a fetch).",
+)
 @graph_options
 def serve(
     host: str,
@@ -82,6 +89,7 @@ def serve(
     max_request_bytes: int,
     worker_memory: int,
     enable_updates: bool,
+    allow_network: bool,
     **load: Any,
 ) -> int:
     """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP."""
@@ -102,6 +110,8 @@ def serve(
         worker_memory_mb=worker_memory or None,
         enable_updates=enable_updates,
         update_token=os.environ.get("G60GRAPH_UPDATE_TOKEN") if enable_updates else None,
+        isolate_workers=not load.get("endpoint"),  # a remote store is reached over the network
+        allow_network=allow_network,
     )
     serve_forever(host, port, settings, **load)
     return 0

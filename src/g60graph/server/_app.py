@@ -81,6 +81,8 @@ def create_app(
         settings.timeout,
         settings.startup_timeout,
         settings.worker_memory_mb,
+        isolate=settings.isolate_workers,
+        allow_network=settings.allow_network,
     )
     links = pages.Links(settings.id_base, settings.def_base)
 

@@ -17,6 +17,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.term import BNode, Identifier
 
+from g60graph import _sandbox
 from g60graph._errors import (
     ExecutionError,
     G60Error,
@@ -72,8 +73,10 @@ def worker_main(
     kg_factory: Callable[[], KnowledgeGraph],
     updates: Sequence[str],
     memory_mb: int | None = None,
+    isolate: bool = True,
+    allow_network: bool = False,
 ) -> None:
-    """Load the graph once, replay past updates, then answer jobs until EOF."""
+    """Drop the network, load the graph once, replay past updates, then answer jobs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server process stops us
     if memory_mb:
         import resource
@@ -84,11 +87,10 @@ def worker_main(
         # reserved-but-unused address space) the worker fails and is replaced.
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-    import rdflib.plugins.sparql
-
-    # rdflib would fetch the IRI of a FROM clause on the memory store: never.
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    _sandbox.never_load_graphs()
     try:
+        if isolate:  # first, before any thread starts: unshare needs a single thread
+            _drop_network(allow_network)
         kg = kg_factory()
         for text in updates:
             kg.dataset.update(text)
@@ -110,6 +112,17 @@ def worker_main(
         except Exception as err:  # a bug or a store failure: report, keep serving
             reply = ("error", "ExecutionError", f"query failed: {type(err).__name__}: {err}")
         conn.send(reply)
+
+
+def _drop_network(allow_network: bool) -> None:
+    try:
+        _sandbox.drop_network()
+    except _sandbox.IsolationError as err:
+        if not allow_network:
+            raise _sandbox.IsolationError(
+                f"{err}; refusing to serve queries that could reach the network"
+                " (start with --i-understand-network-access to serve anyway)"
+            ) from None
 
 
 # -- queries ----------------------------------------------------------------------
@@ -263,6 +276,8 @@ def _memory(
         result = dataset.query(text)
     except ParseException as err:
         raise QuerySyntaxError(safety.syntax_message(err)) from None
+    except RecursionError:  # rdflib's parser recurses per bracket
+        raise safety.too_deep("too many levels for rdflib's parser") from None
     if result.type == "ASK":
         return QueryResult(form="ASK", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):

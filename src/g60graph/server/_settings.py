@@ -25,6 +25,8 @@ class Settings:
     max_request_bytes: int = 512 * 1024  # request bodies above this get 413
     startup_timeout: float = 300.0  # loading the graph in a worker (reasoning can be slow)
     worker_memory_mb: int | None = 2048  # data-memory cap per worker; None: no cap
+    isolate_workers: bool = True  # workers drop their network (False: they query --endpoint)
+    allow_network: bool = False  # serve even where the OS cannot take the network away
 
     def __post_init__(self) -> None:
         if self.enable_updates and not self.update_token:

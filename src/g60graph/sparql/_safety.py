@@ -83,10 +83,10 @@ def syntax_message(error: object) -> str:
     return f"SPARQL syntax error at line {line}, column {col}: {msg}"
 
 
-def too_deep() -> QuerySyntaxError:
-    return QuerySyntaxError(
-        f"query too deeply nested: more than {sparql_text.MAX_DEPTH} levels of brackets"
-    )
+def too_deep(detail: str = "") -> QuerySyntaxError:
+    """'query too deeply nested', for the check's bound or a parser that ran out of stack."""
+    detail = detail or f"more than {sparql_text.MAX_DEPTH} levels of brackets"
+    return QuerySyntaxError(f"query too deeply nested: {detail}")
 
 
 # -- readings -------------------------------------------------------------------------
@@ -153,13 +153,14 @@ def _word_of(tok: sparql_text.Token) -> str:
 
 def _is_suspect(kind: str, piece: str) -> bool:
     """SERVICE anywhere in a word, prefix or language tag; FROM and the update words
-    as words; a prefix starting with LOAD (``LOADx:y`` is ``LOAD x:y`` to pyoxigraph)."""
+    as words; a prefix starting with LOAD or FROM (``LOADx:y`` is ``LOAD x:y`` to
+    pyoxigraph)."""
     upper = piece.split(":", 1)[0].upper() if kind == "pname" else piece.upper()
     if "SERVICE" in upper:
         return True
     if kind == "word":
         return upper == "FROM" or upper in _UPDATE
-    return kind == "pname" and upper.startswith("LOAD")
+    return kind == "pname" and upper.startswith(("LOAD", "FROM"))
 
 
 # -- judging one token ------------------------------------------------------------------
@@ -189,6 +190,8 @@ def _judge_query_token(
             raise UnsafeQueryError(
                 f"FROM <{iri}> refused: only graphs already in the dataset may be named"
             )
+    elif tok.kind == "pname" and word.startswith(("FROM", "LOAD")):
+        raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as {word[:4]}")
     elif tok.kind == "word":
         raise UnsafeQueryError(_READ_ONLY)
 
