@@ -139,8 +139,13 @@ def _check_file(path: Path) -> ox.RdfFormat:
     if fmt is None:
         known = ", ".join(sorted(_FORMATS))
         raise DataFileError(str(path), None, f"unknown RDF file type (expected one of {known})")
+    try:
+        path.resolve(strict=True)
+    except (OSError, RuntimeError) as err:  # RuntimeError: a symlink loop (Python < 3.13)
+        problem = "a symlink loop" if "loop" in str(err).lower() else "no such file"
+        raise DataFileError(str(path), None, problem) from None
     if not path.is_file():
-        raise DataFileError(str(path), None, "no such file")
+        raise DataFileError(str(path), None, "not a regular file")
     return fmt
 
 
@@ -160,6 +165,8 @@ def sources(extra: Sequence[Path], packaged: bool = True) -> list[tuple[Path, st
     """Each file to load with its named graph; every file checked before any is read."""
     files = [(p, graph_iri(p, packaged=True)) for p in resources.packaged_rdf_files()]
     files = files if packaged else []
+    for p in extra:
+        _check_file(Path(p))  # before graph_iri resolves the path
     files += [(Path(p), graph_iri(Path(p), packaged=False)) for p in extra]
     for path, _ in files:
         _check_file(path)

@@ -217,7 +217,7 @@ def create_app(
 
     async def resource(request: Request) -> Response:
         slug = request.path_params["slug"]
-        if not _SLUG.match(slug):
+        if not _SLUG.match(slug) or "\ufffd" in slug:  # U+FFFD: the path was not UTF-8
             raise _NotFoundError(f"no resource {slug!r} in this graph")
         iri = settings.id_base + slug
         fmt = rdf_format(request)
@@ -285,7 +285,7 @@ def create_app(
     async def labels(request: Request) -> Response:
         try:
             iris = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise ProtocolError(400, "send a JSON list of IRIs") from None
         if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
             raise ProtocolError(400, "send a JSON list of IRIs")
@@ -328,6 +328,7 @@ def create_app(
     app = Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=handlers
     )
+    app.router.redirect_slashes = False  # its redirects are built from the Host header
     app.state.executor = executor
     app.state.settings = settings
     return app

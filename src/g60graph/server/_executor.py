@@ -214,7 +214,7 @@ class Executor:
         """Borrow an idle worker for one call; a worker whose state is unknown afterwards
         (timed out, crashed, cancelled) is replaced instead of returned."""
         worker = await self._idle.get()
-        if not worker.process.is_alive():  # died while idle (OOM killer, kill -9): take another
+        while not worker.process.is_alive():  # died while idle (OOM killer, kill -9)
             log.warning("a query worker died while idle; replacing it")
             self._replace(worker)
             worker = await self._idle.get()

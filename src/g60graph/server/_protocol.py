@@ -112,7 +112,7 @@ def parse_operation(method: str, url_query: str, content_type: str, body: bytes)
     """The operation in a request, per the protocol's three ways of sending one."""
     url_params = multi(parse_qsl(url_query, keep_blank_values=True))
     mime = content_type.split(";")[0].strip().lower()
-    if method == "GET":
+    if method in ("GET", "HEAD"):
         params = url_params
     elif mime == "application/x-www-form-urlencoded":
         params = multi(parse_qsl(_text(body), keep_blank_values=True))

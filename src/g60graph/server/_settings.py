@@ -10,6 +10,7 @@ __all__ = [
 ]
 
 DEFAULT_BASE_IRI = "https://w3id.org/g60graph/"
+MIN_TOKEN_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,15 @@ class Settings:
     allow_network: bool = False  # serve even where the OS cannot take the network away
 
     def __post_init__(self) -> None:
-        if self.enable_updates and not self.update_token:
-            from g60graph._errors import InputError
+        from g60graph._errors import InputError
 
+        if self.enable_updates and not self.update_token:
             raise InputError("--enable-updates needs a token in G60GRAPH_UPDATE_TOKEN")
+        if self.enable_updates and len(self.update_token or "") < MIN_TOKEN_LENGTH:
+            raise InputError(
+                f"G60GRAPH_UPDATE_TOKEN must be at least {MIN_TOKEN_LENGTH} characters"
+                " (for example: python -c 'import secrets; print(secrets.token_urlsafe())')"
+            )
         if not self.base_iri.endswith("/"):
             object.__setattr__(self, "base_iri", self.base_iri + "/")
 

@@ -106,7 +106,7 @@ class Query:
     @classmethod
     def from_file(cls, path: Path) -> Query:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # a BOM, if any, is not SPARQL
         except (OSError, UnicodeDecodeError) as err:
             raise QuerySyntaxError(f"{path}: cannot read query file: {err}") from None
         return cls.from_text(text, name=path.stem, path=path)
