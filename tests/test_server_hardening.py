@@ -93,3 +93,20 @@ def test_a_symlink_loop_in_data_is_one_line(tmp_path: Path,
     assert main(["stats", "--data", str(loop)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "loop.ttl" in err and "Traceback" not in err
+
+
+def test_a_bad_source_url_does_not_take_void_down(tmp_path: Path) -> None:
+    from g60graph import KnowledgeGraph
+    from g60graph.describe._void import describe
+
+    data = tmp_path / "bad.ttl"
+    data.write_text(
+        "@prefix g60: <https://w3id.org/g60graph/def#> .\n"
+        "<http://example.org/src> a g60:Source ;"
+        ' <https://schema.org/url> " http://example.org/x" .\n',
+        encoding="utf-8",
+    )
+    kg = KnowledgeGraph.load([data])
+    text = describe(kg, "http://127.0.0.1/", "http://127.0.0.1/id/").serialize(format="turtle")
+    assert "example.org/x" not in text
+    assert "www.shine.cn" in text  # the good ones are still listed
