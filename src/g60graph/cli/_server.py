@@ -72,6 +72,13 @@ __all__ = [
     help="Accept SPARQL updates at /update with 'Authorization: Bearer $G60GRAPH_UPDATE_TOKEN'.",
 )
 @click.option(
+    "--queue-wait",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Answer 503 with Retry-After when no worker is free within this many seconds.",
+)
+@click.option(
     "--i-understand-network-access",
     "allow_network",
     is_flag=True,
@@ -90,6 +97,7 @@ def serve(
     worker_memory: int,
     enable_updates: bool,
     allow_network: bool,
+    queue_wait: float,
     **load: Any,
 ) -> int:
     """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP."""
@@ -112,6 +120,7 @@ def serve(
         update_token=os.environ.get("G60GRAPH_UPDATE_TOKEN") if enable_updates else None,
         isolate_workers=not load.get("endpoint"),  # a remote store is reached over the network
         allow_network=allow_network,
+        queue_wait=queue_wait,
     )
     serve_forever(host, port, settings, **load)
     return 0

@@ -51,7 +51,7 @@ from g60graph import _errors as errors
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph.render import _pages as pages
 from g60graph.server import _protocol as protocol
-from g60graph.server._executor import Executor, QueryTimeout, WorkerCrashed
+from g60graph.server._executor import Busy, Executor, QueryTimeout, WorkerCrashed
 from g60graph.server._middleware import AccessLog, SecurityHeaders, SizeLimit
 from g60graph.server._protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError
 from g60graph.server._settings import Settings
@@ -83,6 +83,7 @@ def create_app(
         settings.worker_memory_mb,
         isolate=settings.isolate_workers,
         allow_network=settings.allow_network,
+        queue_wait=settings.queue_wait,
     )
     links = pages.Links(settings.id_base, settings.def_base)
 
@@ -358,7 +359,7 @@ def _not_acceptable(form: str) -> Response:
 
 
 def status_for(err: errors.G60Error) -> int:
-    if isinstance(err, QueryTimeout | WorkerCrashed):  # a resource limit stopped the query
+    if isinstance(err, QueryTimeout | WorkerCrashed | Busy):  # a resource limit stopped it
         return 503
     if isinstance(err, errors.UnsafeQueryError):
         return 403
@@ -373,6 +374,8 @@ async def _error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.G60Error)
     status = status_for(exc)
     headers = {"X-G60-Timeout": "true"} if isinstance(exc, QueryTimeout) else {}
+    if isinstance(exc, Busy):
+        headers["Retry-After"] = str(exc.retry_after)
     if protocol.prefers_html(request.headers.get("accept", "")) and not request.url.path.startswith(
         ("/sparql", "/queries")
     ):

@@ -39,6 +39,14 @@ class QueryTimeout(errors.ExecutionError):
     """The query ran past the time limit and was stopped."""
 
 
+class Busy(errors.ExecutionError):
+    """Every worker stayed busy for longer than the queue wait limit."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class WorkerCrashed(errors.ExecutionError):
     """The worker died while answering (for example, out of memory)."""
 
@@ -132,8 +140,10 @@ class Executor:
         *,
         isolate: bool = True,
         allow_network: bool = False,
+        queue_wait: float = 10.0,
     ) -> None:
         self._factory = kg_factory
+        self.queue_wait = queue_wait
         self._network = (isolate, allow_network)
         self._memory_mb = memory_mb
         self._size = max(1, workers)
@@ -213,11 +223,11 @@ class Executor:
                          record: str | None = None) -> Any:
         """Borrow an idle worker for one call; a worker whose state is unknown afterwards
         (timed out, crashed, cancelled) is replaced instead of returned."""
-        worker = await self._idle.get()
+        worker = await self._next_idle()
         while not worker.process.is_alive():  # died while idle (OOM killer, kill -9)
             log.warning("a query worker died while idle; replacing it")
             self._replace(worker)
-            worker = await self._idle.get()
+            worker = await self._next_idle()
         try:
             await self._catch_up(worker)
             result = await self._blocking(worker.call, name, args, timeout)
@@ -235,6 +245,16 @@ class Executor:
             worker.applied = len(self._updates)
         self._idle.put_nowait(worker)
         return result
+
+    async def _next_idle(self) -> _Worker:
+        """An idle worker, waiting at most ``queue_wait`` seconds (then Busy: 503)."""
+        try:
+            return await asyncio.wait_for(self._idle.get(), self.queue_wait)
+        except TimeoutError:
+            raise Busy(
+                f"every query worker stayed busy for {self.queue_wait:g} s; try again later",
+                retry_after=max(1, round(min(self.timeout, 60))),
+            ) from None
 
     async def _catch_up(self, worker: _Worker) -> None:
         while worker.applied < len(self._updates):

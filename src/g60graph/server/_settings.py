@@ -28,6 +28,7 @@ class Settings:
     worker_memory_mb: int | None = 2048  # data-memory cap per worker; None: no cap
     isolate_workers: bool = True  # workers drop their network (False: they query --endpoint)
     allow_network: bool = False  # serve even where the OS cannot take the network away
+    queue_wait: float = 10.0  # seconds a request may wait for a free worker (then 503)
 
     def __post_init__(self) -> None:
         from g60graph._errors import InputError
