@@ -40,6 +40,7 @@ __all__ = [
 _UPDATE = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
            "WITH", "USING")
 _OPERANDS = {"var", "string", "iri", "number", "pname", "bnode", "langtag"}
+_NON_DETERMINISTIC = {"RAND", "NOW", "UUID", "STRUUID", "BNODE"}
 _READ_ONLY = "updates are not allowed: this interface is read-only"
 
 
@@ -61,7 +62,14 @@ def check(
 def check_update(
     text: str, *, local_graphs: Collection[str] = (), prefixes: Mapping[str, str] = PREFIXES
 ) -> None:
-    """Refuse an update that would fetch anything: LOAD, SERVICE, USING <elsewhere>."""
+    """Refuse an update that would fetch anything (LOAD, SERVICE, USING <elsewhere>) or
+    compute a different value in each query worker (RAND(), NOW(), UUID(), ...)."""
+    for tok in sparql_text.tokens(text):
+        if tok.kind == "word" and tok.text.upper() in _NON_DETERMINISTIC:
+            raise UnsafeQueryError(
+                f"{tok.text.upper()}() refused in an update: each query worker would compute"
+                " its own value and the workers would disagree; insert the value itself"
+            )
     for reading in _readings(text):
         for tok in _suspects(reading):
             word = _word_of(tok).upper()
