@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,3 +112,32 @@ def test_a_bad_source_url_does_not_take_void_down(tmp_path: Path) -> None:
     text = describe(kg, "http://127.0.0.1/", "http://127.0.0.1/id/").serialize(format="turtle")
     assert "example.org/x" not in text
     assert "www.shine.cn" in text  # the good ones are still listed
+
+
+def test_slow_sockets_are_dropped_and_the_server_keeps_answering(tmp_path: Path) -> None:
+    """Slowloris, bounded: 300 sockets that never finish their headers, against
+    --max-connections 100 and --request-timeout 1."""
+    import time
+
+    with running_server(
+        tmp_path, "--request-timeout", "1", "--max-connections", "100"
+    ) as srv:
+        host, port = srv.url.removeprefix("http://").split(":")
+        sockets = []
+        try:
+            for _ in range(300):
+                sock = socket.create_connection((host, int(port)), timeout=10)
+                sock.sendall(b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\n")
+                sockets.append(sock)
+            start = time.monotonic()
+            for sock in sockets:  # each is closed by the server: the limit or the deadline
+                with contextlib.suppress(ConnectionResetError):
+                    assert sock.recv(1024) == b""
+            assert time.monotonic() - start < 8
+            descriptors = len(list(Path(f"/proc/{srv.process.pid}/fd").iterdir()))
+            assert descriptors < 100
+            answer = httpx.get(f"{srv.url}/sparql", params={"query": "ASK {}"}, timeout=10)
+            assert answer.status_code == 200
+        finally:
+            for sock in sockets:
+                sock.close()

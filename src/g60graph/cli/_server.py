@@ -79,6 +79,20 @@ __all__ = [
     help="Answer 503 with Retry-After when no worker is free within this many seconds.",
 )
 @click.option(
+    "--request-timeout",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Drop a client that takes longer than this to send a whole request (slowloris).",
+)
+@click.option(
+    "--max-connections",
+    default=512,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Close connections past this many at once (keep it under 'ulimit -n').",
+)
+@click.option(
     "--i-understand-network-access",
     "allow_network",
     is_flag=True,
@@ -98,6 +112,8 @@ def serve(
     enable_updates: bool,
     allow_network: bool,
     queue_wait: float,
+    request_timeout: float,
+    max_connections: int,
     **load: Any,
 ) -> int:
     """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP."""
@@ -121,6 +137,8 @@ def serve(
         isolate_workers=not load.get("endpoint"),  # a remote store is reached over the network
         allow_network=allow_network,
         queue_wait=queue_wait,
+        request_timeout=request_timeout,
+        max_connections=max_connections,
     )
     serve_forever(host, port, settings, **load)
     return 0

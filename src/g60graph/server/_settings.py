@@ -29,6 +29,8 @@ class Settings:
     isolate_workers: bool = True  # workers drop their network (False: they query --endpoint)
     allow_network: bool = False  # serve even where the OS cannot take the network away
     queue_wait: float = 10.0  # seconds a request may wait for a free worker (then 503)
+    request_timeout: float = 20.0  # seconds to receive a whole request, headers and body
+    max_connections: int = 512  # open connections; more are closed at once
 
     def __post_init__(self) -> None:
         from g60graph._errors import InputError
