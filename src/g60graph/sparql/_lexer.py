@@ -19,13 +19,16 @@ from dataclasses import dataclass
 __all__ = [
     "MAX_DEPTH",
     "Token",
+    "declared_prefixes",
     "depth",
     "keywords",
+    "query_form",
     "strip_comments",
     "token_at",
     "tokens",
     "unescape",
     "where_brace",
+    "with_prefixes",
 ]
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
@@ -113,6 +116,34 @@ def strip_comments(text: str) -> str:
 def keywords(text: str) -> set[str]:
     """Bare words (not prefixed names, variables or literals), upper-cased."""
     return {t.text.upper() for t in tokens(text) if t.kind == "word"}
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (by the first such keyword), else UPDATE."""
+    for tok in tokens(text):
+        word = tok.text.upper()
+        if tok.kind == "word" and word in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+            return word
+    return "UPDATE"
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The prefixes the text declares itself (``PREFIX ex: <...>``), with their IRIs."""
+    found: dict[str, str] = {}
+    toks = list(tokens(text))
+    for first, name, iri in zip(toks, toks[1:], toks[2:], strict=False):
+        declares = first.kind == "word" and first.text.upper() == "PREFIX"
+        if declares and name.kind == "pname" and name.text.endswith(":") and iri.kind == "iri":
+            found[name.text[:-1]] = iri.value
+    return found
+
+
+def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
+    """The text with PREFIX lines in front for the ``prefixes`` it does not declare
+    (for stores that cannot be given prefixes any other way)."""
+    own = declared_prefixes(text)
+    lines = [f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items() if name not in own]
+    return "\n".join([*lines, text])
 
 
 def depth(text: str) -> int:

@@ -1,8 +1,10 @@
 """Refuse queries that would fetch URLs or write, before any store sees them.
 
-pyoxigraph fetches for SERVICE (and LOAD), rdflib for SERVICE, LOAD and FROM;
-neither can be told not to. So every query text is read here, every token of
-it, by the lexer the engine's grammar implies (``g60graph.sparql_text``); there
+pyoxigraph fetches for SERVICE (and LOAD), rdflib for SERVICE and LOAD; neither
+can be told not to. (FROM and FROM NAMED are allowed: every backend treats a
+graph it lacks as empty, and rdflib's fetching of FROM graphs is switched off.)
+So every query text is read here, every token of it, by the lexer the engine's
+grammar implies (``g60graph.sparql._lexer``); there
 is no cheap pre-filter that could skip the reading.
 
 One text can be read in more than one way, and a query is refused when any
@@ -26,7 +28,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 
 from g60graph._errors import QuerySyntaxError, UnsafeQueryError
-from g60graph._namespaces import PREFIXES
+from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.sparql import _lexer as sparql_text
 
 __all__ = [
@@ -48,19 +50,17 @@ def check(
     text: str,
     *,
     allowed_services: Collection[str] = (),
-    local_graphs: Collection[str] = (),
-    prefixes: Mapping[str, str] = PREFIXES,
+    prefixes: Mapping[str, str] = QUERY_PREFIXES,
 ) -> None:
-    """Raise UnsafeQueryError for an update, a SERVICE not allowed, or a FROM
-    naming a graph the dataset does not hold; QuerySyntaxError if the text is
-    nested too deeply to parse safely."""
+    """Raise UnsafeQueryError for an update or a SERVICE not allowed; QuerySyntaxError
+    if the text is nested too deeply to parse safely."""
     for reading in _readings(text):
         for tok in _suspects(reading):
-            _judge_query_token(reading, tok, allowed_services, local_graphs, prefixes)
+            _judge_query_token(reading, tok, allowed_services, prefixes)
 
 
 def check_update(
-    text: str, *, local_graphs: Collection[str] = (), prefixes: Mapping[str, str] = PREFIXES
+    text: str, *, local_graphs: Collection[str] = (), prefixes: Mapping[str, str] = QUERY_PREFIXES
 ) -> None:
     """Refuse an update that would fetch anything (LOAD, SERVICE, USING <elsewhere>) or
     compute a different value in each query worker (RAND(), NOW(), UUID(), ...)."""
@@ -118,7 +118,7 @@ def _readings(text: str) -> list[str]:
 
 
 def _suspects(text: str) -> Iterator[sparql_text.Token]:
-    """Every token that names SERVICE, FROM or an update word, in any reading of ``<``."""
+    """Every token that names SERVICE, LOAD or an update word, in any reading of ``<``."""
     seen: set[tuple[int, bool, tuple[str, ...]]] = set()
     found: set[int] = set()
     work: list[tuple[int, bool, tuple[str, ...]]] = [(0, False, ())]
@@ -160,15 +160,14 @@ def _word_of(tok: sparql_text.Token) -> str:
 
 
 def _is_suspect(kind: str, piece: str) -> bool:
-    """SERVICE anywhere in a word, prefix or language tag; FROM and the update words
-    as words; a prefix starting with LOAD or FROM (``LOADx:y`` is ``LOAD x:y`` to
-    pyoxigraph)."""
+    """SERVICE anywhere in a word, prefix or language tag; the update words as words;
+    a prefix starting with LOAD (``LOADx:y`` is ``LOAD x:y`` to pyoxigraph)."""
     upper = piece.split(":", 1)[0].upper() if kind == "pname" else piece.upper()
     if "SERVICE" in upper:
         return True
     if kind == "word":
-        return upper == "FROM" or upper in _UPDATE
-    return kind == "pname" and upper.startswith(("LOAD", "FROM"))
+        return upper in _UPDATE
+    return kind == "pname" and upper.startswith("LOAD")
 
 
 # -- judging one token ------------------------------------------------------------------
@@ -178,7 +177,6 @@ def _judge_query_token(
     text: str,
     tok: sparql_text.Token,
     allowed_services: Collection[str],
-    local_graphs: Collection[str],
     prefixes: Mapping[str, str],
 ) -> None:
     word = _word_of(tok).upper()
@@ -192,14 +190,8 @@ def _judge_query_token(
             )
     elif "SERVICE" in word:
         raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as SERVICE")
-    elif tok.kind == "word" and word == "FROM":
-        iri = _graph_name_after(text, tok, prefixes)
-        if iri not in local_graphs:
-            raise UnsafeQueryError(
-                f"FROM <{iri}> refused: only graphs already in the dataset may be named"
-            )
-    elif tok.kind == "pname" and word.startswith(("FROM", "LOAD")):
-        raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as {word[:4]}")
+    elif tok.kind == "pname" and word.startswith("LOAD"):
+        raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as LOAD")
     elif tok.kind == "word":
         raise UnsafeQueryError(_READ_ONLY)
 
@@ -216,7 +208,7 @@ def _service_endpoint(
 
 
 def _graph_name_after(text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]) -> str:
-    """The graph a FROM [NAMED] or USING [NAMED] names."""
+    """The graph a USING [NAMED] names."""
     following = _after(text, tok.start + len(tok.text))
     target = next(following, None)
     if target is not None and target.kind == "word" and target.text.upper() == "NAMED":
@@ -243,7 +235,7 @@ def _iri(text: str, tok: sparql_text.Token | None, prefixes: Mapping[str, str]) 
         iri = tok.value
     elif tok.kind == "pname":
         prefix, _, local = tok.text.partition(":")
-        declared = _declared_prefixes(text)
+        declared = sparql_text.declared_prefixes(text)
         namespace = declared.get(prefix, prefixes.get(prefix))
         if namespace is None:
             return None
@@ -251,13 +243,3 @@ def _iri(text: str, tok: sparql_text.Token | None, prefixes: Mapping[str, str]) 
     else:
         return None
     return iri if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri) else None
-
-
-def _declared_prefixes(text: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    toks = list(sparql_text.tokens(text))
-    for first, name, iri in zip(toks, toks[1:], toks[2:], strict=False):
-        declares = first.kind == "word" and first.text.upper() == "PREFIX"
-        if declares and name.kind == "pname" and iri.kind == "iri":
-            found[name.text[:-1]] = iri.value
-    return found
