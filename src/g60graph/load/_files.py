@@ -140,14 +140,17 @@ def build_disk(
             store = ox.Store(str(fresh))
         except OSError as err:
             raise InputError(f"--store: cannot open {path} for writing: {err}") from None
-        failure = _bulk_load(store, todo, progress)
-        if failure:
+        try:
+            failure = _bulk_load(store, todo, progress)
+            if failure is None:
+                if (path / "CURRENT").is_file():
+                    _keep_other_graphs(open_disk_store(path, read_only=True), store, todo)
+                count = len(store)
+                store.flush()
+        finally:
+            del store  # closed before it moves or is removed
+        if failure is not None:
             raise failure
-        if (path / "CURRENT").is_file():
-            _keep_other_graphs(open_disk_store(path, read_only=True), store, todo)
-        count = len(store)
-        store.flush()
-        del store  # closes the store before it moves
         _swap_in(fresh, path)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)  # the new store on failure, the old on success
