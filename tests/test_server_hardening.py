@@ -55,23 +55,60 @@ def test_a_deeply_nested_query_is_400_not_a_crash(server: Server) -> None:
     assert httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
-def test_a_query_that_crashes_a_worker_says_so(server: Server) -> None:
-    """Nothing we know crashes pyoxigraph below the nesting bound, so kill the worker
-    while idle: the next request gets a live worker (the dead one is not handed out)."""
-    import os
-    import signal
-
-    pid = server.process.pid
-    children = [
+def _workers(pid: int) -> list[int]:
+    return [
         int(c)
         for task in Path(f"/proc/{pid}/task").iterdir()
         for c in (task / "children").read_text().split()
         if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()
     ]
-    for child in children:
-        os.kill(child, signal.SIGKILL)
-    answer = httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}, timeout=120)
-    assert answer.status_code == 200, answer.text
+
+
+def _stat(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return []
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = _stat(pid)
+    return int(fields[11]) + int(fields[12]) if fields else 0  # utime + stime
+
+
+def _state(pid: int) -> str:
+    fields = _stat(pid)
+    return fields[0] if fields else ""
+
+
+def test_a_dead_worker_is_reported_and_never_handed_out(tmp_path: Path) -> None:
+    import os
+    import signal
+    import threading
+    import time
+
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with running_server(tmp_path, "--workers", "1", "--queue-wait", "120") as srv:
+        (worker,) = _workers(srv.process.pid)
+        answers: list[httpx.Response] = []
+        busy = threading.Thread(target=lambda: answers.append(
+            httpx.get(f"{srv.url}/sparql", params={"query": runaway}, timeout=120)))
+        busy.start()
+        start = _cpu_ticks(worker)
+        while _cpu_ticks(worker) < start + 20:  # the worker is busy with the runaway query
+            time.sleep(0.02)  # between polls of the real condition
+        os.kill(worker, signal.SIGKILL)  # dies while answering
+        busy.join()
+        assert answers[0].status_code == 503
+        assert "the worker crashed" in answers[0].text and "signal 9" in answers[0].text
+        assert httpx.get(f"{srv.url}/sparql", params={"query": "ASK {}"},
+                         timeout=120).status_code == 200
+        (replacement,) = _workers(srv.process.pid)
+        os.kill(replacement, signal.SIGKILL)  # dies while idle
+        while _state(replacement) not in ("Z", "X", ""):  # until the kernel has it dead
+            time.sleep(0.02)  # between polls of the real condition
+        answer = httpx.get(f"{srv.url}/sparql", params={"query": "ASK {}"}, timeout=120)
+        assert answer.status_code == 200, answer.text
 
 
 def test_a_one_character_update_token_is_refused() -> None:
@@ -141,3 +178,14 @@ def test_slow_sockets_are_dropped_and_the_server_keeps_answering(tmp_path: Path)
         finally:
             for sock in sockets:
                 sock.close()
+
+
+def test_answers_are_capped_in_bytes(tmp_path: Path) -> None:
+    with running_server(tmp_path, "--max-answer-bytes", "4096") as srv:
+        big = httpx.get(
+            f"{srv.url}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"}
+        )
+        assert big.status_code == 503
+        assert "more than the server sends" in big.text
+        small = httpx.get(f"{srv.url}/sparql", params={"query": "ASK {}"})
+        assert small.status_code == 200

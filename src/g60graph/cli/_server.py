@@ -93,6 +93,13 @@ __all__ = [
     help="Close connections past this many at once (keep it under 'ulimit -n').",
 )
 @click.option(
+    "--max-answer-bytes",
+    default=64 * 1024 * 1024,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    help="Refuse to send an answer larger than this (503); rows are capped by --max-rows.",
+)
+@click.option(
     "--i-understand-network-access",
     "allow_network",
     is_flag=True,
@@ -114,6 +121,7 @@ def serve(
     queue_wait: float,
     request_timeout: float,
     max_connections: int,
+    max_answer_bytes: int,
     **load: Any,
 ) -> int:
     """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP."""
@@ -140,6 +148,7 @@ def serve(
         queue_wait=queue_wait,
         request_timeout=request_timeout,
         max_connections=max_connections,
+        max_answer_bytes=max_answer_bytes,
     )
     serve_forever(host, port, settings, **load)
     return 0

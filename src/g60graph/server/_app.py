@@ -121,6 +121,7 @@ def create_app(
             op.named_graphs,
             fmt,
             settings.max_rows,
+            settings.max_answer_bytes,
         )
         return _answer(reply, fmt)
 
@@ -195,7 +196,9 @@ def create_app(
         if fmt is None:
             return _not_acceptable(query.form)
         request.state.query_hash = hashlib.sha256(query.text.encode()).hexdigest()[:16]
-        reply = await executor.run("named", name, params, fmt, settings.max_rows)
+        reply = await executor.run(
+            "named", name, params, fmt, settings.max_rows, settings.max_answer_bytes
+        )
         return _answer(reply, fmt)
 
     # -- Linked Data -------------------------------------------------------------
@@ -359,7 +362,7 @@ def _not_acceptable(form: str) -> Response:
 
 
 def status_for(err: errors.G60Error) -> int:
-    if isinstance(err, QueryTimeout | WorkerCrashed | Busy):  # a resource limit stopped it
+    if isinstance(err, QueryTimeout | WorkerCrashed | Busy | errors.AnswerTooLargeError):
         return 503
     if isinstance(err, errors.UnsafeQueryError):
         return 403

@@ -18,6 +18,7 @@ from rdflib.term import BNode, Identifier
 
 from g60graph import _sandbox, backends
 from g60graph._errors import (
+    AnswerTooLargeError,
     G60Error,
     InputError,
 )
@@ -129,25 +130,35 @@ def run_query(
     named_graphs: Sequence[str],
     fmt: str,
     max_rows: int,
+    max_bytes: int | None = None,
 ) -> Reply:
     result = execute(kg, text, default_graphs, named_graphs, max_rows)
-    return _reply(result, fmt)
+    return _reply(result, fmt, max_bytes)
 
 
 def run_named(
-    kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int
+    kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int,
+    max_bytes: int | None = None,
 ) -> Reply:
     text = queries.get(name).bind(params, kg.resolve)
-    return _reply(execute(kg, text, (), (), max_rows), fmt)
+    return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes)
 
 
-def _reply(result: QueryResult, fmt: str) -> Reply:
+def _reply(result: QueryResult, fmt: str, max_bytes: int | None = None) -> Reply:
     body = result.serialize(fmt)
     if result.truncated and fmt == "json":
         data = json.loads(body)
         data["truncated"] = True  # extra key: SPARQL JSON readers ignore it
         body = json.dumps(data, ensure_ascii=False)
-    return Reply(body.encode("utf-8"), result.form, result.truncated, len(result))
+    encoded = body.encode("utf-8")
+    if max_bytes is not None and len(encoded) > max_bytes:
+        # Rows are capped by count, but one row can be huge (REPEAT, GROUP_CONCAT):
+        # the answer never leaves the worker, so the server process never holds it.
+        raise AnswerTooLargeError(
+            f"the answer is {len(encoded) / 1e6:.1f} MB, more than the server sends"
+            f" ({max_bytes / 1e6:g} MB); ask for fewer or shorter values"
+        )
+    return Reply(encoded, result.form, result.truncated, len(result))
 
 
 def execute(

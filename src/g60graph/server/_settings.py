@@ -31,6 +31,7 @@ class Settings:
     queue_wait: float = 10.0  # seconds a request may wait for a free worker (then 503)
     request_timeout: float = 20.0  # seconds to receive a whole request, headers and body
     max_connections: int = 512  # open connections; more are closed at once
+    max_answer_bytes: int = 64 * 1024 * 1024  # a larger serialised answer is a 503
 
     def __post_init__(self) -> None:
         from g60graph._errors import InputError
