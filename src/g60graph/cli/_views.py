@@ -25,8 +25,10 @@ def image_options(func: F) -> F:
         click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                      help="The file to write (atomically); .html, .png or .svg by its name "
                      "unless --png/--svg says."),
-        click.option("--png", "image", flag_value="png", help="Write a PNG image; " + CHROMIUM_HELP),
-        click.option("--svg", "image", flag_value="svg", help="Write an SVG image; " + CHROMIUM_HELP),
+        click.option("--png", "image", flag_value="png",
+                     help="Write a PNG image; " + CHROMIUM_HELP),
+        click.option("--svg", "image", flag_value="svg",
+                     help="Write an SVG image; " + CHROMIUM_HELP),
         click.option("--title", help="The title drawn (default: the figure's or query's)."),
     ]
     for option in reversed(options):

@@ -15,6 +15,7 @@ The same data feeds the query page (issue 16): ``view_page`` is only the shell.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -166,7 +167,8 @@ def chart_data(
             units.append(unit_label)
         status = cell(row, "status")
         target = status is not None and str(status).endswith("target")
-        name = label(row[group]) if group >= 0 and row[group] is not None else ""
+        grouped = row[group] if group >= 0 else None
+        name = label(grouped) if grouped is not None else ""
         if kind == "line":
             xvalue, precision = iso_date(xterm) or ("", "day")
         else:
@@ -221,7 +223,7 @@ _BOOT = """(function () {
 def view_page(data: dict[str, Any], *, title: str, subtitle: str = "", lang: str = "en") -> str:
     """The complete offline page for chart or timeline ``data`` (its ``kind`` says which)."""
     strings = STRINGS.get(lang, STRINGS["en"])
-    footer = f'<footer class="g60-footer">{viz.html.escape(strings["made"])}</footer>'
+    footer = f'<footer class="g60-footer">{html.escape(strings["made"])}</footer>'
     return viz.page(
         title=title, subtitle=subtitle,
         body=f'<main id="g60-view" class="g60-view"></main>\n{footer}',

@@ -31,7 +31,9 @@ CHROMIUM_HELP = (
     "or set G60GRAPH_CHROMIUM to its path); Chinese labels need a CJK font "
     "(Debian: fonts-noto-cjk)"
 )
-_RESULT = re.compile(r'<textarea id="g60-export">(.*?)</textarea>', re.DOTALL)
+_RESULT = re.compile(
+    r'<textarea id="g60-export" data-format="(png|svg)">(.*?)</textarea>', re.DOTALL
+)
 
 
 def find_chromium() -> str:
@@ -68,7 +70,7 @@ def export_image(page_html: str, fmt: str, *, width: int = 1200, height: int = 8
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         last = detail[-1] if detail else f"exit code {done.returncode}"
         raise InputError(f"--{fmt}: chromium drew no image ({last})")
-    text = html.unescape(match.group(1))
+    text = html.unescape(match.group(2))
     if fmt == "svg":
         return text.encode("utf-8")
     prefix = "data:image/png;base64,"

@@ -94,10 +94,12 @@ def timeline_data(
         items.append(entry)
     # lanes in the palette's order of families, most items first within equal styles
     counts = {k: sum(1 for i in items if i["lane"] == k) for k in lanes}
-    ordered = sorted(lanes.values(), key=lambda lane: (-counts[lane["key"]], lane["label"]))
-    for lane in ordered:
-        lane["count"] = counts[lane["key"]]
-        if not lane["label"]:
-            lane["label"] = "Other" if lang != "zh" else "其他"
+    ordered: list[dict[str, Any]] = sorted(
+        lanes.values(), key=lambda e: (-counts[e["key"]], str(e["label"]))
+    )
+    for entry in ordered:
+        entry["count"] = counts[entry["key"]]
+        if not entry["label"]:
+            entry["label"] = "Other" if lang != "zh" else "其他"
     return {"kind": "timeline", "title": title, "subtitle": subtitle, "lang": lang,
             "lanes": ordered, "items": items, "strings": STRINGS.get(lang, STRINGS["en"])}

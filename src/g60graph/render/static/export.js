@@ -5,7 +5,7 @@
  *
  * exporters = {png: function () -> data:image/png URL, svg: function () -> SVG text}.
  * The CLI opens a page as FILE#g60-export=png (or svg) in headless Chromium and reads
- * the result from <textarea id="g60-export"> in the dumped DOM: the same drawing code
+ * the result from the textarea #g60-export in the dumped DOM: the same drawing code
  * makes the button's file and the CLI's.
  */
 (function (root) {
@@ -50,6 +50,7 @@
     if (!match) return;
     var out = document.createElement("textarea");
     out.id = "g60-export";
+    out.setAttribute("data-format", match[1]);
     out.textContent = exporters[match[1]]();
     document.body.appendChild(out);
     document.body.setAttribute("data-exported", match[1]);

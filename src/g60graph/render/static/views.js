@@ -15,7 +15,8 @@
   "use strict";
 
   var el = root.G60Network.el;
-  var FONT = 'system-ui, "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif';
+  // single quotes: ECharts writes this into SVG style attributes as it is
+  var FONT = "system-ui, 'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif";
 
   function numberFormat(lang) {
     var nf = new Intl.NumberFormat(lang === "zh" ? "zh-CN" : "en",
