@@ -81,7 +81,7 @@ def timeline_data(
             text = str(get(row, "label"))
         kind = str(get(row, "dateKind") or "")
         place, at = get(row, "place"), get(row, "at")
-        entry = {
+        entry: dict[str, Any] = {
             "date": when[0], "precision": when[1], "text": str(row[x]), "label": text,
             "lane": lane, "iri": str(item) if isinstance(item, URIRef) else "",
             "dateKind": DATE_KINDS.get(kind, kind) if lang == "zh" else kind,
@@ -97,9 +97,9 @@ def timeline_data(
     ordered: list[dict[str, Any]] = sorted(
         lanes.values(), key=lambda e: (-counts[e["key"]], str(e["label"]))
     )
-    for entry in ordered:
-        entry["count"] = counts[entry["key"]]
-        if not entry["label"]:
-            entry["label"] = "Other" if lang != "zh" else "其他"
+    for lane_entry in ordered:
+        lane_entry["count"] = counts[lane_entry["key"]]
+        if not lane_entry["label"]:
+            lane_entry["label"] = "Other" if lang != "zh" else "其他"
     return {"kind": "timeline", "title": title, "subtitle": subtitle, "lang": lang,
             "lanes": ordered, "items": items, "strings": STRINGS.get(lang, STRINGS["en"])}
