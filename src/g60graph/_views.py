@@ -27,6 +27,8 @@ __all__ = [
     "chart_view",
     "map_view",
     "network_view",
+    "show_view",
+    "summary_html",
     "timeline_view",
 ]
 
@@ -41,8 +43,11 @@ class View:
     title: str
     kind: str
     height: int = 560
+    inline: str = ""  # a script-free rendering shown as it is (tables)
 
     def _repr_html_(self) -> str:
+        if self.inline:
+            return self.inline
         # The page runs in a sandboxed frame of its own: its CSP and scripts stay
         # inside, and nothing in the notebook's page can be reached from it.
         return (
@@ -167,6 +172,47 @@ def network_view(
         context=network.Context(kg.union_graph(), lang),
     )
     return View(page, heading, "network", 640)
+
+
+def show_view(
+    kg: KnowledgeGraph,
+    query: Query | str,
+    params: Mapping[str, object] | None = None,
+    *,
+    lang: str = "en",
+    max_rows: int = 50,
+) -> View:
+    """The view a query's header asks for: table, graph, map, chart or timeline."""
+    chosen = _query(query, "")
+    if chosen.view == "graph" or chosen.form in ("CONSTRUCT", "DESCRIBE"):
+        return network_view(kg, chosen, params, lang=lang)
+    if chosen.view in _CHART_VIEWS:
+        return chart_view(kg, chosen, params, lang=lang)
+    if chosen.view == "timeline":
+        return timeline_view(kg, chosen, params, lang=lang)
+    if chosen.view == "map" and not params:
+        return map_view(kg, lang=lang)
+    return kg.query(chosen, dict(params or {})).display(lang=lang, max_rows=max_rows)
+
+
+def summary_html(kg: KnowledgeGraph, top: int = 12) -> str:
+    """The notebook view of a KnowledgeGraph: triples, graphs, sources, classes."""
+    stats = kg.stats()
+    classes = "".join(
+        f"<tr><td>{html.escape(name)}</td><td>{count}</td></tr>"
+        for name, count in list(stats["classes"].items())[:top]
+    )
+    more = len(stats["classes"]) - top
+    rest = f"<tr><td>… {more} more classes</td><td></td></tr>" if more > 0 else ""
+    langs = ", ".join(f"{html.escape(k or '—')}: {v}" for k, v in stats["label_languages"].items())
+    return (
+        '<div class="g60-summary" style="font:13px system-ui,sans-serif">'
+        "<strong>g60graph KnowledgeGraph</strong>"
+        f"<p>{stats['triples']} triples · {stats['graphs']} named graphs · "
+        f"{stats['sources']} sources · labels by language: {langs}</p>"
+        f"<table><thead><tr><th>class</th><th>entities</th></tr></thead>"
+        f"<tbody>{classes}{rest}</tbody></table></div>"
+    )
 
 
 def map_view(kg: KnowledgeGraph, *, lang: str = "en") -> View:
