@@ -16,19 +16,16 @@ import rdflib
 from rdflib import URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from g60graph._errors import ExecutionError, QuerySyntaxError
+from g60graph._errors import ExecutionError
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.backends._oxigraph import from_ox
 from g60graph.backends._seam import GRAPHS, Dataset, Quad
 from g60graph.results._model import QueryResult, simple_literal
+from g60graph.sparql._syntax_errors import from_pyparsing, unknown_prefix
 
 __all__ = [
     "MemoryBackend",
 ]
-
-
-def _pyparsing_message(err: Any) -> str:
-    return f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}"
 
 
 class MemoryBackend:
@@ -61,9 +58,11 @@ class MemoryBackend:
             result = self._chosen(dataset).query(text, initNs=QUERY_PREFIXES)
             return QueryResult.from_rdflib(result, limit=limit)
         except ParseException as err:
-            raise QuerySyntaxError(_pyparsing_message(err)) from None
+            raise from_pyparsing(text, err) from None
         except (RuntimeError, ValueError, TypeError, KeyError) as err:
             raise ExecutionError(f"query failed: {err}") from None
+        except Exception as err:  # rdflib raises a bare Exception for an unknown prefix
+            raise unknown_prefix(text) or ExecutionError(f"query failed: {err}") from None
 
     def update(self, text: str, *, dataset: Dataset | None = None) -> None:
         from pyparsing import ParseException
@@ -71,7 +70,7 @@ class MemoryBackend:
         try:
             self.rdflib_dataset.update(text, initNs=QUERY_PREFIXES)
         except ParseException as err:
-            raise QuerySyntaxError(_pyparsing_message(err)) from None
+            raise from_pyparsing(text, err) from None
         except (RuntimeError, ValueError, TypeError, KeyError) as err:
             raise ExecutionError(f"update failed: {err}") from None
 

@@ -102,7 +102,10 @@ def to_dataframe(
     try:
         import pandas as pd
     except ImportError:
-        raise InputError("to_dataframe needs pandas: pip install 'g60graph[pandas]'") from None
+        raise InputError(
+            "to_dataframe needs pandas: in your g60graph checkout, run"
+            " .venv/bin/pip install '.[pandas]'"
+        ) from None
     if result.form != "SELECT":
         raise InputError(f"to_dataframe needs a SELECT result, not {result.form}")
     if labels and label is None:

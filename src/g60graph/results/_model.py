@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
@@ -22,6 +21,12 @@ from rdflib.term import Identifier, Literal, Variable
 
 from g60graph._errors import InputError
 from g60graph._namespaces import PREFIXES
+from g60graph.results._text_table import (
+    display_width,
+    distinct_columns,
+    markdown_table,
+    text_table,
+)
 from g60graph.results._w3c import W3C_FORMATS, write_w3c
 
 if TYPE_CHECKING:
@@ -30,11 +35,14 @@ if TYPE_CHECKING:
     from g60graph._views import View
 
 __all__ = [
+    "FORMAT_ALIASES",
     "GRAPH_FORMATS",
     "RESULT_FORMATS",
     "Labeller",
     "QueryResult",
+    "canonical_format",
     "display_width",
+    "distinct_columns",
     "empty_graph",
     "markdown_table",
     "simple_literal",
@@ -44,6 +52,17 @@ __all__ = [
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "xml": "xml"}
+# The names people also use for the RDF formats (rdflib's, the W3C's, the media types').
+FORMAT_ALIASES = {
+    "turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq", "n-quads": "nq",
+    "json-ld": "jsonld", "rdfxml": "xml", "rdf/xml": "xml", "rdf": "xml",
+}
+
+
+def canonical_format(name: str) -> str:
+    """A format's short name (``turtle`` -> ``ttl``); unknown names pass through."""
+    low = name.strip().lower()
+    return FORMAT_ALIASES.get(low, low)
 
 Labeller = Callable[[Identifier], str]
 T = TypeVar("T")
@@ -167,6 +186,7 @@ class QueryResult:
 
     def serialize(self, fmt: str, label: Labeller | None = None, width: int | None = None) -> str:
         """Render as one of RESULT_FORMATS (SELECT/ASK) or GRAPH_FORMATS (graphs)."""
+        fmt = canonical_format(fmt)
         if self.graph is not None:
             if fmt not in GRAPH_FORMATS:
                 raise InputError(
@@ -178,14 +198,16 @@ class QueryResult:
                 f"--format: {fmt!r} is not a result format ({', '.join(RESULT_FORMATS)})"
             )
         if fmt in W3C_FORMATS:
-            return write_w3c(self, fmt)
+            text = write_w3c(self, fmt)
+            return text if text.endswith("\n") else text + "\n"
         show = label or _plain
         if self.form == "ASK":
             return ("yes" if self.boolean else "no") + "\n"
         cells = [[("" if t is None else show(t)) for t in row] for row in self.rows]
+        headers, cells = distinct_columns(self.vars, cells)
         if fmt == "md":
-            return markdown_table(self.vars, cells)
-        return text_table(self.vars, cells, width or shutil.get_terminal_size((120, 24)).columns)
+            return markdown_table(headers, cells)
+        return text_table(headers, cells, width or shutil.get_terminal_size((120, 24)).columns)
 
 
 def _plain(term: Identifier) -> str:
@@ -194,55 +216,3 @@ def _plain(term: Identifier) -> str:
 
 
 
-def display_width(text: str) -> int:
-    """Terminal columns: Chinese (wide) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    if display_width(text) <= width:
-        return text
-    out, used = [], 0
-    for char in text:
-        w = display_width(char)
-        if used + w > width - 1:
-            break
-        out.append(char)
-        used += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = 120) -> str:
-    """A plain table that fits ``width`` columns, clipping the widest cells first."""
-    if not headers:
-        return ""
-    widths = [
-        max([display_width(h)] + [display_width(" ".join(r[i].split())) for r in rows])
-        for i, h in enumerate(headers)
-    ]
-    budget = max(width - 2 * (len(headers) - 1), 8 * len(headers))
-    while sum(widths) > budget:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
-        if widths[widest] <= 8:
-            break
-        widths[widest] -= 1
-    lines = ["  ".join(_pad(_clip(h, w), w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(_pad(_clip(c, w), w) for c, w in zip(row, widths, strict=True)))
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def cell(text: str) -> str:
-        return " ".join(text.split()).replace("|", "\\|")
-
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"

@@ -22,7 +22,6 @@ from g60graph.sparql._named import (
 )
 from g60graph.sparql._safety import (
     check,
-    syntax_message,
 )
 
 __all__ = [
@@ -40,7 +39,6 @@ __all__ = [
     "keywords",
     "parse_header",
     "strip_comments",
-    "syntax_message",
     "to_term",
     "tokens",
     "where_brace",
