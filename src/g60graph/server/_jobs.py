@@ -140,16 +140,18 @@ def run_named(
     kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int,
     max_bytes: int | None = None,
 ) -> Reply:
-    text = queries.get(name).bind(params, kg.resolve)
+    text = kg.bind(queries.get(name), params)
     return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes)
 
 
 def _reply(result: QueryResult, fmt: str, max_bytes: int | None = None) -> Reply:
     body = result.serialize(fmt)
     if result.truncated and fmt == "json":
+        # An extra key, before "results": readers ignore it, and strict ones (pyoxigraph)
+        # refuse anything after the bindings.
         data = json.loads(body)
-        data["truncated"] = True  # extra key: SPARQL JSON readers ignore it
-        body = json.dumps(data, ensure_ascii=False)
+        data = {"head": data["head"], "truncated": True, "results": data["results"]}
+        body = json.dumps(data, ensure_ascii=False) + "\n"
     encoded = body.encode("utf-8")
     if max_bytes is not None and len(encoded) > max_bytes:
         # Rows are capped by count, but one row can be huge (REPEAT, GROUP_CONCAT):

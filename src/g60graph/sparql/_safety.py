@@ -34,7 +34,6 @@ from g60graph.sparql import _lexer as sparql_text
 __all__ = [
     "check",
     "check_update",
-    "syntax_message",
     "too_deep",
 ]
 
@@ -83,12 +82,6 @@ def check_update(
                     raise UnsafeQueryError(
                         f"USING <{iri}> refused: only graphs in the dataset may be named"
                     )
-
-
-def syntax_message(error: object) -> str:
-    """pyparsing's error as 'line L, column C: ...'."""
-    line, col, msg = (getattr(error, k, "?") for k in ("lineno", "col", "msg"))
-    return f"SPARQL syntax error at line {line}, column {col}: {msg}"
 
 
 def too_deep(detail: str = "") -> QuerySyntaxError:
