@@ -189,3 +189,15 @@ def test_answers_are_capped_in_bytes(tmp_path: Path) -> None:
         assert "more than the server sends" in big.text
         small = httpx.get(f"{srv.url}/sparql", params={"query": "ASK {}"})
         assert small.status_code == 200
+
+
+def test_using_graph_uri_is_read_under_the_protocols_name() -> None:
+    """Read, not ignored (the update would run over the whole dataset): seeing the scope,
+    the server refuses the update with 400 ('not supported') instead of running it."""
+    from g60graph.server._protocol import parse_operation
+
+    body = (b"update=INSERT+DATA+%7B%7D&using-graph-uri=urn%3Ax%3Ag"
+            b"&using-named-graph-uri=urn%3Ax%3An")
+    op = parse_operation("POST", "", "application/x-www-form-urlencoded", body)
+    assert op.default_graphs == ["urn:x:g"]
+    assert op.named_graphs == ["urn:x:n"]

@@ -138,12 +138,16 @@ def parse_operation(method: str, url_query: str, content_type: str, body: bytes)
         text = values[0]
         if not text.strip():
             raise ProtocolError(400, f"the '{kind}' parameter is empty")
-    graphs = "using-" if kind == "update" else ""
+    # The protocol's names: default-graph-uri for a query, using-graph-uri for an update.
+    default, named = (
+        ("using-graph-uri", "using-named-graph-uri") if kind == "update"
+        else ("default-graph-uri", "named-graph-uri")
+    )
     return Operation(
         kind=kind,
         text=text,
-        default_graphs=params.get(f"{graphs}default-graph-uri", []),
-        named_graphs=params.get(f"{graphs}named-graph-uri", []),
+        default_graphs=params.get(default, []),
+        named_graphs=params.get(named, []),
         params=params,
     )
 
