@@ -25,6 +25,7 @@ from g60graph.sparql import _safety as safety
 from g60graph.sparql._named import Query
 
 if TYPE_CHECKING:
+    from g60graph._views import View
     from g60graph.load._validation import ValidationReport
 
 __all__ = [
@@ -144,7 +145,44 @@ class KnowledgeGraph:
             query = queries.get(query) if _looks_like_name(query) else Query.from_text(query)
         text = self.bind(query, params or {})
         safety.check(text, allowed_services=allowed_services)
-        return self._backend.execute(text, limit=limit)
+        result = self._backend.execute(text, limit=limit)
+        result.labeller = self.label
+        return result
+
+    # -- views (notebooks; the CLI writes the same pages) ---------------------
+
+    def show(self, query: Query | str, params: Mapping[str, object] | None = None, *,
+             lang: str = "en") -> View:
+        """The query drawn as its header's ``view:`` says (table, graph, map, chart,
+        timeline); displays inline in a notebook and has ``.save(path)``."""
+        from g60graph._views import show_view
+
+        return show_view(self, query, params, lang=lang)
+
+    def chart(self, query: Query | str = "series", params: Mapping[str, object] | None = None,
+              *, kind: str | None = None, lang: str = "en") -> View:
+        """A line or bar chart, e.g. ``kg.chart("series", {"measure": "g60r:measure-gdp"})``."""
+        from g60graph._views import chart_view
+
+        return chart_view(self, query, params, kind=kind, lang=lang)
+
+    def timeline(self, query: Query | str = "timeline",
+                 params: Mapping[str, object] | None = None, *, lang: str = "en") -> View:
+        """The corridor's history (or a query's dated rows) on a time axis."""
+        from g60graph._views import timeline_view
+
+        return timeline_view(self, query, params, lang=lang)
+
+    def map(self, *, lang: str = "en") -> View:
+        """The corridor map: cities, lines, parks and institutes."""
+        from g60graph._views import map_view
+
+        return map_view(self, lang=lang)
+
+    def _repr_html_(self) -> str:
+        from g60graph._views import summary_html
+
+        return summary_html(self)
 
     def bind(self, query: Query, params: Mapping[str, object]) -> str:
         """The query's text with ``params`` bound; entity and iri values are resolved

@@ -513,4 +513,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # The feature commands register themselves on ``cli`` when imported; each
 # imports its heavy dependencies only inside its command functions.
-from g60graph.cli import _diagrams, _linking, _server, _stores  # noqa: E402, F401
+from g60graph.cli import _diagrams, _linking, _server, _stores, _views  # noqa: E402, F401

@@ -10,6 +10,7 @@ from g60graph.sparql._lexer import (
 from g60graph.sparql._named import (
     PARAM_TYPES,
     VIEWS,
+    WDQS_VIEWS,
     Param,
     Query,
     Resolver,
@@ -26,6 +27,7 @@ from g60graph.sparql._safety import (
 __all__ = [
     "PARAM_TYPES",
     "VIEWS",
+    "WDQS_VIEWS",
     "Param",
     "Query",
     "Resolver",

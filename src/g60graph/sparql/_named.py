@@ -44,6 +44,7 @@ __all__ = [
     "PARAM_TYPES",
     "QUERIES_ENV",
     "VIEWS",
+    "WDQS_VIEWS",
     "ChoiceResolver",
     "Param",
     "Query",
@@ -56,7 +57,10 @@ __all__ = [
     "to_term",
 ]
 
-VIEWS = ("table", "graph", "map", "timeline")
+VIEWS = ("table", "graph", "map", "timeline", "line-chart", "bar-chart")
+# The Wikidata Query Service's #defaultView names, accepted as they are written there.
+WDQS_VIEWS = {"Table": "table", "Graph": "graph", "Map": "map", "Timeline": "timeline",
+              "LineChart": "line-chart", "BarChart": "bar-chart"}
 PARAM_TYPES = ("iri", "entity", "string", "integer", "decimal", "date", "boolean")
 _HEADER_KEYS = {"title", "description", "view", "params", "tags"}
 _PARAM_KEYS = {"type", "default", "required", "description"}
@@ -184,6 +188,7 @@ def parse_header(text: str, name: str) -> dict[str, Any]:
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise QueryMetadataError(f"{name}: header needs a non-empty '{key}'")
     view = meta.get("view", "table")
+    view = WDQS_VIEWS.get(view, view) if isinstance(view, str) else view
     if view not in VIEWS:
         raise QueryMetadataError(f"{name}: view must be one of {', '.join(VIEWS)}, not {view!r}")
     tags = meta.get("tags", [])
