@@ -281,3 +281,14 @@ def test_the_pandas_hint_says_how_to_install_from_the_checkout(
     result: QueryResult = KnowledgeGraph.load().query("cities")
     with pytest.raises(InputError, match=r"\.venv/bin/pip install '\.\[pandas\]'"):
         result.to_dataframe()
+
+
+def test_a_required_iri_parameter_takes_a_unique_last_word(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, by_word, _ = run(capsys, "query", "compare-cities", "-p",
+                           "measure=seconded-staff-count", "--format", "csv")
+    assert code == 0 and len(by_word.splitlines()) > 1
+    _, by_iri, _ = run(capsys, "query", "compare-cities", "-p",
+                       "measure=g60r:measure-seconded-staff-count", "--format", "csv")
+    assert by_word == by_iri
