@@ -241,7 +241,8 @@ def test_syntax_errors_read_as_in_the_cli(
 ) -> None:
     answer = client.post("/sparql", data={"query": text})
     assert main(["query", "--sparql", text]) == 2
-    cli_line = capsys.readouterr().err.removeprefix("g60graph: error: ")
+    cli_line = next(line for line in capsys.readouterr().err.splitlines(keepends=True)
+                    if line.startswith("g60graph: error: ")).removeprefix("g60graph: error: ")
     assert answer.status_code == 400
     assert answer.text == cli_line
     assert cli_line.count("\n") == 1 and "line 1, column" in cli_line

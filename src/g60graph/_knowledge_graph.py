@@ -221,8 +221,16 @@ class KnowledgeGraph:
         """An ``iri`` parameter given as a slug (``measure-gdp``, or just ``gdp``) or a
         label ("Regional GDP"), among the values it can take; else as an entity."""
         values = self.parameter_values(query, name)
-        if not values:
-            return self.resolve(text)
+        if not values:  # unknown (a required parameter): any entity, or a unique last word
+            try:
+                return self.resolve(text)
+            except EntityNotFoundError:
+                wanted = text.strip().casefold()
+                ends = [URIRef(i) for i in self._label_index()
+                        if i.casefold().endswith(f"-{wanted}")]
+                if len(ends) == 1:
+                    return ends[0]
+                raise
         wanted = text.strip().casefold()
         exact, partial = [], []
         for value in values:

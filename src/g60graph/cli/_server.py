@@ -129,7 +129,7 @@ def serve(
     \b
     Examples:
       g60graph serve --port 8000
-      g60graph serve --store ./g60-store --queries ./my-queries --timeout 10
+      g60graph serve --port 8080 --timeout 10 --max-rows 1000
     """
     import os
 
