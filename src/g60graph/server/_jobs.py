@@ -28,6 +28,7 @@ from g60graph._errors import (
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
 from g60graph.results._model import QueryResult, _plain_string
+from g60graph.server import _page_jobs as page_jobs
 from g60graph.sparql import _lexer as sparql_text
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
@@ -49,6 +50,7 @@ __all__ = [
     "run_named",
     "run_query",
     "safe_iri",
+    "spreadsheet",
     "triple_count",
     "void",
     "worker_main",
@@ -559,6 +561,23 @@ def ontology_rdf(kg: KnowledgeGraph, fmt: str) -> bytes:
     return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
 
 
+def spreadsheet(
+    kg: KnowledgeGraph,
+    text: str | None,
+    name: str | None,
+    params: dict[str, str],
+    fmt: str,
+    lang: str,
+    max_rows: int,
+) -> bytes:
+    """A query's answer (typed, or named with parameters) as a CSV or XLSX download."""
+    if name is not None:
+        text = queries.get(name).bind(params, kg.resolve)
+    if text is None:
+        raise InputError("send 'query' or 'name'")
+    return page_jobs.spreadsheet(kg, execute(kg, text, (), (), max_rows), fmt, lang)
+
+
 def void(kg: KnowledgeGraph, base: str, id_base: str, fmt: str) -> bytes:
     """A VoID description of the dataset, counted from the data itself."""
     from g60graph.describe._void import describe
@@ -578,4 +597,8 @@ JOBS: dict[str, Callable[..., Any]] = {
     "ontology": ontology,
     "ontology_rdf": ontology_rdf,
     "void": void,
+    "vocabulary": page_jobs.vocabulary,
+    "entities": page_jobs.entities,
+    "spreadsheet": spreadsheet,
 }
+
