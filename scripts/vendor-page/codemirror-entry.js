@@ -7,8 +7,7 @@ export {
   highlightSpecialChars, drawSelection, placeholder
 } from "@codemirror/view";
 export {
-  StreamLanguage, syntaxHighlighting, defaultHighlightStyle, bracketMatching, indentOnInput,
-  HighlightStyle
+  StreamLanguage, syntaxHighlighting, defaultHighlightStyle, bracketMatching, indentOnInput
 } from "@codemirror/language";
 export { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 export { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
@@ -18,4 +17,3 @@ export {
 } from "@codemirror/autocomplete";
 export { linter, lintGutter, setDiagnostics, forceLinting } from "@codemirror/lint";
 export { sparql } from "@codemirror/legacy-modes/mode/sparql";
-export { tags } from "@lezer/highlight";
