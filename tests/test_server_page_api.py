@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from g60graph import KnowledgeGraph
-from g60graph._namespaces import PREFIXES
+from g60graph._namespaces import PREFIXES, QUERY_PREFIXES
 from server_harness import Server, running_server
 
 G60 = PREFIXES["g60"]
@@ -111,4 +111,4 @@ def test_the_editor_bundle_and_its_licences_are_served(client: httpx.Client) -> 
     assert "javascript" in bundle.headers["content-type"]
     assert client.get("/static/vendor/licenses/@codemirror__view.txt").status_code == 200
     assert client.get("/static/vendor/..%2F..%2F_pages.py").status_code == 404
-    assert client.get("/api/config").json()["prefixes"]["g60"] == G60
+    assert client.get("/api/config").json()["prefixes"] == QUERY_PREFIXES

@@ -55,7 +55,7 @@ from starlette.staticfiles import StaticFiles
 
 from g60graph import _errors as errors
 from g60graph._knowledge_graph import KnowledgeGraph
-from g60graph._namespaces import PREFIXES
+from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.render import _pages as pages
 from g60graph.server import _protocol as protocol
 from g60graph.server._executor import Executor, QueryTimeout, WorkerCrashed
@@ -290,7 +290,7 @@ def create_app(
                 "def_base": settings.def_base,
                 "max_rows": settings.max_rows,
                 "timeout": settings.timeout,
-                "prefixes": PREFIXES,
+                "prefixes": QUERY_PREFIXES,  # predeclared in every query
             }
         )
 

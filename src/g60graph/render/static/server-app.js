@@ -213,7 +213,7 @@
     } else {
       params.set("query", text());
     }
-    if (state.view !== "table") params.set("view", state.view);
+    params.set("view", state.view);
     return "#" + params.toString();
   }
 
@@ -342,7 +342,7 @@
 
   function showError(message) {
     var box = $("error");
-    var at = /line (\d+), column (\d+): (.*)$/.exec(message);
+    var at = /line (\d+), column (\d+): (?:error at \d+:\d+: )?(.*)$/.exec(message);
     box.textContent = at ? t("error_at", {line: at[1], column: at[2]}) + at[3] : message;
     box.hidden = false;
     if (at) state.editor.showError(parseInt(at[1], 10), parseInt(at[2], 10), at[3]);
@@ -853,6 +853,7 @@
       window.addEventListener("hashchange", function () { if (restore(location.hash)) run(); });
       var given = restore(location.hash || location.search);
       syncUrl();
+      window.G60Page = {text: text, run: run};  // for tests and the console
       document.body.dataset.ready = "yes";
       if (given) run();
     });

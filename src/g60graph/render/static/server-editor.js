@@ -64,7 +64,7 @@
     }
 
     /* An option that writes `text` and adds the PREFIX line for its prefix if missing. */
-    function termOption(text, detail, boost) {
+    function termOption(text, detail, boost) {  // boost: rank among CodeMirror-filtered options
       var name = text.slice(0, text.indexOf(":"));
       return {
         label: text, detail: detail, boost: boost || 0, type: "variable",
@@ -90,25 +90,32 @@
         var ns = prefixes[prefix];
         if (ns === undefined) return null;
         return vocab().then(function (v) {
-          var options_ = [];
+          var found = [];
           function add(list, kind) {
             list.forEach(function (entry) {
               if (entry.iri.indexOf(ns) !== 0) return;
               var name = shortName(entry.iri);
               if (!name || name.slice(0, prefix.length + 1) !== prefix + ":") return;
-              options_.push(termOption(name, options.label(entry) || kind,
-                kind === "class" ? (afterA ? 20 : 0) : (afterA ? -10 : 5)));
+              var at = name.slice(prefix.length + 1).toLowerCase().indexOf(local);
+              if (at < 0) return;
+              var rank = (kind === "class" ? (afterA ? 0 : 2) : (afterA ? 3 : 1)) * 2 + (at === 0 ? 0 : 1);
+              found.push({rank: rank, option: termOption(name, options.label(entry) || kind)});
             });
           }
           add(v.classes, "class");
           add(v.properties, "property");
+          found.sort(function (a, b) {
+            return a.rank - b.rank || (a.option.label < b.option.label ? -1 : a.option.label > b.option.label ? 1 : 0);
+          });
+          var list = found.map(function (f) { return f.option; });
           var entityAsk = local.length >= 1 && prefix === "g60r" ? entitiesFor(local) : Promise.resolve([]);
-          return entityAsk.then(function (found) {
-            found.forEach(function (e) {
+          return entityAsk.then(function (entities) {
+            entities.forEach(function (e) {
               var name = shortName(e.iri);
-              if (name && name.indexOf(prefix + ":") === 0) options_.push(termOption(name, options.label(e), -5));
+              if (name && name.indexOf(prefix + ":") === 0) list.push(termOption(name, options.label(e)));
             });
-            return {from: from, options: options_, validFor: /^[\w-]*:[\w.-]*$/};
+            // filtered here (classes and properties by name, entities by label), not by CodeMirror
+            return {from: from, options: list, filter: false};
           });
         });
       }
