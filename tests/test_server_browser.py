@@ -53,7 +53,7 @@ def _open(browser: Any, server: Server, path: str = "/", **options: Any) -> Watc
 
 
 def _clean(watched: Watched, server: Server, allowed_errors: int = 0) -> None:
-    outside = [r for r in watched.requests if not r.startswith(server.url) and not r.startswith("data:")]
+    outside = [r for r in watched.requests if not r.startswith((server.url, "data:"))]
     assert outside == []
     assert len(watched.errors) == allowed_errors, watched.errors
 
@@ -66,7 +66,9 @@ def _rows(page: Any) -> int:
     return int(page.locator("#view-table table.results tbody tr").count())
 
 
-def test_a_gallery_click_runs_and_shows_rows(browser: Any, server: Server, kg: KnowledgeGraph) -> None:
+def test_a_gallery_click_runs_and_shows_rows(
+    browser: Any, server: Server, kg: KnowledgeGraph
+) -> None:
     watched = _open(browser, server)
     page = watched.page
     page.click("#gallery-list button[data-name=provinces]")  # no Run click: the card runs
@@ -266,7 +268,8 @@ def test_history_and_saved_queries_stay_in_the_browser(browser: Any, server: Ser
     page.click("#save")
     page.reload()
     page.wait_for_selector("body[data-ready=yes]")
-    assert page.locator("#history-list button").first.text_content() == "Provinces and their corridor cities"
+    latest = page.locator("#history-list button").first.text_content()
+    assert latest == "Provinces and their corridor cities"
     assert page.locator("#saved-list button").count() == 1
     page.click("#saved-list button")
     page.wait_for_selector("#view-table table.results tbody tr")
