@@ -21,10 +21,10 @@ from rdflib.term import Identifier
 from g60graph.results._model import QueryResult
 
 __all__ = [
+    "GRAPHS",
     "Backend",
     "Dataset",
     "Quad",
-    "GRAPHS",
     "Writable",
     "graph_names",
     "triple_count",

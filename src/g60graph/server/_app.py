@@ -12,6 +12,8 @@ Routes
   /api/entities?q=       resources whose label contains q (completion)
   /api/spreadsheet       ?query= or ?name=&<param>=, format=csv|xlsx, lang=en|zh:
                          a labelled table for spreadsheets (CSV with a BOM, or XLSX)
+  /api/view              the same query parameters, kind=line|bar|timeline: the data
+                         of the chart and timeline renderer (static/views.js)
   /queries/{name}        run a named query with ?param=value, results by conneg
   /id/{slug}             a resource: HTML, or Turtle / JSON-LD / N-Triples by Accept
   /def                   the ontology: HTML documentation, or RDF by Accept
@@ -30,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import importlib.util
 import json
 import re
 from collections.abc import AsyncIterator, Callable
@@ -73,6 +74,7 @@ __all__ = [
 ]
 
 STATIC = Path(__file__).resolve().parent.parent / "render" / "static"
+VENDOR = STATIC / "vendor"  # vis-network from npm (scripts/vendor-js.sh)
 TRUNCATED = "X-G60-Truncated"
 _SLUG = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")  # characters an IRI may hold
 
@@ -264,12 +266,12 @@ def create_app(
     async def vendor(request: Request) -> Response:
         name = request.path_params["name"]
         media = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
-        if name not in media:  # a library vendored into the package (scripts/vendor-page.sh)
-            own = STATIC / "vendor" / name
-            if "/" in name or name.startswith(".") or not own.is_file():
+        if name not in media:  # other libraries vendored into the package, served as they are
+            own = VENDOR / name
+            if name.startswith(".") or not own.is_file():
                 raise _NotFoundError("no such file")
             return FileResponse(own, headers={"Cache-Control": "public, max-age=86400"})
-        path = _vis_dir() / name
+        path = VENDOR / name
         if not path.is_file():
             raise _NotFoundError("no such file")
         # Drop the source map comment: the map is not shipped, and following it would
@@ -303,17 +305,24 @@ def create_app(
             raise ProtocolError(400, "q: send 1 to 100 characters of a label")
         return JSONResponse(await executor.run("entities", text))
 
-    async def spreadsheet(request: Request) -> Response:
+    def page_query(request: Request) -> tuple[str | None, str | None, dict[str, str], str]:
+        """The page's query (typed, or named with parameters) and language from the URL."""
         given = request.query_params
-        fmt, lang = given.get("format", "csv"), given.get("lang", "en")
-        if fmt not in SPREADSHEET_TYPES:
-            raise ProtocolError(400, "format: csv or xlsx")
+        lang = given.get("lang", "en")
         if lang not in ("en", "zh"):
             raise ProtocolError(400, "lang: en or zh")
         name, text = given.get("name"), given.get("query")
         if (name is None) == (text is None):
             raise ProtocolError(400, "send either 'query' or 'name' (with its parameters)")
-        params = {k: v for k, v in given.items() if k not in ("format", "lang", "name", "query")}
+        own = ("format", "kind", "lang", "name", "query")
+        params = {k: v for k, v in given.items() if k not in own}
+        return text, name, params, lang
+
+    async def spreadsheet(request: Request) -> Response:
+        fmt = request.query_params.get("format", "csv")
+        if fmt not in SPREADSHEET_TYPES:
+            raise ProtocolError(400, "format: csv or xlsx")
+        text, name, params, lang = page_query(request)
         body = await executor.run(
             "spreadsheet", text, name, params, fmt, lang, settings.max_rows
         )
@@ -323,6 +332,14 @@ def create_app(
             media_type=SPREADSHEET_TYPES[fmt],
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+
+    async def view_data(request: Request) -> Response:
+        kind = request.query_params.get("kind", "line")
+        if kind not in ("line", "bar", "timeline"):
+            raise ProtocolError(400, "kind: line, bar or timeline")
+        text, name, params, lang = page_query(request)
+        data = await executor.run("view_data", text, name, params, kind, lang, settings.max_rows)
+        return JSONResponse(data)
 
     async def labels(request: Request) -> Response:
         try:
@@ -345,6 +362,7 @@ def create_app(
         Route("/api/vocabulary", vocabulary),
         Route("/api/entities", entities),
         Route("/api/spreadsheet", spreadsheet),
+        Route("/api/view", view_data),
         Route("/queries/{name}", named_query),
         Route("/id/{slug:path}", resource),
         Route("/def", ontology),
@@ -433,11 +451,3 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     if protocol.prefers_html(request.headers.get("accept", "")):
         return HTMLResponse(pages.error_page(404, str(exc)), status_code=404)
     return PlainTextResponse(f"{exc}\n", status_code=404)
-
-
-def _vis_dir() -> Path:
-    """vis-network as bundled inside pyvis (found without importing pyvis)."""
-    spec = importlib.util.find_spec("pyvis")
-    if spec is None or spec.origin is None:
-        return Path("/nonexistent")
-    return Path(spec.origin).parent / "lib" / "vis-9.1.2"

@@ -21,7 +21,6 @@ from g60graph import backends
 from g60graph._errors import (
     G60Error,
     InputError,
-    QuerySyntaxError,
     UnsafeQueryError,
 )
 from g60graph._knowledge_graph import KnowledgeGraph
@@ -31,6 +30,7 @@ from g60graph.results._model import QueryResult, empty_graph
 from g60graph.server import _page_jobs as page_jobs
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
+from g60graph.sparql import _syntax_errors as sparql_errors
 
 __all__ = [
     "JOBS",
@@ -49,6 +49,7 @@ __all__ = [
     "safe_iri",
     "spreadsheet",
     "triple_count",
+    "view_data",
     "void",
     "worker_main",
 ]
@@ -126,16 +127,18 @@ def run_query(
 def run_named(
     kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int
 ) -> Reply:
-    text = queries.get(name).bind(params, kg.resolve)
+    text = kg.bind(queries.get(name), params)
     return _reply(execute(kg, text, (), (), max_rows), fmt)
 
 
 def _reply(result: QueryResult, fmt: str) -> Reply:
     body = result.serialize(fmt)
     if result.truncated and fmt == "json":
+        # An extra key, before "results": readers ignore it, and strict ones (pyoxigraph)
+        # refuse anything after the bindings.
         data = json.loads(body)
-        data["truncated"] = True  # extra key: SPARQL JSON readers ignore it
-        body = json.dumps(data, ensure_ascii=False)
+        data = {"head": data["head"], "truncated": True, "results": data["results"]}
+        body = json.dumps(data, ensure_ascii=False) + "\n"
     return Reply(body.encode("utf-8"), result.form, result.truncated, len(result))
 
 
@@ -176,7 +179,7 @@ def check_update(text: str, local_graphs: Sequence[str]) -> None:
     try:
         tree = parseUpdate(text)
     except ParseException as err:
-        raise QuerySyntaxError(safety.syntax_message(err)) from None
+        raise sparql_errors.from_pyparsing(text, err) from None
     for node in safety._walk(tree):
         name = getattr(node, "name", None)
         if name == "Load":
@@ -413,6 +416,17 @@ def ontology_rdf(kg: KnowledgeGraph, fmt: str) -> bytes:
     return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
 
 
+def _page_result(
+    kg: KnowledgeGraph, text: str | None, name: str | None, params: dict[str, str], max_rows: int
+) -> QueryResult:
+    """The query page's typed query, or a named one with its parameters, checked and run."""
+    if name is not None:
+        text = queries.get(name).bind(params, kg.resolve)
+    if text is None:
+        raise InputError("send 'query' or 'name'")
+    return execute(kg, text, (), (), max_rows)
+
+
 def spreadsheet(
     kg: KnowledgeGraph,
     text: str | None,
@@ -422,12 +436,23 @@ def spreadsheet(
     lang: str,
     max_rows: int,
 ) -> bytes:
-    """A query's answer (typed, or named with parameters) as a CSV or XLSX download."""
-    if name is not None:
-        text = queries.get(name).bind(params, kg.resolve)
-    if text is None:
-        raise InputError("send 'query' or 'name'")
-    return page_jobs.spreadsheet(kg, execute(kg, text, (), (), max_rows), fmt, lang)
+    """A query's answer as a CSV or XLSX download."""
+    result = _page_result(kg, text, name, params, max_rows)
+    return page_jobs.spreadsheet(kg, result, fmt, lang)
+
+
+def view_data(
+    kg: KnowledgeGraph,
+    text: str | None,
+    name: str | None,
+    params: dict[str, str],
+    kind: str,
+    lang: str,
+    max_rows: int,
+) -> dict[str, Any]:
+    """A query's answer as the data of the chart or timeline renderer (static/views.js)."""
+    result = _page_result(kg, text, name, params, max_rows)
+    return page_jobs.view_data(kg, result, kind, lang)
 
 
 def void(kg: KnowledgeGraph, base: str, id_base: str, fmt: str) -> bytes:
@@ -452,5 +477,6 @@ JOBS: dict[str, Callable[..., Any]] = {
     "vocabulary": page_jobs.vocabulary,
     "entities": page_jobs.entities,
     "spreadsheet": spreadsheet,
+    "view_data": view_data,
 }
 

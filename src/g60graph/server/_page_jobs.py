@@ -1,5 +1,5 @@
 """Worker jobs behind the query page's own endpoints: editor completion (the graph's
-classes and properties, entities by label) and spreadsheet downloads.
+classes and properties, entities by label), spreadsheet downloads, chart and timeline data.
 
 They run in the query workers (registered in ``_jobs.JOBS``), so the server's time limit
 and memory cap apply; the queries they run are files in ``queries/page/``.
@@ -21,6 +21,7 @@ __all__ = [
     "SPREADSHEET_TYPES",
     "entities",
     "spreadsheet",
+    "view_data",
     "vocabulary",
 ]
 
@@ -71,3 +72,16 @@ def spreadsheet(kg: KnowledgeGraph, result: QueryResult, fmt: str, lang: str) ->
         result, lambda term: kg.label(term, lang), urls, _LABEL_WORD.get(lang, "label")
     )
     return to_csv(table) if fmt == "csv" else to_xlsx(table)
+
+
+def view_data(kg: KnowledgeGraph, result: QueryResult, kind: str, lang: str) -> dict[str, Any]:
+    """Chart ("line", "bar") or timeline data for static/views.js, the renderer that the
+    CLI's chart and timeline files use too."""
+    from g60graph.render import _chart, _timeline
+
+    def label(term: Identifier) -> str:
+        return kg.label(term, lang)
+
+    if kind == "timeline":
+        return _timeline.timeline_data(result, label, lang=lang)
+    return _chart.chart_data(result, label, kind=kind, lang=lang)

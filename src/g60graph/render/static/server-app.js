@@ -11,7 +11,8 @@
   var RESULT_FORMATS = [["json", "JSON"], ["xml", "XML"], ["csv", "CSV"], ["tsv", "TSV"]];
   var GRAPH_FORMATS = [["ttl", "Turtle"], ["nt", "N-Triples"], ["jsonld", "JSON-LD"], ["xml", "RDF/XML"]];
   var VIEWS = ["table", "network", "map", "chart", "timeline"];
-  var HEADER_VIEW = {table: "table", graph: "network", map: "map", timeline: "timeline", chart: "chart"};
+  var HEADER_VIEW = {table: "table", graph: "network", map: "map", timeline: "timeline",
+                     "line-chart": "chart", "bar-chart": "chart"};
   var THEMES = ["places", "organisations", "events", "figures", "diagrams", "data-quality", "other"];
   var PAGE_SIZE = 50;
   var WKT = "http://www.opengis.net/ont/geosparql#wktLiteral";
@@ -188,7 +189,8 @@
     return "/sparql?" + params.toString();
   }
 
-  function spreadsheetUrl(fmt) {
+  /* The query (typed, or named with its parameters) and language, for /api/spreadsheet and /api/view. */
+  function pageParams() {
     var q = named();
     var params = new URLSearchParams();
     if (q) {
@@ -198,8 +200,13 @@
     } else {
       params.set("query", text());
     }
-    params.set("format", fmt);
     params.set("lang", state.lang);
+    return params;
+  }
+
+  function spreadsheetUrl(fmt) {
+    var params = pageParams();
+    params.set("format", fmt);
     return "/api/spreadsheet?" + params.toString();
   }
 
@@ -461,8 +468,8 @@
     return r.vars.some(function (v, i) { return r.rows.some(function (row) { return test(row[i]); }); });
   }
 
-  /* The views this result's shape fits; chart and timeline also need their renderer
-   * (window.G60Chart / window.G60Timeline, shared with the CLI's files). */
+  /* The views this result's shape fits (chart and timeline: static/views.js, the
+   * renderer of the CLI's chart and timeline files, fed by the server's /api/view). */
   function fittingViews(r) {
     var fits = {table: true};
     if (r.ask || !r.rows.length) return fits;
@@ -471,8 +478,8 @@
     }).length;
     fits.network = !!window.G60Network && !!window.vis && (r.graph || iriColumns >= 2);
     fits.map = r.rows.some(function (row) { return coordinates(r, row) !== null; });
-    fits.chart = !!window.G60Chart && columnHas(r, numeric);
-    fits.timeline = !!window.G60Timeline && columnHas(r, temporal);
+    fits.chart = !!window.G60Views && !r.graph && columnHas(r, numeric);
+    fits.timeline = !!window.G60Views && !r.graph && columnHas(r, temporal);
     return fits;
   }
 
@@ -491,7 +498,7 @@
   function render() {
     var r = state.result;
     var status = r.ask ? t("answer_in", {v: r.rows[0][0].value, ms: r.ms})
-      : t(r.graph ? "triples_in" : "rows_in", {n: r.rows.length, ms: r.ms});
+      : t((r.graph ? "triple" : "row") + (r.rows.length === 1 ? "_in" : "s_in"), {n: r.rows.length, ms: r.ms});
     setStatus(status + (r.truncated ? t("truncated", {max: state.config.max_rows}) : ""));
     var fits = fittingViews(r);
     each(".tabs button", function (b) { b.hidden = !fits[b.dataset.view]; });
@@ -507,7 +514,7 @@
     if (view === "table") renderTable(host);
     else if (view === "network") renderNetwork(host);
     else if (view === "map") renderMap(host);
-    else renderShared(host, view === "chart" ? window.G60Chart : window.G60Timeline);
+    else renderShared(host, view);
   }
 
   /* -- the table: sorted, filtered, paged ------------------------------------------- */
@@ -690,16 +697,28 @@
     window.G60Network.render(box, data, {height: "580px"});
   }
 
-  /* Chart and timeline: the renderers the CLI's files use, given the result's columns. */
-  function renderShared(host, renderer) {
-    if (!renderer) { host.appendChild(el("p", "note", t("renderer_missing"))); return; }
-    var r = state.result;
-    var rows = r.rows.map(function (row) {
-      var out = {};
-      r.vars.forEach(function (v, i) { out[v] = row[i] ? {value: row[i].value, label: labelOf(row[i]), type: row[i].type, datatype: row[i].datatype || null} : null; });
-      return out;
+  /* Chart and timeline: the server turns the query's answer into the renderer's data
+   * (render/_chart.py, render/_timeline.py), drawn by static/views.js as in the CLI's files. */
+  function chartKind() {
+    var q = named();
+    if (q && (q.view === "line-chart" || q.view === "bar-chart")) return q.view.slice(0, -6);
+    return columnHas(state.result, temporal) ? "line" : "bar";
+  }
+
+  function renderShared(host, view) {
+    var params = pageParams();
+    params.set("kind", view === "timeline" ? "timeline" : chartKind());
+    var url = "/api/view?" + params.toString();
+    var box = el("div", "g60-view");
+    host.appendChild(box);
+    fetch(url, {headers: {Accept: "application/json"}}).then(function (response) {
+      if (!response.ok) return response.text().then(function (body) { throw new Error(body.trim()); });
+      return response.json();
+    }).then(function (data) {
+      window.G60Views.render(box, data);
+    }).catch(function (err) {
+      host.appendChild(el("p", "note", String(err.message || err)));
     });
-    renderer.render(host, {vars: r.vars, rows: rows}, {lang: state.lang});
   }
 
   /* Coordinates in a row: a WKT POINT literal (lon lat), or ?lat / ?lon columns. */
