@@ -18,6 +18,7 @@ import pytest
 from browser import Watched, watched_page
 from g60graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
+from g60graph.render._timeline import timeline_data
 from server_harness import Server, running_server
 
 EVIL_EN = '<img src=x onerror="window.__pwned=1">'
@@ -28,10 +29,13 @@ HOSTILE = f"""@prefix g60r: <{PREFIXES["g60r"]}> .
 @prefix geo: <http://www.opengis.net/ont/geosparql#> .
 g60r:evil-town rdfs:label "{EVIL_EN_TURTLE}"@en , "{EVIL_ZH}"@zh ;
     <http://example.org/near> g60r:zhejiang ;
+    <http://example.org/when> "2020-05-01"^^<http://www.w3.org/2001/XMLSchema#date> ;
+    <http://example.org/size> 42 ;
     geo:hasGeometry [ geo:asWKT "POINT(120.1 30.2)"^^geo:wktLiteral ] .
 """
-EVIL_QUERY = """SELECT ?town ?near ?label ?wkt WHERE {
-  ?town rdfs:label ?label ; <http://example.org/near> ?near ; geo:hasGeometry/geo:asWKT ?wkt .
+EVIL_QUERY = """SELECT ?town ?near ?label ?wkt ?date ?value WHERE {
+  ?town rdfs:label ?label ; <http://example.org/near> ?near ; geo:hasGeometry/geo:asWKT ?wkt ;
+        <http://example.org/when> ?date ; <http://example.org/size> ?value .
   FILTER(?town = g60r:evil-town)
 }"""
 LABELS = "SELECT ?thing ?label WHERE { ?thing rdfs:label ?label FILTER(LANG(?label) = 'en') }"
@@ -201,9 +205,16 @@ def test_each_view_draws_and_the_header_picks_the_first(
     page.wait_for_selector("#view-network [data-nodes]")
     assert int(page.get_attribute("#view-network [data-nodes]", "data-nodes") or 0) > 3
     assert page.is_hidden(".tabs button[data-view=map]")  # no coordinates: not offered
-    # chart and timeline wait for the shared renderers (issue 15): not offered without them
     assert page.is_hidden(".tabs button[data-view=chart]")
-    assert page.is_hidden(".tabs button[data-view=timeline]")
+    page.click("#gallery-list button[data-name=series]")  # view: line-chart
+    page.wait_for_selector("#view-chart [data-state=stable]")
+    assert int(page.get_attribute("#view-chart [data-points]", "data-points") or 0) > 0
+    assert page.locator("#view-chart svg").count() > 0
+    page.click("#gallery-list button[data-name=timeline]")  # view: timeline
+    page.wait_for_selector("#view-timeline [data-state=stable]")
+    points = page.get_attribute("#view-timeline [data-points]", "data-points")
+    items = timeline_data(kg.query("timeline"), kg.label)["items"]
+    assert int(points or 0) == len(items) > 10  # what `g60graph timeline` draws
     _clean(watched, server)
 
 
@@ -342,11 +353,15 @@ def test_hostile_labels_stay_text_in_every_view(browser: Any, server: Server) ->
         assert shown in (page.text_content("#view-map svg") or "")
         page.click(".tabs button[data-view=network]")
         page.wait_for_selector("#view-network [data-nodes]")
+        for view in ("chart", "timeline"):
+            page.click(f".tabs button[data-view={view}]")
+            page.wait_for_selector(f"#view-{view} [data-state=stable]")
+            assert shown in (page.text_content(f"#view-{view}") or "")
         page.click("#editor .cm-content")
         page.keyboard.press("Control+End")
         page.keyboard.type("\ng60r:onerror")  # found by its label
         page.wait_for_selector(".cm-tooltip-autocomplete li:has-text('g60r:evil-town')")
-        assert page.locator(".cm-tooltip-autocomplete img, #view-table img, svg img").count() == 0
+        assert page.locator(".cm-tooltip-autocomplete img, .view img, svg img").count() == 0
         assert page.locator("script:not([src])").count() == 0
         assert page.evaluate("window.__pwned") is None
         _clean(watched, server)
