@@ -38,6 +38,11 @@ EVIL_QUERY = """SELECT ?town ?near ?label ?wkt ?date ?value WHERE {
         <http://example.org/when> ?date ; <http://example.org/size> ?value .
   FILTER(?town = g60r:evil-town)
 }"""
+MINE = """#+ title: My provinces
+#+ theme: places
+#+ description: A query from a folder of the server's own (serve --queries DIR).
+SELECT ?province WHERE { ?province a g60:Province }
+"""
 LABELS = "SELECT ?thing ?label WHERE { ?thing rdfs:label ?label FILTER(LANG(?label) = 'en') }"
 
 
@@ -45,7 +50,11 @@ LABELS = "SELECT ?thing ?label WHERE { ?thing rdfs:label ?label FILTER(LANG(?lab
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("browser")
     (tmp / "hostile.ttl").write_text(HOSTILE, encoding="utf-8")
-    with running_server(tmp, "--data", str(tmp / "hostile.ttl")) as running:
+    (tmp / "mine").mkdir()
+    (tmp / "mine" / "my-provinces.rq").write_text(MINE, encoding="utf-8")
+    with running_server(
+        tmp, "--data", str(tmp / "hostile.ttl"), env={"G60GRAPH_QUERIES": str(tmp / "mine")}
+    ) as running:
         yield running
 
 
@@ -89,13 +98,20 @@ def test_a_gallery_click_runs_and_shows_rows(
     _clean(watched, server)
 
 
-def test_gallery_is_grouped_by_theme_and_searchable(browser: Any, server: Server) -> None:
+def test_gallery_is_grouped_by_theme_and_searchable(
+    browser: Any, server: Server, kg: KnowledgeGraph
+) -> None:
     watched = _open(browser, server)
     page = watched.page
     themes = page.locator("#gallery-list details.theme").evaluate_all(
         "els => els.map(e => e.dataset.theme)"
     )
-    assert themes == ["places", "organisations", "events", "figures", "diagrams", "data-quality"]
+    assert themes == [
+        "user", "places", "organisations", "events", "figures", "diagrams", "data-quality"
+    ]
+    page.click("#gallery-list details[data-theme=user] button[data-name=my-provinces]")
+    page.wait_for_selector("#view-table table.results tbody tr")
+    assert _rows(page) == len(kg.query("SELECT ?p WHERE { ?p a g60:Province }").rows) > 0
     page.fill("#gallery-search", "alliance")
     names = page.locator("#gallery-list button").evaluate_all("els => els.map(e => e.dataset.name)")
     assert "alliances" in names and "cities" not in names

@@ -55,6 +55,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from g60graph import _errors as errors
+from g60graph import _resources as resources
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.render import _pages as pages
@@ -181,8 +182,9 @@ def create_app(
         from g60graph.sparql._named import catalogue
 
         # Federated queries (SERVICE) are refused here, so they are no examples.
+        packaged = resources.queries_dir()
         entries = [
-            dict(q.info(), text=q.text)
+            dict(q.info(), text=q.text, user=q.path is not None and q.path.parent != packaged)
             for q in catalogue().values()
             if "SERVICE" not in sparql_text.keywords(q.text)
         ]

@@ -13,7 +13,8 @@
   var VIEWS = ["table", "network", "map", "chart", "timeline"];
   var HEADER_VIEW = {table: "table", graph: "network", map: "map", timeline: "timeline",
                      "line-chart": "chart", "bar-chart": "chart"};
-  var THEMES = ["places", "organisations", "events", "figures", "diagrams", "data-quality", "other"];
+  // "user": the queries of the server's own folders (serve --queries DIR), listed first
+  var THEMES = ["user", "places", "organisations", "events", "figures", "diagrams", "data-quality", "other"];
   var PAGE_SIZE = 50;
   var WKT = "http://www.opengis.net/ont/geosparql#wktLiteral";
   var XSD = "http://www.w3.org/2001/XMLSchema#";
@@ -102,7 +103,7 @@
     var shown = 0;
     THEMES.forEach(function (theme) {
       var members = Object.keys(state.queries).map(function (k) { return state.queries[k]; })
-        .filter(function (q) { return (q.theme || "other") === theme; })
+        .filter(function (q) { return (q.user ? "user" : q.theme || "other") === theme; })
         .filter(function (q) {
           var hay = (q.name + " " + q.title + " " + q.description + " " + (q.tags || []).join(" ")).toLowerCase();
           return words.every(function (w) { return hay.indexOf(w) >= 0; });
