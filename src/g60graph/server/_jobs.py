@@ -26,6 +26,7 @@ from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
 from g60graph.backends import Dataset
 from g60graph.results._model import QueryResult, empty_graph
+from g60graph.server import _page_jobs as page_jobs
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
 
@@ -44,7 +45,9 @@ __all__ = [
     "run_named",
     "run_query",
     "safe_iri",
+    "spreadsheet",
     "triple_count",
+    "view_data",
     "void",
     "worker_main",
 ]
@@ -416,6 +419,45 @@ def ontology_rdf(kg: KnowledgeGraph, fmt: str) -> bytes:
     return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
 
 
+def _page_result(
+    kg: KnowledgeGraph, text: str | None, name: str | None, params: dict[str, str], max_rows: int
+) -> QueryResult:
+    """The query page's typed query, or a named one with its parameters, checked and run."""
+    if name is not None:
+        text = queries.get(name).bind(params, kg.resolve)
+    if text is None:
+        raise InputError("send 'query' or 'name'")
+    return execute(kg, text, (), (), max_rows)
+
+
+def spreadsheet(
+    kg: KnowledgeGraph,
+    text: str | None,
+    name: str | None,
+    params: dict[str, str],
+    fmt: str,
+    lang: str,
+    max_rows: int,
+) -> bytes:
+    """A query's answer as a CSV or XLSX download."""
+    result = _page_result(kg, text, name, params, max_rows)
+    return page_jobs.spreadsheet(kg, result, fmt, lang)
+
+
+def view_data(
+    kg: KnowledgeGraph,
+    text: str | None,
+    name: str | None,
+    params: dict[str, str],
+    kind: str,
+    lang: str,
+    max_rows: int,
+) -> dict[str, Any]:
+    """A query's answer as the data of the chart or timeline renderer (static/views.js)."""
+    result = _page_result(kg, text, name, params, max_rows)
+    return page_jobs.view_data(kg, result, kind, lang)
+
+
 def void(kg: KnowledgeGraph, base: str, id_base: str, fmt: str) -> bytes:
     """A VoID description of the dataset, counted from the data itself."""
     from g60graph.describe._void import describe
@@ -435,4 +477,9 @@ JOBS: dict[str, Callable[..., Any]] = {
     "ontology": ontology,
     "ontology_rdf": ontology_rdf,
     "void": void,
+    "vocabulary": page_jobs.vocabulary,
+    "entities": page_jobs.entities,
+    "spreadsheet": spreadsheet,
+    "view_data": view_data,
 }
+

@@ -5,6 +5,7 @@ A query file stays valid SPARQL: its metadata lives in comment lines::
     #+ title: Cities of the corridor
     #+ description: Each city with its province and coordinates.
     #+ view: map
+    #+ theme: places
     #+ params:
     #+   province: {type: iri, description: Only cities in this province}
 
@@ -43,6 +44,7 @@ from g60graph.sparql import _lexer as sparql_text
 __all__ = [
     "PARAM_TYPES",
     "QUERIES_ENV",
+    "THEMES",
     "VIEWS",
     "WDQS_VIEWS",
     "ChoiceResolver",
@@ -63,7 +65,9 @@ VIEWS = ("table", "graph", "map", "timeline", "line-chart", "bar-chart")
 WDQS_VIEWS = {"Table": "table", "Graph": "graph", "Map": "map", "Timeline": "timeline",
               "LineChart": "line-chart", "BarChart": "bar-chart"}
 PARAM_TYPES = ("iri", "entity", "string", "integer", "decimal", "date", "boolean")
-_HEADER_KEYS = {"title", "description", "view", "params", "tags"}
+# The query page's gallery groups queries by theme; a query without one is "other".
+THEMES = ("places", "organisations", "events", "figures", "diagrams", "data-quality", "other")
+_HEADER_KEYS = {"title", "description", "view", "theme", "params", "tags"}
 _PARAM_KEYS = {"type", "default", "required", "description"}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -93,6 +97,7 @@ class Query:
     title: str = ""
     description: str = ""
     view: str = "table"
+    theme: str = "other"
     params: tuple[Param, ...] = ()
     tags: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
@@ -129,6 +134,7 @@ class Query:
             "title": self.title,
             "description": self.description,
             "view": self.view,
+            "theme": self.theme,
             "form": self.form,
             "tags": list(self.tags),
             "params": [
@@ -192,6 +198,11 @@ def parse_header(text: str, name: str) -> dict[str, Any]:
     view = WDQS_VIEWS.get(view, view) if isinstance(view, str) else view
     if view not in VIEWS:
         raise QueryMetadataError(f"{name}: view must be one of {', '.join(VIEWS)}, not {view!r}")
+    theme = meta.get("theme", "other")
+    if theme not in THEMES:
+        raise QueryMetadataError(
+            f"{name}: theme must be one of {', '.join(THEMES)}, not {theme!r}"
+        )
     tags = meta.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise QueryMetadataError(f"{name}: tags must be a list of strings")
@@ -200,6 +211,7 @@ def parse_header(text: str, name: str) -> dict[str, Any]:
         "title": meta["title"].strip(),
         "description": " ".join(meta["description"].split()),
         "view": view,
+        "theme": theme,
         "params": params,
         "tags": tuple(tags),
     }
