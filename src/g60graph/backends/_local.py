@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import struct
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
@@ -39,7 +42,9 @@ __all__ = [
     "MANIFEST",
     "STATUS",
     "USER_AGENT",
+    "VIRTUOSO_GEOMETRY",
     "VOID",
+    "WKT_LITERAL",
     "XSD_STRING",
     "Backend",
     "LocalBackend",
@@ -48,11 +53,14 @@ __all__ = [
     "auth_scheme",
     "credentials",
     "from_ox",
+    "from_virtuoso_geometry",
     "plain",
     "result_graph",
 ]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
+VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
 MANIFEST = GRAPH["publication"]  # written by `g60graph publish`, names the published graphs
 VOID = "http://rdfs.org/ns/void#"
 STATUS = "https://schema.org/creativeWorkStatus"
@@ -347,6 +355,10 @@ class RemoteBackend:
                 graph.parse(data=body.decode("utf-8"), format=fmt)
             except Exception as err:
                 raise ExecutionError(f"{self.endpoint}: not an RDF graph: {err}") from None
+            for subject, predicate, value in list(graph):
+                if isinstance(value, Literal) and str(value.datatype) == VIRTUOSO_GEOMETRY:
+                    graph.remove((subject, predicate, value))
+                    graph.add((subject, predicate, from_virtuoso_geometry(str(value))))
             return QueryResult(form=form, graph=graph)
         try:
             doc = json.loads(body)
@@ -426,7 +438,43 @@ def _json_term(cell: dict[str, str] | None) -> Identifier | None:
         if lang:
             return Literal(value, lang=lang)
         datatype = cell.get("datatype")
+        if datatype == VIRTUOSO_GEOMETRY:
+            return from_virtuoso_geometry(value)
         if datatype and datatype != XSD_STRING:
             return Literal(value, datatype=URIRef(datatype))
         return Literal(value)
     raise ExecutionError(f"unknown term type in SPARQL results: {kind!r}")
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def from_virtuoso_geometry(text: str) -> Literal:
+    """A Virtuoso geometry as the ``geo:wktLiteral`` that was stored.
+
+    Virtuoso 7.2 turns a stored ``geo:wktLiteral`` into its own geometry type,
+    keeping coordinates in single precision, and answers ``virtrdf:Geometry``
+    with the noise: ``POINT(120.1551 30.2741)`` comes back as
+    ``POINT(120.15509796143 30.274099349976)``. Each coordinate becomes the
+    shortest decimal with the same single-precision value (trailing zeros,
+    as in 118.7590, are gone: the same number), typed ``geo:wktLiteral``.
+    """
+    head, bracket, coordinates = text.partition("(")  # an SRID IRI may hold digits
+    if bracket:
+        coordinates = _NUMBER.sub(lambda m: _shortest_single(m.group()), coordinates)
+    return Literal(head + bracket + coordinates, datatype=URIRef(WKT_LITERAL))
+
+
+def _shortest_single(number: str) -> str:
+    def single(value: float) -> float:
+        return float(struct.unpack("f", struct.pack("f", value))[0])
+
+    try:
+        target = single(float(number))
+    except (OverflowError, ValueError):
+        return number
+    for digits in range(1, 10):
+        candidate = f"{target:.{digits}g}"
+        if single(float(candidate)) == target:
+            return format(Decimal(candidate), "f")
+    return number
