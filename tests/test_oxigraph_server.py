@@ -17,7 +17,8 @@ import pytest
 
 import oxigraph_server
 from g60graph import KnowledgeGraph
-from g60graph.backends._local import MANIFEST, RemoteBackend
+from g60graph.backends import SparqlBackend, graph_names, triple_count
+from g60graph.backends._sparql import MANIFEST
 from g60graph.cli import main
 from g60graph.external._publish import publish
 from named_cases import Case, all_cases
@@ -47,7 +48,7 @@ def remote_kg(server: oxigraph_server.Oxigraph, published: dict[str, int]) -> Kn
 
 def _local_counts(kg: KnowledgeGraph) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for _, _, _, g in kg._backend.quads():
+    for _, _, _, g in kg.backend.quads():
         counts[str(g)] = counts.get(str(g), 0) + 1
     return counts
 
@@ -56,8 +57,8 @@ def test_publish_sends_every_graph_and_verifies_counts(
     server: oxigraph_server.Oxigraph, kg: KnowledgeGraph, published: dict[str, int]
 ) -> None:
     assert published == _local_counts(kg)
-    remote = RemoteBackend(server.sparql)
-    assert remote.graph_names() == kg.graph_names()
+    remote = SparqlBackend(server.sparql)
+    assert graph_names(remote) == kg.graph_names()
     assert {g: remote.graph_count(g) for g in published} == published
     assert remote.graph_count(str(MANIFEST)) > len(published)  # the manifest, marked complete
 
@@ -67,8 +68,8 @@ def test_publishing_again_replaces_rather_than_adds(
 ) -> None:
     again = publish(kg, endpoint=server.sparql, graph_store=server.graph_store, progress=False)
     assert again.counts == published
-    remote = RemoteBackend(server.sparql)
-    assert remote.triple_count() == kg.stats()["triples"]
+    remote = SparqlBackend(server.sparql)
+    assert triple_count(remote) == kg.stats()["triples"]
     assert {g: remote.graph_count(g) for g in published} == published
 
 
@@ -105,9 +106,9 @@ def test_publish_by_sparql_update(
         report = publish(extra, endpoint=server.sparql, update_endpoint=server.update,
                          graphs=[graph], chunk_size=2, progress=False)
         assert report.method == "update" and report.chunks > 1
-        remote = RemoteBackend(server.sparql)
+        remote = SparqlBackend(server.sparql)
         assert remote.graph_count(graph) == report.counts[graph] > 0
-    assert set(published) | {graph} == set(remote.graph_names())
+    assert set(published) | {graph} == set(graph_names(remote))
 
 
 def test_cli_publish_and_query(

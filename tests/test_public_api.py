@@ -17,6 +17,6 @@ def test_version_is_single_sourced() -> None:
 def test_kg_methods() -> None:
     public = {n for n in dir(g60graph.KnowledgeGraph) if not n.startswith("_")}
     assert public == {
-        "load", "dataset", "graph_names", "query", "label", "resolve", "describe",
+        "load", "backend", "dataset", "graph_names", "query", "label", "resolve", "describe",
         "stats", "union_graph", "validate", "serialize", "export", "to_networkx",
     }

@@ -10,10 +10,10 @@ from g60graph.server._protocol import (
     choose_format,
     parse_operation,
     prefers_html,
-    query_form,
     ranked,
 )
 from g60graph.server._settings import Settings
+from g60graph.sparql._lexer import query_form
 
 
 def test_three_ways_to_send_a_query() -> None:

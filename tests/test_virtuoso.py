@@ -24,7 +24,7 @@ import pytest
 import virtuoso
 from g60graph import KnowledgeGraph
 from g60graph._errors import ExecutionError, QuerySyntaxError
-from g60graph.backends._local import RemoteBackend
+from g60graph.backends import SparqlBackend, graph_names, triple_count
 from g60graph.cli import main
 from g60graph.external._publish import PublishError, _Target, publish
 from named_cases import Case, all_cases
@@ -60,7 +60,7 @@ def remote_kg(server: virtuoso.Virtuoso, published: dict[str, int]) -> Knowledge
 
 def _local_counts(kg: KnowledgeGraph) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for _, _, _, g in kg._backend.quads():
+    for _, _, _, g in kg.backend.quads():
         counts[str(g)] = counts.get(str(g), 0) + 1
     return counts
 
@@ -69,8 +69,8 @@ def test_publish_sends_every_graph_and_verifies_counts(
     server: virtuoso.Virtuoso, kg: KnowledgeGraph, published: dict[str, int]
 ) -> None:
     assert published == _local_counts(kg)
-    remote = RemoteBackend(server.sparql)
-    assert remote.graph_names() == kg.graph_names()
+    remote = SparqlBackend(server.sparql)
+    assert graph_names(remote) == kg.graph_names()
     assert {g: remote.graph_count(g) for g in published} == published
 
 
@@ -79,7 +79,7 @@ def test_publishing_again_replaces_rather_than_adds(
 ) -> None:
     again = publish(kg, endpoint=server.sparql, graph_store=server.graph_store, progress=False)
     assert again.counts == published
-    assert RemoteBackend(server.sparql).triple_count() == kg.stats()["triples"]
+    assert triple_count(SparqlBackend(server.sparql)) == kg.stats()["triples"]
 
 
 @pytest.mark.parametrize("case", all_cases(), ids=lambda c: c.name)
@@ -140,10 +140,10 @@ def test_sparql_update_fallback(server: virtuoso.Virtuoso, published: dict[str, 
     report = publish(extra, endpoint=server.sparql, update_endpoint=server.sparql_auth,
                      graphs=[graph], chunk_size=2, progress=False)
     assert report.method == "update" and report.chunks > 1
-    remote = RemoteBackend(server.sparql)
+    remote = SparqlBackend(server.sparql)
     assert remote.graph_count(graph) == report.counts[graph] > 0
-    assert graph in remote.graph_names()  # the manifest now lists it with the others
-    assert set(published) <= set(remote.graph_names())
+    assert graph in graph_names(remote)  # the manifest now lists it with the others
+    assert set(published) <= set(graph_names(remote))
 
 
 def test_cli_publish_and_query(
@@ -223,7 +223,7 @@ def test_a_large_chunk_goes_through_authentication(
     report = publish(kg, endpoint=server.sparql, graph_store=server.graph_store,
                      graphs=[graph], chunk_size=50_000, progress=False)
     assert report.chunks == 1
-    assert RemoteBackend(server.sparql).graph_count(graph) == 30_000
+    assert SparqlBackend(server.sparql).graph_count(graph) == 30_000
 
 
 def test_a_query_the_server_cannot_parse_is_a_user_error(remote_kg: KnowledgeGraph) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,10 +15,10 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
+from g60graph import backends
 from g60graph._errors import EntityNotFoundError, InputError
 from g60graph._namespaces import GRAPH, PREFIXES, expand, shorten
-from g60graph.backends._local import Backend, LocalBackend
-from g60graph.load import _files as store
+from g60graph.backends import Backend
 from g60graph.results._model import QueryResult
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = [
     "EXPORT_FORMATS",
     "KnowledgeGraph",
-    "store_is_path",
 ]
 
 EXPORT_FORMATS = {"trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -52,7 +51,7 @@ class KnowledgeGraph:
 
     def __init__(self, dataset: rdflib.Dataset | Backend) -> None:
         self._backend: Backend = (
-            LocalBackend(dataset) if isinstance(dataset, rdflib.Dataset) else dataset
+            backends.from_rdflib(dataset) if isinstance(dataset, rdflib.Dataset) else dataset
         )
         self._labels: dict[str, list[tuple[str, Literal]]] | None = None
 
@@ -74,27 +73,31 @@ class KnowledgeGraph:
         on-disk store built by ``g60graph load`` (opened read-only, as it is).
         ``endpoint`` queries a remote SPARQL server instead of loading anything.
         """
-        if endpoint or store_is_path(store):
+        if backends.backend_name(store, endpoint) not in backends.EMBEDDED:
             return cls(_open_existing(store, extra, infer, endpoint, update_endpoint, graph_store))
-        dataset = _load(store, [Path(p) for p in extra])
+        from g60graph.load._files import load_backend
+
+        backend = load_backend(store, [Path(p) for p in extra])
         if infer:
             from g60graph.load._reasoning import entailments
 
-            union = rdflib.Graph()
-            for triple in dataset.triples((None, None, None)):
-                union.add(triple)
-            inferred = entailments(union, infer, infer_timeout)
-            target = dataset.graph(GRAPH["inferred"])
-            for triple in inferred:
-                target.add(triple)
-        return cls(dataset)
+            kg = cls(backend)
+            inferred = entailments(kg.union_graph(), infer, infer_timeout)
+            backend.add((s, p, o, GRAPH["inferred"]) for s, p, o in inferred)  # type: ignore[misc]
+        return cls(backend)
+
+    @property
+    def backend(self) -> Backend:
+        """The store this graph runs on (see g60graph.backends: execute and quads)."""
+        return self._backend
 
     @property
     def dataset(self) -> rdflib.Dataset:
-        return self._backend.dataset
+        """The store as an rdflib Dataset (the same data; local stores only)."""
+        return backends.rdflib_dataset(self._backend)
 
     def graph_names(self) -> list[str]:
-        return self._backend.graph_names()
+        return backends.graph_names(self._backend)
 
     # -- queries --------------------------------------------------------------
 
@@ -110,7 +113,7 @@ class KnowledgeGraph:
         if isinstance(query, str):
             query = queries.get(query) if _looks_like_name(query) else Query.from_text(query)
         text = query.bind(params or {}, self.resolve)
-        safety.check(text, allowed_services=allowed_services, local_graphs=self.graph_names())
+        safety.check(text, allowed_services=allowed_services)
         return self._backend.execute(text, limit=limit)
 
     # -- entities and labels --------------------------------------------------
@@ -180,7 +183,7 @@ class KnowledgeGraph:
         classes = self.query(_STATS_CLASSES)
         langs = self.query(_STATS_LANGS)
         return {
-            "triples": self._backend.triple_count(),
+            "triples": backends.triple_count(self._backend),
             "graphs": len(self.graph_names()),
             "classes": {self.label(r[0]): int(r[1]) for r in classes.rows},  # type: ignore[arg-type]
             "sources": sum(int(str(r[1])) for r in classes.rows if str(r[0]).endswith("#Source")),
@@ -212,13 +215,10 @@ class KnowledgeGraph:
             raise InputError(f"--format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
         if fmt in ("trig", "nq"):  # pyoxigraph writes datasets; rdflib's TriG writer is slow
             import pyoxigraph as ox
-            from oxrdflib._converter import to_ox
 
-            convert: Callable[[Any], Any] = to_ox
-            quads = (
-                ox.Quad(convert(s), convert(p), convert(o), convert(getattr(g, "identifier", g)))
-                for s, p, o, g in self._backend.quads()
-            )
+            to_ox = backends.to_ox
+            quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))
+                     for s, p, o, g in self._backend.quads())
             kind = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS
             data = ox.serialize(quads, format=kind, prefixes=PREFIXES if fmt == "trig" else None)
             return (data or b"").decode("utf-8")
@@ -240,14 +240,6 @@ SELECT ?lang (COUNT(*) AS ?n) WHERE {{ ?s rdfs:label ?l BIND(LANG(?l) AS ?lang) 
 GROUP BY ?lang ORDER BY ?lang"""
 
 
-def _load(store_name: str, extra: list[Path]) -> rdflib.Dataset:
-    return store.load_dataset(store_name, extra)
-
-
-def store_is_path(name: str) -> bool:
-    return store.is_path(name)
-
-
 def _open_existing(
     store_name: str,
     extra: Sequence[str | Path],
@@ -265,12 +257,9 @@ def _open_existing(
         )
     if infer:
         raise InputError(f"--infer needs an embedded store, not {where}")
-    if endpoint:
-        from g60graph.backends._local import RemoteBackend
-
-        return RemoteBackend(endpoint, update_endpoint=update_endpoint, graph_store=graph_store)
-    disk = store.open_disk(store_name, read_only=True)
-    return LocalBackend(store.on_oxigraph(disk), kind="disk")
+    return backends.open_backend(
+        store_name, endpoint=endpoint, update_endpoint=update_endpoint, graph_store=graph_store
+    )
 
 
 def _looks_like_name(text: str) -> bool:

@@ -13,6 +13,7 @@ __all__ = [
     "ORG",
     "PREFIXES",
     "QB",
+    "QUERY_PREFIXES",
     "SCHEMA",
     "WD",
     "expand",
@@ -43,6 +44,14 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "xsd": str(XSD),
     "wd": str(WD),
+}
+
+# Predeclared in every query, on every store and in the server: a query may use
+# these without a PREFIX line, and a PREFIX line of its own still wins.
+QUERY_PREFIXES: dict[str, str] = {
+    name: PREFIXES[name]
+    for name in ("g60", "g60r", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "schema", "org",
+                 "geo", "prov", "qb")
 }
 
 

@@ -1,33 +1,53 @@
-"""The stores a query runs on, behind one seam."""
+"""The stores a query runs on, picked by name, behind one seam.
 
-from g60graph.backends._local import (
+``execute(text, *, limit=None, dataset=None) -> QueryResult`` and
+``quads(graph=None)``: one module per engine (``_oxigraph``, ``_memory``,
+``_disk``, ``_sparql``), chosen in ``_registry``. No module outside this
+package touches pyoxigraph's or oxrdflib's store internals.
+"""
+
+from g60graph.backends._oxigraph import from_ox, to_ox
+from g60graph.backends._registry import (
+    BACKENDS,
+    EMBEDDED,
+    backend_name,
+    from_rdflib,
+    new_backend,
+    open_backend,
+    rdflib_dataset,
+)
+from g60graph.backends._seam import Backend, Dataset, Quad, Writable, graph_names, triple_count
+from g60graph.backends._sparql import (
     MANIFEST,
     STATUS,
     USER_AGENT,
-    XSD_STRING,
-    Backend,
-    LocalBackend,
-    Quad,
-    RemoteBackend,
+    VOID,
+    SparqlBackend,
     auth_scheme,
     credentials,
-    from_ox,
-    plain,
-    result_graph,
 )
 
 __all__ = [
+    "BACKENDS",
+    "EMBEDDED",
     "MANIFEST",
     "STATUS",
     "USER_AGENT",
-    "XSD_STRING",
+    "VOID",
     "Backend",
-    "LocalBackend",
+    "Dataset",
     "Quad",
-    "RemoteBackend",
+    "SparqlBackend",
+    "Writable",
     "auth_scheme",
+    "backend_name",
     "credentials",
     "from_ox",
-    "plain",
-    "result_graph",
+    "from_rdflib",
+    "graph_names",
+    "new_backend",
+    "open_backend",
+    "rdflib_dataset",
+    "to_ox",
+    "triple_count",
 ]

@@ -87,11 +87,12 @@ def serve(
     """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP."""
     import os
 
-    from g60graph._knowledge_graph import store_is_path
+    from g60graph.backends import EMBEDDED, backend_name
     from g60graph.server._run import serve_forever
     from g60graph.server._settings import Settings
 
-    if enable_updates and (load.get("endpoint") or store_is_path(load.get("store", ""))):
+    where = backend_name(load.get("store", "oxigraph"), load.get("endpoint"))
+    if enable_updates and where not in EMBEDDED:
         raise InputError("--enable-updates needs an in-memory store (--store oxigraph or memory)")
     settings = Settings(
         timeout=timeout,

@@ -8,7 +8,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import G60, PREFIXES
-from g60graph.server._jobs import execute, triple_count
+from g60graph.backends import triple_count
 
 __all__ = [
     "LICENSE",
@@ -28,7 +28,7 @@ TARGETS = {
 
 
 def _count(kg: KnowledgeGraph, body: str) -> int:
-    rows = execute(kg, f"SELECT (COUNT(*) AS ?n) WHERE {{ {body} }}", (), (), 1).rows
+    rows = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {body} }}").rows
     return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
 
 
@@ -52,7 +52,7 @@ def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
     add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
     add((dataset, VOID.uriSpace, Literal(id_base)))
     add((dataset, VOID.vocabulary, URIRef(str(G60))))
-    add((dataset, VOID.triples, Literal(triple_count(kg), datatype=XSD.integer)))
+    add((dataset, VOID.triples, Literal(triple_count(kg.backend), datatype=XSD.integer)))
     for prop, body in [
         (VOID.classes, "SELECT DISTINCT ?c WHERE { ?s a ?c }"),
         (VOID.properties, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"),
@@ -76,12 +76,8 @@ def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
     )
     sizes = {
         str(g): int(str(n))
-        for g, n in execute(
-            kg,
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-            (),
-            (),
-            100_000,
+        for g, n in kg.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         ).rows
     }
     for graph_iri in kg.graph_names():
@@ -110,4 +106,4 @@ def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
 def execute_sources(kg: KnowledgeGraph) -> list[str]:
     text = f"""SELECT DISTINCT ?url WHERE {{ ?src a <{G60}Source> ; <https://schema.org/url> ?url }}
     ORDER BY ?url"""
-    return [str(r[0]) for r in execute(kg, text, (), (), 100_000).rows if r[0] is not None]
+    return [str(r[0]) for r in kg.query(text).rows if r[0] is not None]

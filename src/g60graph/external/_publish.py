@@ -21,12 +21,20 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 from rdflib import BNode
 
 from g60graph._errors import ExecutionError, InputError
 from g60graph._knowledge_graph import KnowledgeGraph
-from g60graph.backends._local import MANIFEST, STATUS, USER_AGENT, VOID, RemoteBackend, credentials
+from g60graph.backends import (
+    MANIFEST,
+    STATUS,
+    USER_AGENT,
+    VOID,
+    SparqlBackend,
+    credentials,
+    to_ox,
+    triple_count,
+)
 
 __all__ = [
     "MODIFIED",
@@ -179,20 +187,10 @@ def _ntriples(kg: KnowledgeGraph, graph: str) -> tuple[list[str], list[str]]:
     Blank-node labels are scoped to one request, so every triple that mentions
     a blank node travels in the graph's first chunk, together.
     """
-    backend = kg._backend
-    store = getattr(backend, "oxigraph", None)
     with_bnodes: list[str] = []
     plain: list[str] = []
-    if isinstance(store, ox.Store):
-        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            line = f"{q.subject} {q.predicate} {q.object} ."
-            bnode = isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-            (with_bnodes if bnode else plain).append(line)
-        return with_bnodes, plain
-    for s, p, o, g in backend.quads():
-        if str(g) != graph:
-            continue
-        line = f"{s.n3()} {p.n3()} {o.n3()} ."
+    for s, p, o, _ in kg.backend.quads(graph):
+        line = f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ."  # pyoxigraph writes N-Triples terms
         (with_bnodes if isinstance(s, BNode) or isinstance(o, BNode) else plain).append(line)
     return with_bnodes, plain
 
@@ -239,7 +237,7 @@ def publish(
     if unknown:
         raise InputError(f"--graph: not in the loaded graph: {', '.join(unknown)}")
     target = _Target(graph_store, update_endpoint, timeout)
-    remote = RemoteBackend(endpoint, timeout=timeout, graphs=[])
+    remote = SparqlBackend(endpoint, timeout=timeout, graphs=[])
     listed = [str(r[0]) for r in remote.execute(
         f"SELECT ?g WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{VOID}subset> ?g }} }}",
         restrict=False,
@@ -252,7 +250,7 @@ def publish(
     except ExecutionError as err:
         raise PublishError(f"nothing was sent: {err}") from None
     sent: list[str] = []
-    total = kg._backend.triple_count() if len(chosen) == len(local) else None
+    total = triple_count(kg.backend) if len(chosen) == len(local) else None
     with tqdm(total=total, unit="triple", unit_scale=True, desc="publishing",
               disable=not progress) as bar:
         for graph in chosen:

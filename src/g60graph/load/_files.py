@@ -1,4 +1,4 @@
-"""Load RDF files into an rdflib Dataset on a named store backend.
+"""Load RDF files into a store picked by name (see g60graph.backends).
 
 Each file becomes one named graph (``graph/<file-stem>`` for packaged files,
 the file's own URI for a user's), and the union of all graphs is the default
@@ -9,34 +9,24 @@ errors with line and column for every format.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.graph import _TripleType as Triple
 
 from g60graph import _resources as resources
 from g60graph._errors import DataFileError, InputError
 from g60graph._namespaces import GRAPH
+from g60graph.backends import Writable, new_backend
 
 __all__ = [
-    "STORES",
-    "add_quads",
     "build_disk",
     "graph_iri",
-    "is_path",
-    "load_dataset",
+    "load_backend",
     "load_file",
-    "new_dataset",
-    "on_oxigraph",
-    "open_disk",
-    "parse_file",
     "sources",
 ]
-
-STORES = ("oxigraph", "memory")
 
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -57,79 +47,8 @@ def graph_iri(path: Path, packaged: bool) -> str:
     return str(GRAPH[path.stem]) if packaged else path.resolve().as_uri()
 
 
-def parse_file(path: Path, graph: str) -> list[ox.Quad]:
-    """Parse one file into quads; the file's default graph goes to ``graph``."""
-    fmt = _check_file(path)
-    target = ox.NamedNode(graph)
-    try:
-        quads = ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
-        return [
-            ox.Quad(q.subject, q.predicate, q.object, target)
-            if isinstance(q.graph_name, ox.DefaultGraph)
-            else q
-            for q in quads
-        ]
-    except SyntaxError as err:
-        raise DataFileError(str(path), err.lineno, _first_line(err.msg)) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise DataFileError(str(path), None, str(err)) from None
-
-
 def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "syntax error"
-
-
-def is_path(store: str) -> bool:
-    """A store named by a path (an on-disk Oxigraph) rather than by kind."""
-    return store not in STORES
-
-
-def new_dataset(store: str) -> rdflib.Dataset:
-    if store == "oxigraph":
-        return rdflib.Dataset(store="Oxigraph", default_union=True)
-    if store == "memory":
-        return rdflib.Dataset(default_union=True)
-    raise InputError(f"--store: unknown store {store!r} (choose from {', '.join(STORES)})")
-
-
-def on_oxigraph(store: ox.Store) -> rdflib.Dataset:
-    """An rdflib Dataset over an existing pyoxigraph store."""
-    from oxrdflib import OxigraphStore
-
-    return rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
-
-
-def open_disk(where: str | Path, *, read_only: bool = True) -> ox.Store:
-    """An on-disk Oxigraph built by ``g60graph load --store PATH``."""
-    path = Path(where)
-    if not path.exists() and not any(c in str(where) for c in "/\\."):
-        raise InputError(
-            f"--store: unknown store {str(path)!r} (choose oxigraph, memory, or the PATH"
-            " of a store built by 'g60graph load --store PATH')"
-        )
-    if not (path / "CURRENT").is_file():
-        raise InputError(
-            f"--store: {path} is not a g60graph store"
-            f" (build one with: g60graph load --store {path} [FILE...])"
-        )
-    try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-    except OSError as err:
-        raise InputError(f"--store: cannot open {path}: {err}") from None
-
-
-def add_quads(dataset: rdflib.Dataset, quads: Iterable[ox.Quad]) -> None:
-    inner = getattr(dataset.store, "_inner", None)
-    if isinstance(inner, ox.Store):
-        inner.extend(quads)  # straight into Oxigraph, no rdflib term conversion
-        return
-    from g60graph.backends._local import from_ox
-
-    graphs: dict[str, rdflib.Graph] = {}
-    for q in quads:
-        name = str(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else ""
-        graph = graphs.get(name) or graphs.setdefault(name, dataset.graph(rdflib.URIRef(name)))
-        graph.add(cast(Triple, (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))))
 
 
 def _check_file(path: Path) -> ox.RdfFormat:
@@ -142,12 +61,11 @@ def _check_file(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-def load_file(store: ox.Store, path: Path, graph: str) -> None:
-    """Parse and insert in one native step (no Python objects per triple)."""
+def load_file(backend: Writable, path: Path, graph: str) -> None:
+    """One file into one named graph of ``backend``; errors name the file and line."""
     fmt = _check_file(path)
     try:
-        base = path.resolve().as_uri()
-        store.load(path=path, format=fmt, base_iri=base, to_graph=ox.NamedNode(graph))
+        backend.load(path, fmt, graph)
     except SyntaxError as err:
         raise DataFileError(str(path), err.lineno, _first_line(err.msg)) from None
     except (OSError, UnicodeDecodeError) as err:
@@ -164,21 +82,15 @@ def sources(extra: Sequence[Path], packaged: bool = True) -> list[tuple[Path, st
     return files
 
 
-def load_dataset(store: str = "oxigraph", extra: Sequence[Path] = ()) -> rdflib.Dataset:
-    """The packaged ontology and data, plus a user's extra files, in one dataset.
+def load_backend(store: str = "oxigraph", extra: Sequence[Path] = ()) -> Writable:
+    """The packaged ontology and data, plus a user's extra files, in a new store.
 
-    The dataset is new, so a bad file (raised with its line) loses nothing.
+    The store is new, so a bad file (raised with its line) loses nothing.
     """
-    dataset = new_dataset(store)
-    files = sources(extra)
-    inner = getattr(dataset.store, "_inner", None)
-    if isinstance(inner, ox.Store):
-        for path, graph in files:
-            load_file(inner, path, graph)
-        return dataset
-    for path, graph in files:
-        add_quads(dataset, parse_file(path, graph))
-    return dataset
+    backend = new_backend(store)
+    for path, graph in sources(extra):
+        load_file(backend, path, graph)
+    return backend
 
 
 class _Counting(io.RawIOBase):

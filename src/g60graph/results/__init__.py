@@ -6,18 +6,32 @@ from g60graph.results._model import (
     Labeller,
     QueryResult,
     display_width,
-    is_iri,
+    empty_graph,
     markdown_table,
+    simple_literal,
+    take,
     text_table,
+)
+from g60graph.results._w3c import (
+    W3C_FORMATS,
+    json_term,
+    term_from_json,
+    write_w3c,
 )
 
 __all__ = [
     "GRAPH_FORMATS",
     "RESULT_FORMATS",
+    "W3C_FORMATS",
     "Labeller",
     "QueryResult",
     "display_width",
-    "is_iri",
+    "empty_graph",
+    "json_term",
     "markdown_table",
+    "simple_literal",
+    "take",
+    "term_from_json",
     "text_table",
+    "write_w3c",
 ]

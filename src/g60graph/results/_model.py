@@ -1,27 +1,28 @@
 """Query results in one shape, whichever store answered, and their renderings.
 
-SELECT/ASK results serialise to the W3C SPARQL 1.1 result formats (JSON,
-XML and CSV through rdflib's own serialisers, TSV written here to the spec)
-and to human tables (terminal text and Markdown) that show labels, not IRIs.
-CONSTRUCT/DESCRIBE results are rdflib Graphs.
+SELECT/ASK results serialise to the W3C SPARQL 1.1 result formats (written by
+pyoxigraph, see _w3c.py) and to human tables (terminal text and Markdown) that
+show labels, not IRIs. CONSTRUCT/DESCRIBE results are rdflib Graphs. Terms keep
+the lexical form the engine gave them (``"PT0S"`` stays ``"PT0S"``).
 """
 
 from __future__ import annotations
 
-import io
+import itertools
 import shutil
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import rdflib
 from rdflib.namespace import XSD
 from rdflib.query import Result
-from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
+from rdflib.term import Identifier, Literal, Variable
 
 from g60graph._errors import InputError
 from g60graph._namespaces import PREFIXES
+from g60graph.results._w3c import W3C_FORMATS, write_w3c
 
 if TYPE_CHECKING:
     import pandas
@@ -32,8 +33,10 @@ __all__ = [
     "Labeller",
     "QueryResult",
     "display_width",
-    "is_iri",
+    "empty_graph",
     "markdown_table",
+    "simple_literal",
+    "take",
     "text_table",
 ]
 
@@ -41,6 +44,30 @@ RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "xml": "xml"}
 
 Labeller = Callable[[Identifier], str]
+T = TypeVar("T")
+
+
+def take(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
+    """The first ``limit`` items (all when None), and whether any were left over."""
+    if limit is None:
+        return list(items), False
+    head = list(itertools.islice(items, limit + 1))
+    return head[:limit], len(head) > limit
+
+
+def empty_graph() -> rdflib.Graph:
+    """An empty graph for CONSTRUCT/DESCRIBE results, with the project's prefixes bound."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def simple_literal(term: Identifier | None) -> Identifier | None:
+    """``"x"^^xsd:string`` as ``"x"``: one RDF 1.1 term that stores spell differently."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
 
 
 @dataclass
@@ -56,23 +83,19 @@ class QueryResult:
 
     @classmethod
     def from_rdflib(cls, result: Result, limit: int | None = None) -> QueryResult:
+        """An rdflib result, its rows or triples cut at ``limit``."""
         if result.type == "ASK":
             return cls(form="ASK", boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
-            graph = rdflib.Graph(bind_namespaces="none")
-            for prefix, namespace in PREFIXES.items():
-                graph.bind(prefix, namespace)
             assert result.graph is not None
-            graph += result.graph
-            return cls(form=result.type, graph=graph)
+            graph = empty_graph()
+            triples, truncated = take(result.graph, limit)
+            for triple in triples:
+                graph.add(triple)
+            return cls(form=result.type, graph=graph, truncated=truncated)
         names = [str(v) for v in (result.vars or [])]
-        rows: list[tuple[Identifier | None, ...]] = []
-        truncated = False
-        for binding in result.bindings:
-            if limit is not None and len(rows) >= limit:
-                truncated = True
-                break
-            rows.append(tuple(_plain_string(binding.get(Variable(n))) for n in names))
+        found, truncated = take(iter(result), limit)  # iterating keeps rdflib lazy
+        rows = [tuple(simple_literal(t) for t in row) for row in found]  # type: ignore[union-attr,arg-type]
         return cls(form="SELECT", vars=names, rows=rows, truncated=truncated)
 
     def __iter__(self) -> Iterator[tuple[Identifier | None, ...]]:
@@ -126,12 +149,8 @@ class QueryResult:
             raise InputError(
                 f"--format: {fmt!r} is not a result format ({', '.join(RESULT_FORMATS)})"
             )
-        if fmt in ("csv", "json", "xml"):
-            buffer = io.BytesIO()
-            self.to_rdflib().serialize(buffer, format=fmt, encoding="utf-8")
-            return buffer.getvalue().decode("utf-8")
-        if fmt == "tsv":
-            return self._tsv()
+        if fmt in W3C_FORMATS:
+            return write_w3c(self, fmt)
         show = label or _plain
         if self.form == "ASK":
             return ("yes" if self.boolean else "no") + "\n"
@@ -139,38 +158,6 @@ class QueryResult:
         if fmt == "md":
             return markdown_table(self.vars, cells)
         return text_table(self.vars, cells, width or shutil.get_terminal_size((120, 24)).columns)
-
-    def _tsv(self) -> str:
-        if self.form == "ASK":
-            return ("true" if self.boolean else "false") + "\n"
-        lines = ["\t".join(f"?{v}" for v in self.vars)]
-        for row in self.rows:
-            lines.append("\t".join("" if t is None else _nt(t) for t in row))
-        return "\n".join(lines) + "\n"
-
-
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def _plain_string(term: Identifier | None) -> Identifier | None:
-    """"x"^^xsd:string and "x" are one RDF 1.1 term; stores differ in which they return."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
-    return term
-
-
-def _nt(term: Identifier) -> str:
-    """A term in N-Triples syntax, as the SPARQL TSV format requires."""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        text = '"' + str(term).translate(_NT_ESCAPES) + '"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-            return f"{text}^^<{term.datatype}>"
-        return text
-    return f"<{term}>"
 
 
 def _plain(term: Identifier) -> str:
@@ -236,7 +223,3 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
-
-
-def is_iri(term: object) -> bool:
-    return isinstance(term, URIRef)

@@ -107,7 +107,7 @@ def create_app(
         request.state.query_hash = hashlib.sha256(op.text.encode()).hexdigest()[:16]
         if op.kind == "update":
             return await do_update(request, op)
-        form = protocol.query_form(op.text)  # an update sent as a query is refused (403)
+        form = sparql_text.query_form(op.text)  # an update sent as a query is refused (403)
         fmt = protocol.choose_format(form, request.headers.get("accept", ""), op.params)
         if fmt is None:
             return _not_acceptable(form)

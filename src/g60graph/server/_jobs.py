@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-import rdflib
 from rdflib import Literal, URIRef
 from rdflib.term import BNode, Identifier
 
+from g60graph import backends
 from g60graph._errors import (
-    ExecutionError,
     G60Error,
     InputError,
     QuerySyntaxError,
@@ -27,8 +26,8 @@ from g60graph._errors import (
 )
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
-from g60graph.results._model import QueryResult, _plain_string
-from g60graph.sparql import _lexer as sparql_text
+from g60graph.backends import Dataset
+from g60graph.results._model import QueryResult, empty_graph
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
 
@@ -40,10 +39,8 @@ __all__ = [
     "execute",
     "info",
     "labels",
-    "local_dataset",
     "ontology",
     "ontology_rdf",
-    "protocol_form",
     "resource",
     "resource_rdf",
     "run_named",
@@ -85,14 +82,10 @@ def worker_main(
         # reserved-but-unused address space) the worker fails and is replaced.
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-    import rdflib.plugins.sparql
-
-    # rdflib would fetch the IRI of a FROM clause on the memory store: never.
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     try:
         kg = kg_factory()
         for text in updates:
-            kg.dataset.update(text)
+            _writable(kg).update(text)
     except Exception as err:  # reported to the server, which gives up starting
         conn.send(("error", type(err).__name__, str(err)))
         return
@@ -151,154 +144,23 @@ def execute(
     named_graphs: Sequence[str],
     max_rows: int,
 ) -> QueryResult:
-    """Check and run a query; rows are read lazily and stop at ``max_rows``."""
-    local = kg.graph_names()
-    for iri in [*default_graphs, *named_graphs]:
-        if iri not in local:
-            raise UnsafeQueryError(
-                f"graph <{iri}> refused: only graphs already in the dataset may be named"
-            )
-    safety.check(text, local_graphs=local)
-    import pyoxigraph as ox
+    """Check and run a query on the graph's backend; rows or triples stop at ``max_rows``.
 
-    dataset = local_dataset(kg)
-    if dataset is None:  # a remote store (--endpoint): its backend runs the query
-        if default_graphs or named_graphs:
-            raise InputError("default-graph-uri and named-graph-uri need a local store")
-        return kg.query(queries.Query(name="<sparql>", text=text), limit=max_rows)
-    inner = getattr(dataset.store, "_inner", None)
-    try:
-        if isinstance(inner, ox.Store):
-            return _oxigraph(kg, inner, text, default_graphs, named_graphs, max_rows)
-        return _memory(kg, text, default_graphs, named_graphs, max_rows)
-    except SyntaxError as err:  # pyoxigraph
-        from g60graph.backends._local import _oxigraph_syntax
-
-        raise QuerySyntaxError(_oxigraph_syntax(err)) from None
-    except (RuntimeError, ValueError, TypeError, OSError) as err:
-        raise ExecutionError(f"query failed: {err}") from None
-
-
-def local_dataset(kg: KnowledgeGraph) -> rdflib.Dataset | None:
-    """The graph's rdflib Dataset, or None when it lives on a remote server."""
-    try:
-        return kg.dataset
-    except InputError:
-        return None
+    A graph named by the protocol that the dataset lacks is an empty graph."""
+    safety.check(text)
+    chosen = Dataset(tuple(default_graphs), tuple(named_graphs))
+    return kg.backend.execute(text, limit=max_rows, dataset=chosen)
 
 
 def triple_count(kg: KnowledgeGraph) -> int:
-    dataset = local_dataset(kg)
-    if dataset is not None:
-        return len(dataset)
-    return _count(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return backends.triple_count(kg.backend)
 
 
-def _count(kg: KnowledgeGraph, text: str) -> int:
-    rows = execute(kg, text, (), (), 1).rows
-    return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
-
-
-def _oxigraph(
-    kg: KnowledgeGraph,
-    store: Any,
-    text: str,
-    default_graphs: Sequence[str],
-    named_graphs: Sequence[str],
-    max_rows: int,
-) -> QueryResult:
-    # Called directly (not through oxrdflib) so FROM and the protocol's dataset
-    # parameters are honoured: oxrdflib always asks for the union default graph.
-    import pyoxigraph as ox
-    from oxrdflib._converter import from_ox as convert
-
-    from_ox: Callable[[Any], Any] = convert
-    own_dataset = "FROM" in sparql_text.keywords(text)
-    chosen = bool(default_graphs or named_graphs)
-    result = store.query(
-        text,
-        prefixes={prefix: str(ns) for prefix, ns in kg.dataset.namespaces()},
-        use_default_graph_as_union=not (own_dataset or chosen),
-        default_graph=[ox.NamedNode(g) for g in default_graphs] if chosen else None,
-        named_graphs=[ox.NamedNode(g) for g in named_graphs] if chosen else None,
-    )
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult(form="ASK", boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
-        graph = _new_graph()
-        truncated = False
-        for count, triple in enumerate(result):
-            if count >= max_rows:
-                truncated = True
-                break
-            graph.add(from_ox(triple))
-        return QueryResult(form=protocol_form(text), graph=graph, truncated=truncated)
-    names = [v.value for v in result.variables]
-    rows: list[tuple[Identifier | None, ...]] = []
-    truncated = False
-    for solution in result:
-        if len(rows) >= max_rows:
-            truncated = True
-            break
-        rows.append(tuple(_plain_string(None if v is None else from_ox(v)) for v in solution))
-    return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
-
-
-def _memory(
-    kg: KnowledgeGraph,
-    text: str,
-    default_graphs: Sequence[str],
-    named_graphs: Sequence[str],
-    max_rows: int,
-) -> QueryResult:
-    from pyparsing import ParseException
-
-    dataset = kg.dataset
-    if default_graphs or named_graphs:
-        dataset = rdflib.Dataset(default_union=False)
-        for iri in default_graphs:
-            dataset.default_graph += kg.dataset.graph(URIRef(iri))
-        for iri in named_graphs:
-            dataset.graph(URIRef(iri)).__iadd__(kg.dataset.graph(URIRef(iri)))
-    try:
-        result = dataset.query(text)
-    except ParseException as err:
-        raise QuerySyntaxError(safety.syntax_message(err)) from None
-    if result.type == "ASK":
-        return QueryResult(form="ASK", boolean=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        graph = _new_graph()
-        truncated = False
-        assert result.graph is not None
-        for count, triple in enumerate(result.graph):
-            if count >= max_rows:
-                truncated = True
-                break
-            graph.add(triple)
-        return QueryResult(form=result.type, graph=graph, truncated=truncated)
-    names = [str(v) for v in (result.vars or [])]
-    rows: list[tuple[Identifier | None, ...]] = []
-    truncated = False
-    row: Any
-    for row in result:  # iterating (not .bindings) keeps it lazy
-        if len(rows) >= max_rows:
-            truncated = True
-            break
-        rows.append(tuple(_plain_string(t) for t in row))
-    return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
-
-
-def _new_graph() -> rdflib.Graph:
-    graph = rdflib.Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return graph
-
-
-def protocol_form(text: str) -> str:
-    from g60graph.server._protocol import query_form
-
-    return query_form(text)
+def _writable(kg: KnowledgeGraph) -> backends.Writable:
+    backend = kg.backend
+    if not hasattr(backend, "update"):
+        raise InputError("updates need a local store")
+    return backend  # type: ignore[return-value]
 
 
 # -- updates ---------------------------------------------------------------------
@@ -329,19 +191,9 @@ def check_update(text: str, local_graphs: Sequence[str]) -> None:
 
 def apply_update(kg: KnowledgeGraph, text: str) -> int:
     check_update(text, kg.graph_names())
-    dataset = local_dataset(kg)
-    if dataset is None:
-        raise InputError("updates need a local store")
-    try:
-        dataset.update(text)
-    except SyntaxError as err:
-        from g60graph.backends._local import _oxigraph_syntax
-
-        raise QuerySyntaxError(_oxigraph_syntax(err)) from None
-    except (RuntimeError, ValueError, TypeError, OSError) as err:
-        raise ExecutionError(f"update failed: {err}") from None
+    _writable(kg).update(text)  # parsed and run by the engine that holds the data
     kg._labels = None  # labels may have changed
-    return len(dataset)
+    return triple_count(kg)
 
 
 # -- page data ---------------------------------------------------------------------
@@ -496,7 +348,7 @@ def resource_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes | None:
       {subject.n3()} ?p ?o
       OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o) || ?o = {geometry.n3()}) }} }}"""
     found = execute(kg, text, (), (), 1_000_000).graph
-    graph = _new_graph()
+    graph = empty_graph()
     if found is not None:
         graph += found
     if len(graph) == 0 and not _triples(kg, None, None, subject):
@@ -553,7 +405,7 @@ def ontology_rdf(kg: KnowledgeGraph, fmt: str) -> bytes:
 
     text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {GRAPH['g60'].n3()} {{ ?s ?p ?o }} }}"
     found = execute(kg, text, (), (), 1_000_000).graph
-    graph = _new_graph()
+    graph = empty_graph()
     if found is not None:
         graph += found
     return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")

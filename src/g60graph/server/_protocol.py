@@ -12,8 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from g60graph.sparql import _lexer as sparql_text
-
 __all__ = [
     "GRAPH_TYPES",
     "RESULT_TYPES",
@@ -24,7 +22,6 @@ __all__ = [
     "negotiate",
     "parse_operation",
     "prefers_html",
-    "query_form",
     "ranked",
 ]
 
@@ -156,15 +153,6 @@ def _text(body: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise ProtocolError(400, "the request body is not UTF-8") from None
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE (by the first keyword), else UPDATE."""
-    for tok in sparql_text.tokens(text):
-        word = tok.text.upper()
-        if tok.kind == "word" and word in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
-            return word
-    return "UPDATE"
 
 
 def choose_format(form: str, accept: str, params: Mapping[str, list[str]]) -> str | None:

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 
 __all__ = [
     "Token",
+    "declared_prefixes",
     "keywords",
+    "query_form",
     "strip_comments",
     "tokens",
     "where_brace",
+    "with_prefixes",
 ]
 
 _TOKEN = re.compile(
@@ -64,6 +67,33 @@ def strip_comments(text: str) -> str:
 def keywords(text: str) -> set[str]:
     """Bare words (not prefixed names, variables or literals), upper-cased."""
     return {t.text.upper() for t in tokens(text) if t.kind == "word" and ":" not in t.text}
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (by the first such keyword), else UPDATE."""
+    for tok in tokens(text):
+        word = tok.text.upper()
+        if tok.kind == "word" and word in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+            return word
+    return "UPDATE"
+
+
+def declared_prefixes(text: str) -> set[str]:
+    """The prefixes the text declares itself (``PREFIX ex: <...>``)."""
+    found, after_prefix = set(), False
+    for tok in tokens(text):
+        if after_prefix and tok.kind == "word" and tok.text.endswith(":"):
+            found.add(tok.text[:-1])
+        after_prefix = tok.kind == "word" and tok.text.upper() == "PREFIX"
+    return found
+
+
+def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
+    """The text with PREFIX lines in front for the ``prefixes`` it does not declare
+    (for stores that cannot be given prefixes any other way)."""
+    own = declared_prefixes(text)
+    lines = [f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items() if name not in own]
+    return "\n".join([*lines, text])
 
 
 def where_brace(text: str) -> int | None:

@@ -1,9 +1,10 @@
 """Refuse queries that would fetch URLs or write, before any store sees them.
 
-rdflib fetches the IRIs named in FROM / FROM NAMED / LOAD / SERVICE, and
-pyoxigraph fetches for SERVICE and LOAD; neither can be told not to. So every
+pyoxigraph fetches for SERVICE and LOAD and cannot be told not to. So every
 query is checked here: a cheap scan for the dangerous keywords first, and a
-full parse (rdflib's SPARQL grammar) only when one appears.
+full parse (rdflib's SPARQL grammar) only when one appears. FROM and FROM NAMED
+are allowed: every backend treats a graph it lacks as empty and never fetches
+it (rdflib's fetching is switched off in the memory backend).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ __all__ = [
 _SUSPECT = {
     "SERVICE",
     "LOAD",
-    "FROM",
     "INSERT",
     "DELETE",
     "CLEAR",
@@ -39,10 +39,9 @@ def check(
     text: str,
     *,
     allowed_services: Collection[str] = (),
-    local_graphs: Collection[str] = (),
 ) -> None:
-    """Raise UnsafeQueryError for an update, a SERVICE not allowed, or a FROM
-    naming a graph the dataset does not hold; QuerySyntaxError if it won't parse."""
+    """Raise UnsafeQueryError for an update or a SERVICE not allowed;
+    QuerySyntaxError if it won't parse."""
     if not (sparql_text.keywords(text) & _SUSPECT):
         return
     from pyparsing import ParseException
@@ -65,12 +64,6 @@ def check(
                     f"SERVICE <{endpoint}> refused: federated queries need --allow-service"
                     " and an allowed endpoint"
                 )
-        elif name == "DatasetClause":
-            for iri in (str(node[key]) for key in ("default", "named") if key in node):
-                if iri not in local_graphs:
-                    raise UnsafeQueryError(
-                        f"FROM <{iri}> refused: only graphs already in the dataset may be named"
-                    )
 
 
 def syntax_message(error: Any) -> str:

@@ -1,0 +1,106 @@
+"""rdflib's own memory store and SPARQL engine: the second local engine.
+
+Kept so that every named query is known to work on a second engine; rdflib
+computes its own values (casts, aggregates), so where the two engines differ
+the Oxigraph store is the reference. rdflib would fetch the IRI of a FROM
+clause: that is switched off here, so a graph the dataset lacks is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import rdflib
+from rdflib import URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from g60graph._errors import ExecutionError, QuerySyntaxError
+from g60graph._namespaces import QUERY_PREFIXES
+from g60graph.backends._oxigraph import from_ox
+from g60graph.backends._seam import GRAPHS, Dataset, Quad
+from g60graph.results._model import QueryResult, simple_literal
+
+__all__ = [
+    "MemoryBackend",
+]
+
+
+def _pyparsing_message(err: Any) -> str:
+    return f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}"
+
+
+class MemoryBackend:
+    """An rdflib Dataset whose default graph is the union of its named graphs."""
+
+    name = "memory"
+    graphs_query = GRAPHS
+
+    def __init__(self, dataset: rdflib.Dataset | None = None) -> None:
+        self.rdflib_dataset = dataset if dataset is not None else rdflib.Dataset(default_union=True)
+
+    def _chosen(self, dataset: Dataset | None) -> rdflib.Dataset:
+        if not dataset:
+            return self.rdflib_dataset
+        chosen = rdflib.Dataset(default_union=False)
+        for iri in dataset.default:
+            chosen.default_graph += self.rdflib_dataset.graph(URIRef(iri))
+        for iri in dataset.named:
+            chosen.graph(URIRef(iri)).__iadd__(self.rdflib_dataset.graph(URIRef(iri)))
+        return chosen
+
+    def execute(
+        self, text: str, *, limit: int | None = None, dataset: Dataset | None = None
+    ) -> QueryResult:
+        import rdflib.plugins.sparql
+        from pyparsing import ParseException
+
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM <x> never fetches x
+        try:
+            result = self._chosen(dataset).query(text, initNs=QUERY_PREFIXES)
+            return QueryResult.from_rdflib(result, limit=limit)
+        except ParseException as err:
+            raise QuerySyntaxError(_pyparsing_message(err)) from None
+        except (RuntimeError, ValueError, TypeError, KeyError) as err:
+            raise ExecutionError(f"query failed: {err}") from None
+
+    def update(self, text: str, *, dataset: Dataset | None = None) -> None:
+        from pyparsing import ParseException
+
+        try:
+            self.rdflib_dataset.update(text, initNs=QUERY_PREFIXES)
+        except ParseException as err:
+            raise QuerySyntaxError(_pyparsing_message(err)) from None
+        except (RuntimeError, ValueError, TypeError, KeyError) as err:
+            raise ExecutionError(f"update failed: {err}") from None
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        context = self.rdflib_dataset.graph(URIRef(graph)) if graph is not None else None
+        for s, p, o, g in self.rdflib_dataset.quads((None, None, None, context)):
+            name = g.identifier if isinstance(g, rdflib.Graph) else g
+            named = name if isinstance(name, URIRef) and name != DATASET_DEFAULT_GRAPH_ID else None
+            yield s, p, simple_literal(o), named  # type: ignore[misc,arg-type]
+
+    def load(self, path: Path, fmt: Any, graph: str) -> None:
+        """Parsed by pyoxigraph (errors with line and column), then added to rdflib."""
+        import pyoxigraph as ox
+
+        parsed = ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
+        self.add(
+            (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object),  # type: ignore[misc]
+             URIRef(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode)
+             else URIRef(graph))
+            for q in parsed
+        )
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        graphs: dict[Any, rdflib.Graph] = {}
+        for s, p, o, g in quads:
+            target = graphs.get(g)
+            if target is None:
+                target = graphs[g] = (
+                    self.rdflib_dataset.graph(g) if g is not None
+                    else self.rdflib_dataset.default_graph
+                )
+            target.add((s, p, o))

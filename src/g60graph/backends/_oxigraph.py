@@ -1,0 +1,164 @@
+"""The Oxigraph store (pyoxigraph), in memory or on disk: the default engine.
+
+Queries go to pyoxigraph directly, with the predeclared prefixes and the
+protocol's dataset; terms are converted once, keeping each literal's lexical
+form exactly as Oxigraph wrote it (no rdflib normalisation: ``"PT0S"`` stays
+``"PT0S"``, ``"INF"`` stays ``"INF"``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
+
+from g60graph._errors import ExecutionError, QuerySyntaxError
+from g60graph._namespaces import QUERY_PREFIXES
+from g60graph.backends._seam import GRAPHS, Dataset, Quad
+from g60graph.results._model import QueryResult, empty_graph, take
+from g60graph.sparql._lexer import keywords, query_form
+
+__all__ = [
+    "OxigraphBackend",
+    "from_ox",
+    "syntax_message",
+    "to_ox",
+]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def from_ox(term: Any) -> Identifier | None:
+    """A pyoxigraph term as an rdflib term: same lexical form, simple literals plain."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise ExecutionError(f"unsupported RDF term in a result: {term!r}")
+
+
+def to_ox(term: Identifier | None) -> Any:
+    """An rdflib term (or None, the default graph) as a pyoxigraph term."""
+    if term is None:
+        return ox.DefaultGraph()
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ExecutionError(f"unsupported RDF term: {term!r}")
+
+
+def syntax_message(err: SyntaxError) -> str:
+    """pyoxigraph's parse error as 'SPARQL syntax error at line L, column C: ...'."""
+    message = (err.msg or str(err)).strip().splitlines()[0]
+    match = re.search(r"(?:line (\d+) column (\d+))|(?:at (\d+):(\d+))", message)
+    if match:
+        line, column = (match[1], match[2]) if match[1] else (match[3], match[4])
+        return f"SPARQL syntax error at line {line}, column {column}: {message}"
+    return f"SPARQL syntax error: {message}"
+
+
+def _graphs(names: Iterable[str]) -> list[Any]:
+    return [ox.NamedNode(name) for name in names]
+
+
+class OxigraphBackend:
+    """A pyoxigraph Store: ``name`` is 'oxigraph' (in memory) or 'disk'."""
+
+    def __init__(self, store: ox.Store | None = None, *, name: str = "oxigraph") -> None:
+        self.store = store if store is not None else ox.Store()
+        self.name = name
+        self.graphs_query = GRAPHS
+        self._rdflib: rdflib.Dataset | None = None
+
+    def _dataset_options(self, text: str, dataset: Dataset | None) -> dict[str, Any]:
+        if dataset:  # the protocol's graphs; one the store lacks is empty
+            return {"default_graph": _graphs(dataset.default),
+                    "named_graphs": _graphs(dataset.named)}
+        if "FROM" in keywords(text):  # the query's own dataset (FROM / FROM NAMED)
+            return {}
+        return {"use_default_graph_as_union": True}
+
+    def execute(
+        self, text: str, *, limit: int | None = None, dataset: Dataset | None = None
+    ) -> QueryResult:
+        try:
+            result = self.store.query(
+                text, prefixes=QUERY_PREFIXES, **self._dataset_options(text, dataset)
+            )
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult(form="ASK", boolean=bool(result))
+            if isinstance(result, ox.QueryTriples):
+                graph = empty_graph()
+                triples, truncated = take(result, limit)
+                for t in triples:
+                    graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
+                return QueryResult(form=query_form(text), graph=graph, truncated=truncated)
+            names = [v.value for v in result.variables]
+            solutions, truncated = take(result, limit)
+            rows = [tuple(from_ox(t) for t in solution) for solution in solutions]
+            return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
+        except SyntaxError as err:
+            raise QuerySyntaxError(syntax_message(err)) from None
+        except (RuntimeError, ValueError, TypeError, OSError) as err:
+            raise ExecutionError(f"query failed: {err}") from None
+
+    def update(self, text: str, *, dataset: Dataset | None = None) -> None:
+        # pyoxigraph's update takes no dataset: USING clauses in the text scope it.
+        try:
+            self.store.update(text, prefixes=QUERY_PREFIXES)
+        except SyntaxError as err:
+            raise QuerySyntaxError(syntax_message(err)) from None
+        except (RuntimeError, ValueError, TypeError, OSError) as err:
+            raise ExecutionError(f"update failed: {err}") from None
+        self._rdflib = None
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        where = ox.NamedNode(graph) if graph is not None else None
+        for q in self.store.quads_for_pattern(None, None, None, where):
+            name = URIRef(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else None
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), name  # type: ignore[misc]
+
+    def load(self, path: Path, fmt: ox.RdfFormat, graph: str) -> None:
+        """Parse and insert in one native step (no Python objects per triple)."""
+        self.store.load(path=path, format=fmt, base_iri=path.resolve().as_uri(),
+                        to_graph=ox.NamedNode(graph))
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        self.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)) for s, p, o, g in quads)
+
+    def serialize(self, fmt: str, prefixes: dict[str, str] | None = None) -> str:
+        """The whole dataset as TriG or N-Quads, written by pyoxigraph."""
+        kind = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS
+        data = ox.serialize(self.store, format=kind, prefixes=prefixes)
+        return bytes(data or b"").decode("utf-8")
+
+    @property
+    def rdflib_dataset(self) -> rdflib.Dataset:
+        """The same store seen through rdflib (oxrdflib), for rdflib-based callers."""
+        if self._rdflib is None:
+            from oxrdflib import OxigraphStore
+
+            self._rdflib = rdflib.Dataset(store=OxigraphStore(store=self.store), default_union=True)
+        return self._rdflib

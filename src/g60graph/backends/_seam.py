@@ -1,0 +1,91 @@
+"""The seam every store sits behind, like httpx's transport: one call to answer.
+
+A backend runs SPARQL text, ``execute(text, *, limit=None, dataset=None)``, and
+lists its quads, ``quads(graph=None)``; everything else (graph names, triple
+counts, labels, pages) is SPARQL through ``execute``, so every store answers
+alike. ``dataset`` is the protocol's choice of default and named graphs
+(``default-graph-uri``/``named-graph-uri``); without it the default graph is the
+union of all graphs. A graph the store lacks is an empty graph: never fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from rdflib import URIRef
+from rdflib.term import Identifier
+
+from g60graph.results._model import QueryResult
+
+__all__ = [
+    "GRAPHS",
+    "Backend",
+    "Dataset",
+    "Quad",
+    "Writable",
+    "graph_names",
+    "triple_count",
+]
+
+Quad = tuple[Identifier, Identifier, Identifier, URIRef | None]  # None: the default graph
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query runs over, chosen by the protocol rather than the query text."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default or self.named)
+
+
+class Backend(Protocol):
+    """What the library, the CLI and the server ask of a store."""
+
+    name: str
+    graphs_query: str  # lists the named graphs as ?g (the cheapest form this engine knows)
+
+    def execute(
+        self, text: str, *, limit: int | None = None, dataset: Dataset | None = None
+    ) -> QueryResult:
+        """Run one (already checked) SPARQL query; rows or triples stop at ``limit``."""
+        ...
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Every quad, or those of one named graph."""
+        ...
+
+
+class Writable(Backend, Protocol):
+    """A store in this process that can be changed: loaded into and updated."""
+
+    def load(self, path: Path, fmt: Any, graph: str) -> None:
+        """Parse one RDF file (``fmt``: a pyoxigraph RdfFormat) into the named ``graph``."""
+        ...
+
+    def add(self, quads: Iterable[Quad]) -> None: ...
+
+    def update(self, text: str, *, dataset: Dataset | None = None) -> None:
+        """Run one (already checked) SPARQL update, parsed by this store's own engine."""
+        ...
+
+
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"  # every named graph, even empty ones
+_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def graph_names(backend: Backend) -> list[str]:
+    """The named graphs, sorted."""
+    rows = backend.execute(backend.graphs_query).rows
+    return sorted(str(r[0]) for r in rows if isinstance(r[0], URIRef))
+
+
+def triple_count(backend: Backend) -> int:
+    """Triples over all named graphs (a triple in two graphs counts twice)."""
+    rows = backend.execute(_TRIPLES).rows
+    return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0

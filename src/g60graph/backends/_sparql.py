@@ -1,0 +1,283 @@
+"""A remote SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, QLever) as a backend.
+
+SPARQLWrapper sends the query (JSON results for SELECT/ASK, Turtle for
+CONSTRUCT/DESCRIBE). The predeclared prefixes a query uses without declaring
+are written in front of it, since a server knows none of ours; literals come
+back with the server's lexical forms.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from g60graph._errors import ExecutionError, InputError, QuerySyntaxError
+from g60graph._namespaces import GRAPH, QUERY_PREFIXES
+from g60graph.backends._seam import Dataset, Quad
+from g60graph.results._model import QueryResult, empty_graph, take
+from g60graph.results._w3c import term_from_json
+from g60graph.sparql import _lexer as sparql_text
+
+if TYPE_CHECKING:
+    from SPARQLWrapper import SPARQLWrapper
+
+__all__ = [
+    "MANIFEST",
+    "STATUS",
+    "USER_AGENT",
+    "VIRTUOSO_GEOMETRY",
+    "VOID",
+    "WKT_LITERAL",
+    "SparqlBackend",
+    "auth_scheme",
+    "credentials",
+    "from_virtuoso_geometry",
+]
+
+MANIFEST = GRAPH["publication"]  # written by `g60graph publish`, names the published graphs
+VOID = "http://rdfs.org/ns/void#"
+STATUS = "https://schema.org/creativeWorkStatus"
+USER_AGENT = "g60graph (https://w3id.org/g60graph; SPARQL client)"
+WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
+VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
+
+
+def credentials(url: str) -> tuple[str, str] | None:
+    """User and password for ``url``: G60GRAPH_USER/G60GRAPH_PASSWORD, else ~/.netrc."""
+    user, password = os.environ.get("G60GRAPH_USER"), os.environ.get("G60GRAPH_PASSWORD")
+    if user and password is not None:
+        return user, password
+    import netrc
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    try:
+        entry = netrc.netrc().authenticators(host)
+    except (FileNotFoundError, netrc.NetrcParseError):
+        return None
+    if entry and entry[0] and entry[2] is not None:
+        return entry[0], entry[2]
+    return None
+
+
+def auth_scheme() -> str:
+    """'basic' (default) or 'digest' (Virtuoso's /sparql-auth), from G60GRAPH_AUTH."""
+    scheme = os.environ.get("G60GRAPH_AUTH", "basic").strip().lower() or "basic"
+    if scheme not in ("basic", "digest"):
+        raise InputError(f"G60GRAPH_AUTH: {scheme!r} is not basic or digest")
+    return scheme
+
+
+class SparqlBackend:
+    """A SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, QLever) over HTTP.
+
+    The dataset a query sees is set by the protocol, not by the query text: the
+    graphs listed by the publication manifest (see g60graph.publish) are sent as
+    ``default-graph-uri`` (their union) and ``named-graph-uri``, so a server's
+    own system graphs never leak into results. Without a manifest the server's
+    default dataset is used as it is.
+    """
+
+    name = "sparql"
+    graphs_query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"  # Virtuoso: no GRAPH ?g {}
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        graph_store: str | None = None,
+        timeout: float = 120.0,
+        graphs: list[str] | None = None,
+    ) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            raise InputError(f"--endpoint: {endpoint!r} is not an http(s) URL")
+        self.endpoint = endpoint
+        self.update_endpoint = update_endpoint
+        self.graph_store = graph_store
+        self.timeout = timeout
+        self._graphs = graphs if graphs is not None else self._published_graphs()
+
+    # -- protocol ----------------------------------------------------------------
+
+    def _wrapper(self, text: str, restrict: bool, dataset: Dataset | None) -> SPARQLWrapper:
+        from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+
+        sw = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        sw.setTimeout(int(self.timeout))
+        sw.setMethod(POST)  # long VALUES blocks and graph lists stay out of the URL
+        # Virtuoso 7.2 misreads some comments; a server knows none of our prefixes.
+        text = sparql_text.with_prefixes(sparql_text.strip_comments(text), QUERY_PREFIXES)
+        sw.setQuery(text)
+        sw.setReturnFormat(JSON if sw.queryType in ("SELECT", "ASK") else TURTLE)
+        if dataset:
+            for graph in dataset.default:
+                sw.addDefaultGraph(graph)
+            for graph in dataset.named:
+                sw.addNamedGraph(graph)
+        elif restrict and self._graphs:
+            for graph in self._graphs:
+                sw.addDefaultGraph(graph)
+                sw.addNamedGraph(graph)
+        found = credentials(self.endpoint)
+        if found:
+            sw.setCredentials(*found)
+            if auth_scheme() == "digest":
+                sw.setHTTPAuth(DIGEST)
+        return sw
+
+    def _send(self, text: str, restrict: bool, dataset: Dataset | None) -> tuple[str, bytes, str]:
+        from urllib.error import HTTPError, URLError
+
+        sw = self._wrapper(text, restrict, dataset)
+        try:
+            response = sw.query().response
+            body = response.read()
+            ctype = response.headers.get("Content-Type", "") if response.headers else ""
+        except HTTPError as err:
+            detail = err.read().decode("utf-8", "replace").strip().splitlines()
+            raise ExecutionError(
+                f"{self.endpoint} answered {err.code}: {' '.join(detail[:3])[:300]}"
+            ) from None
+        except (URLError, OSError) as err:
+            raise ExecutionError(f"{self.endpoint}: {getattr(err, 'reason', err)}") from None
+        except Exception as err:  # SPARQLWrapper's own errors (bad request, 404, ...)
+            from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+            first = " ".join(str(err).split())[:300]
+            if isinstance(err, QueryBadFormed):
+                raise QuerySyntaxError(f"{self.endpoint} refused the query: {first}") from None
+            raise ExecutionError(f"{self.endpoint}: {first}") from None
+        return str(sw.queryType), body, ctype
+
+    def execute(
+        self,
+        text: str,
+        *,
+        limit: int | None = None,
+        dataset: Dataset | None = None,
+        restrict: bool = True,
+    ) -> QueryResult:
+        """``restrict=False`` sees the server's whole dataset, not just the published graphs."""
+        form, body, ctype = self._send(text, restrict, dataset)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            found = empty_graph()
+            fmt = "nt" if "n-triples" in ctype else "turtle"
+            try:
+                found.parse(data=body.decode("utf-8"), format=fmt)
+            except Exception as err:
+                raise ExecutionError(f"{self.endpoint}: not an RDF graph: {err}") from None
+            triples, truncated = take(iter(found), limit)
+            graph = empty_graph()
+            for subject, predicate, value in triples:
+                graph.add((subject, predicate, _from_server(value)))
+            return QueryResult(form=form, graph=graph, truncated=truncated)
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            raise ExecutionError(
+                f"{self.endpoint}: the answer is not SPARQL JSON results ({ctype or 'no type'})"
+            ) from None
+        if "boolean" in doc:
+            return QueryResult(form="ASK", boolean=bool(doc["boolean"]))
+        if "results" not in doc or "head" not in doc:
+            raise ExecutionError(f"{self.endpoint}: the answer holds no results")
+        names = list(doc["head"].get("vars", []))
+        bindings, truncated = take(doc["results"].get("bindings", []), limit)
+        rows: list[tuple[Identifier | None, ...]] = [
+            tuple(_from_server(term_from_json(binding.get(n))) for n in names)
+            for binding in bindings
+        ]
+        return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
+
+    # -- the dataset -------------------------------------------------------------
+
+    def _published_graphs(self) -> list[str] | None:
+        text = (
+            f"SELECT ?status ?g WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{STATUS}> ?status ."
+            f" OPTIONAL {{ <{MANIFEST}> <{VOID}subset> ?g }} }} }}"
+        )
+        rows = self.execute(text, restrict=False).rows
+        if not rows:
+            return None
+        if any(str(r[0]) != "complete" for r in rows):
+            raise ExecutionError(
+                f"{self.endpoint}: the graphs are marked incomplete by an interrupted"
+                " 'g60graph publish'; publish again"
+            )
+        return sorted({str(r[1]) for r in rows if r[1] is not None})
+
+    def graph_count(self, graph: str) -> int:
+        """Triples in one named graph, whatever the manifest says."""
+        text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        rows = self.execute(text, restrict=False).rows
+        return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        if graph is not None:
+            chosen = Dataset(named=(graph,))
+            rows = self.execute(_QUADS, dataset=chosen).rows
+            expected = self.execute(_QUAD_COUNT, dataset=chosen).rows
+        else:
+            rows = self.execute(_QUADS).rows
+            expected = self.execute(_QUAD_COUNT).rows
+        if expected and int(str(expected[0][0])) > len(rows):
+            raise ExecutionError(
+                f"{self.endpoint} returned {len(rows)} of {expected[0][0]} quads: the server caps"
+                " result sizes (Virtuoso: ResultSetMaxRows); raise the cap or use a local store"
+            )
+        yield from rows  # type: ignore[misc]
+
+
+_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _from_server(term: Identifier | None) -> Identifier | None:
+    """A term as the server should have answered it (a Virtuoso geometry is a WKT literal)."""
+    if isinstance(term, Literal) and str(term.datatype) == VIRTUOSO_GEOMETRY:
+        return from_virtuoso_geometry(str(term))
+    return term
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def from_virtuoso_geometry(text: str) -> Literal:
+    """A Virtuoso geometry as the ``geo:wktLiteral`` that was stored.
+
+    Virtuoso 7.2 turns a stored ``geo:wktLiteral`` into its own geometry type,
+    keeping coordinates in single precision, and answers ``virtrdf:Geometry``
+    with the noise: ``POINT(120.1551 30.2741)`` comes back as
+    ``POINT(120.15509796143 30.274099349976)``. Each coordinate becomes the
+    shortest decimal with the same single-precision value (a trailing zero, as
+    in 118.7590, is gone: the same number), typed ``geo:wktLiteral``.
+    """
+    head, bracket, coordinates = text.partition("(")  # an SRID IRI before it may hold digits
+    if bracket:
+        coordinates = _NUMBER.sub(lambda m: _shortest_single(m.group()), coordinates)
+    return Literal(head + bracket + coordinates, datatype=URIRef(WKT_LITERAL))
+
+
+def _single(value: float) -> float:
+    return float(struct.unpack("f", struct.pack("f", value))[0])
+
+
+def _shortest_single(number: str) -> str:
+    try:
+        target = _single(float(number))
+    except (OverflowError, ValueError):
+        return number
+    for digits in range(1, 10):
+        candidate = f"{target:.{digits}g}"
+        if _single(float(candidate)) == target:
+            return format(Decimal(candidate), "f")
+    return number

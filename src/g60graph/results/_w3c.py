@@ -1,0 +1,94 @@
+"""The W3C SPARQL 1.1 result formats (JSON, XML, CSV, TSV), written by pyoxigraph.
+
+Whichever store answered, rows are first written as SPARQL JSON with each term's
+lexical form exactly as the engine produced it, then pyoxigraph reads that and
+writes the asked format. So every format is pyoxigraph's own writer, byte for
+byte what bare pyoxigraph gives, and values like ``0``, ``false`` and ``""``
+survive in XML (rdflib's XML writer drops falsy values). The one change: the
+text always ends with a newline.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rdflib.term import BNode, Identifier, Literal, URIRef
+
+from g60graph._errors import ExecutionError
+
+if TYPE_CHECKING:
+    from g60graph.results._model import QueryResult
+
+__all__ = [
+    "W3C_FORMATS",
+    "json_term",
+    "term_from_json",
+    "write_w3c",
+]
+
+W3C_FORMATS = ("json", "xml", "csv", "tsv")
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def json_term(term: Identifier) -> dict[str, str]:
+    """One term in the SPARQL 1.1 JSON results format, its lexical form unchanged."""
+    if isinstance(term, Literal):
+        cell = {"type": "literal", "value": str(term)}
+        if term.language:
+            cell["xml:lang"] = term.language
+        elif term.datatype is not None and str(term.datatype) != XSD_STRING:
+            cell["datatype"] = str(term.datatype)
+        return cell
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    return {"type": "uri", "value": str(term)}
+
+
+def term_from_json(cell: dict[str, str] | None) -> Identifier | None:
+    """One term read from SPARQL JSON results (and Virtuoso's 'typed-literal'), its
+    lexical form unchanged."""
+    if cell is None:
+        return None
+    kind, value = cell.get("type"), cell.get("value", "")
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if kind in ("literal", "typed-literal"):
+        lang = cell.get("xml:lang")
+        if lang:
+            return Literal(value, lang=lang)
+        datatype = cell.get("datatype")
+        if datatype and datatype != XSD_STRING:
+            return Literal(value, datatype=URIRef(datatype), normalize=False)
+        return Literal(value)
+    raise ExecutionError(f"unknown term type in SPARQL results: {kind!r}")
+
+
+def _document(result: QueryResult) -> dict[str, Any]:
+    if result.form == "ASK":
+        return {"head": {}, "boolean": bool(result.boolean)}
+    bindings = [
+        {name: json_term(term) for name, term in zip(result.vars, row, strict=True)
+         if term is not None}
+        for row in result.rows
+    ]
+    return {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
+
+
+def write_w3c(result: QueryResult, fmt: str) -> str:
+    """A SELECT or ASK result in one of W3C_FORMATS."""
+    import pyoxigraph as ox
+
+    formats = {
+        "json": ox.QueryResultsFormat.JSON,
+        "xml": ox.QueryResultsFormat.XML,
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+    }
+    data = json.dumps(_document(result), ensure_ascii=False).encode("utf-8")
+    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    text = bytes(parsed.serialize(format=formats[fmt]) or b"").decode("utf-8")
+    return text if text.endswith("\n") else text + "\n"  # a text file ends its last line
