@@ -14,7 +14,7 @@ import re
 import struct
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
@@ -178,8 +178,8 @@ class SparqlBackend:
             triples, truncated = take(iter(found), limit)
             graph = empty_graph()
             for subject, predicate, value in triples:
-                if isinstance(value, Literal):
-                    value = _from_server(value)
+                if isinstance(value, Literal) and str(value.datatype) == VIRTUOSO_GEOMETRY:
+                    value = from_virtuoso_geometry(str(value))
                 graph.add((subject, predicate, value))
             return QueryResult(form=form, graph=graph, truncated=truncated)
         try:
@@ -243,7 +243,7 @@ _QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def _from_server(term: Any) -> Any:
+def _from_server(term: Identifier | None) -> Identifier | None:
     """A term as the server should have answered it (a Virtuoso geometry is a WKT literal)."""
     if isinstance(term, Literal) and str(term.datatype) == VIRTUOSO_GEOMETRY:
         return from_virtuoso_geometry(str(term))
