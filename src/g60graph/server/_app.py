@@ -113,7 +113,7 @@ def create_app(
             return _not_acceptable(form)
         reply = await executor.run(
             "query",
-            op.text,
+            protocol.with_base(op.text, str(request.url_for("sparql"))),
             op.default_graphs,
             op.named_graphs,
             fmt,
@@ -146,7 +146,7 @@ def create_app(
             )
         if op.default_graphs or op.named_graphs:
             raise ProtocolError(400, "using-graph-uri parameters are not supported")
-        triples = await executor.update(op.text)
+        triples = await executor.update(protocol.with_base(op.text, str(request.url_for("sparql"))))
         return PlainTextResponse(f"update applied; the dataset holds {triples} triples\n")
 
     async def service_description(request: Request) -> Response:
