@@ -12,7 +12,7 @@ Routes
   /.well-known/void      VoID description (Turtle, or other RDF by Accept)
 
 Status codes: 400 malformed query or bad parameter, 401 bad update token,
-403 refused (updates disabled, SERVICE, LOAD, FROM a graph not held),
+403 refused (updates disabled, SERVICE, LOAD),
 404 unknown resource or query, 406 no acceptable format, 413 body too large,
 414 URL too long, 415 unsupported POST type, 503 the query was stopped by a
 resource limit (the time limit, with ``X-G60-Timeout: true``, or the worker
