@@ -108,7 +108,7 @@ def test_cli_enrich_writes_graph_and_conflicts(
     out = tmp_path / "enrichment.trig"
     argv = [
         "enrich",
-        "--endpoint",
+        "--wikidata-endpoint",
         endpoint.url,
         "--output",
         str(out),
@@ -155,7 +155,7 @@ def test_cli_enrich_failure_writes_nothing(
         code = main(
             [
                 "enrich",
-                "--endpoint",
+                "--wikidata-endpoint",
                 url,
                 "--output",
                 str(out),

@@ -208,7 +208,7 @@ def test_cli_link_end_to_end(
     out = tmp_path / "links"
     argv = [
         "link",
-        "--endpoint",
+        "--wikidata-endpoint",
         ep.url,
         "--types",
         "city",
@@ -225,7 +225,7 @@ def test_cli_link_end_to_end(
     assert {r["entity"] for r in review(out)} >= {"g60r:jinhua", "g60r:hefei"}
     offline = [
         "link",
-        "--endpoint",
+        "--wikidata-endpoint",
         ep.url,
         "--types",
         "city",
@@ -248,7 +248,7 @@ def test_cli_link_endpoint_down_is_exit_3_with_one_line(
     code = main(
         [
             "link",
-            "--endpoint",
+            "--wikidata-endpoint",
             url,
             "--out",
             str(tmp_path / "o"),

@@ -232,6 +232,21 @@ def test_malformed_query_is_400_with_the_parser_message(client: httpx.Client) ->
     assert misspelt.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "text", ["# nothing but a comment", "SELECT * WHERE { ?s ?p }",
+             "SELECT * WHERE { ?s ex:name ?o }", "SELECT * WHERE { ?s ?p ?o "],
+)
+def test_syntax_errors_read_as_in_the_cli(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    answer = client.post("/sparql", data={"query": text})
+    assert main(["query", "--sparql", text]) == 2
+    cli_line = capsys.readouterr().err.removeprefix("g60graph: error: ")
+    assert answer.status_code == 400
+    assert answer.text == cli_line
+    assert cli_line.count("\n") == 1 and "line 1, column" in cli_line
+
+
 def test_other_protocol_errors(client: httpx.Client) -> None:
     wrong_type = client.post("/sparql", content=b"x", headers={"Content-Type": "text/plain"})
     assert wrong_type.status_code == 415

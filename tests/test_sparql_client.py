@@ -160,7 +160,7 @@ def test_endpoint_down_is_unreachable(tmp_path: Path) -> None:
 def test_endpoint_must_be_http(tmp_path: Path) -> None:
     from g60graph._errors import InputError
 
-    with pytest.raises(InputError, match="--endpoint: 'file:///etc/passwd' is not an http"):
+    with pytest.raises(InputError, match="--wikidata-endpoint: 'file:///etc/passwd' is not"):
         SparqlClient("file:///etc/passwd", cache_dir=tmp_path)
 
 

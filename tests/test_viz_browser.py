@@ -83,7 +83,7 @@ def test_search_and_side_panel(browser: Any, pages: dict[str, Path]) -> None:
     assert "Zhejiang" in panel.inner_text()  # a fact: directly located in Zhejiang
     assert panel.locator(".g60-sources a").count() >= 1  # and its sources, as links
     assert panel.locator(".g60-sources a").first.get_attribute("href").startswith("http")
-    assert page.locator(".g60-status").inner_text() == "1 matches"
+    assert page.locator(".g60-status").inner_text() == "1 match"
     assert watched.errors == []
     page.context.close()
 

@@ -6,6 +6,7 @@ import csv
 import io
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -40,10 +41,18 @@ def test_wheel_contains_the_graph_and_queries(wheel: Path) -> None:
 
 def test_installed_wheel_answers_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    # System site-packages provide the dependencies (no network at test time);
-    # the wheel itself is installed into the fresh environment and wins over any checkout.
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    # The dependencies come from the environment running the tests (no network at test
+    # time), whether that is a venv or not: a .pth file adds its site-packages after the
+    # new environment's own. (system_site_packages would add the *base* interpreter's.)
+    # Its .pth files are not processed from there, so an editable checkout stays out;
+    # the wheel, installed into the new environment, is the only g60graph it sees.
+    venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
+    ask = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    inner = subprocess.run([python, "-c", ask], check=True, capture_output=True,
+                           text=True).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(inner) / "_outer_dependencies.pth").write_text("\n".join(sorted(outer)) + "\n")
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
                    check=True, capture_output=True, timeout=300)
     elsewhere = tmp_path / "elsewhere"
@@ -59,3 +68,15 @@ def test_installed_wheel_answers_from_another_directory(wheel: Path, tmp_path: P
     )
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert len(rows) == 9 and "合肥市" in {r["nameZh"] for r in rows}
+
+
+def test_a_cli_install_needs_no_pyvis(wheel: Path) -> None:
+    """pyvis requires IPython and jedi; the pages inline vis-network themselves, so pyvis
+    is only the 'notebook' extra."""
+    archive = zipfile.ZipFile(wheel)
+    (meta,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    requires = [line for line in archive.read(meta).decode().splitlines()
+                if line.startswith("Requires-Dist:")]
+    pyvis = [line for line in requires if "pyvis" in line]
+    assert pyvis and all("extra ==" in line for line in pyvis)
+    assert any("extra == 'notebook'" in line or 'extra == "notebook"' in line for line in pyvis)

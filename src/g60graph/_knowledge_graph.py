@@ -16,23 +16,54 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from g60graph import backends
-from g60graph._errors import EntityNotFoundError, InputError
+from g60graph._errors import EntityNotFoundError, InputError, ParameterError
 from g60graph._namespaces import GRAPH, PREFIXES, expand, shorten
 from g60graph.backends import Backend
-from g60graph.results._model import QueryResult
+from g60graph.results._model import QueryResult, canonical_format
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
 from g60graph.sparql._named import Query
 
 if TYPE_CHECKING:
+    from g60graph._views import View
     from g60graph.load._validation import ValidationReport
 
 __all__ = [
     "EXPORT_FORMATS",
+    "EXTENSIONS",
     "KnowledgeGraph",
+    "export_format",
 ]
 
-EXPORT_FORMATS = {"trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+EXPORT_FORMATS = {
+    "trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml",
+}
+# A file's extension names its format (RDF/XML is "xml", as in --format).
+EXTENSIONS = {
+    ".trig": "trig", ".nq": "nq", ".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".rdf": "xml",
+}
+
+
+def export_format(path: str | Path | None, fmt: str | None) -> str:
+    """The format to write: ``fmt`` (any common name), else the file's extension, else
+    TriG (no extension, e.g. /dev/stdout); a ``fmt`` contradicting the extension is refused."""
+    chosen = canonical_format(fmt) if fmt else None
+    if chosen is not None and chosen not in EXPORT_FORMATS:
+        known = ", ".join([*EXPORT_FORMATS, "turtle", "ntriples", "nquads", "json-ld", "rdfxml"])
+        raise InputError(f"--format: {fmt!r} is not an RDF format ({known})")
+    suffix = Path(path).suffix.lower() if path is not None else ""
+    implied = EXTENSIONS.get(suffix)
+    if suffix and chosen is None and implied is None:
+        raise InputError(
+            f"{path}: cannot tell the format from {suffix!r}: use one of"
+            f" {' '.join(EXTENSIONS)} or give --format"
+        )
+    if chosen is not None and implied is not None and chosen != implied:
+        raise InputError(
+            f"--format {fmt} does not match {path} (a {suffix} file is {implied}):"
+            " change one of them"
+        )
+    return chosen or implied or "trig"
 
 _LABELS = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
 PREFIX skos: <{PREFIXES["skos"]}>
@@ -112,9 +143,92 @@ class KnowledgeGraph:
         """Run a named query (by name), a Query, or SPARQL text, with parameters."""
         if isinstance(query, str):
             query = queries.get(query) if _looks_like_name(query) else Query.from_text(query)
-        text = query.bind(params or {}, self.resolve)
+        text = self.bind(query, params or {})
         safety.check(text, allowed_services=allowed_services)
-        return self._backend.execute(text, limit=limit)
+        result = self._backend.execute(text, limit=limit)
+        result.labeller = self.label
+        return result
+
+    # -- views (notebooks; the CLI writes the same pages) ---------------------
+
+    def show(self, query: Query | str, params: Mapping[str, object] | None = None, *,
+             lang: str = "en") -> View:
+        """The query drawn as its header's ``view:`` says (table, graph, map, chart,
+        timeline); displays inline in a notebook and has ``.save(path)``."""
+        from g60graph._views import show_view
+
+        return show_view(self, query, params, lang=lang)
+
+    def chart(self, query: Query | str = "series", params: Mapping[str, object] | None = None,
+              *, kind: str | None = None, lang: str = "en") -> View:
+        """A line or bar chart, e.g. ``kg.chart("series", {"measure": "g60r:measure-gdp"})``."""
+        from g60graph._views import chart_view
+
+        return chart_view(self, query, params, kind=kind, lang=lang)
+
+    def timeline(self, query: Query | str = "timeline",
+                 params: Mapping[str, object] | None = None, *, lang: str = "en") -> View:
+        """The corridor's history (or a query's dated rows) on a time axis."""
+        from g60graph._views import timeline_view
+
+        return timeline_view(self, query, params, lang=lang)
+
+    def map(self, *, lang: str = "en") -> View:
+        """The corridor map: cities, lines, parks and institutes."""
+        from g60graph._views import map_view
+
+        return map_view(self, lang=lang)
+
+    def _repr_html_(self) -> str:
+        from g60graph._views import summary_html
+
+        return summary_html(self)
+
+    def bind(self, query: Query, params: Mapping[str, object]) -> str:
+        """The query's text with ``params`` bound; entity and iri values are resolved
+        here (slugs, labels), so every caller (CLI, server, API) accepts the same."""
+        return query.bind(
+            params, self.resolve, lambda param, text: self._choose(query, param.name, text)
+        )
+
+    def parameter_values(self, query: Query, name: str) -> list[URIRef]:
+        """The IRIs the parameter ``name`` can usefully take: those ``?name`` has when
+        the query runs without it. Empty when that can't be asked (another parameter
+        is required, or ``?name`` is not in the results)."""
+        if any(p.required and p.default is None for p in query.params):
+            return []
+        result = self.query(query, {}, limit=100_000)
+        if name not in result.vars:
+            return []
+        column = result.vars.index(name)
+        found = {row[column] for row in result.rows}
+        return sorted(term for term in found if isinstance(term, URIRef))
+
+    def _choose(self, query: Query, name: str, text: str) -> URIRef:
+        """An ``iri`` parameter given as a slug (``measure-gdp``, or just ``gdp``) or a
+        label ("Regional GDP"), among the values it can take; else as an entity."""
+        values = self.parameter_values(query, name)
+        if not values:
+            return self.resolve(text)
+        wanted = text.strip().casefold()
+        exact, partial = [], []
+        for value in values:
+            local = re.split(r"[/#]", str(value))[-1].casefold()
+            labels = {str(lab).casefold() for _, lab in self._label_index().get(str(value), [])}
+            if wanted in labels | {local, shorten(str(value)).casefold()}:
+                exact.append(value)
+            elif local.endswith(f"-{wanted}"):
+                partial.append(value)
+        found = exact or partial
+        if len(found) == 1:
+            return found[0]
+        listing = ", ".join(shorten(str(v)) for v in (found or values)[:30])
+        if found:
+            raise ParameterError(f"parameter {name!r}: {text!r} is ambiguous: {listing}")
+        raise ParameterError(
+            f"parameter {name!r}: no value matches {text!r}; one of: {listing}"
+            f" ('g60graph show {query.name}' lists them with their labels)"
+        )
 
     # -- entities and labels --------------------------------------------------
 
@@ -210,7 +324,8 @@ class KnowledgeGraph:
 
         return validate(self.union_graph())
 
-    def serialize(self, fmt: str) -> str:
+    def serialize(self, fmt: str = "trig") -> str:
+        fmt = export_format(None, fmt)
         if fmt not in EXPORT_FORMATS:
             raise InputError(f"--format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
         if fmt in ("trig", "nq"):  # pyoxigraph writes datasets; rdflib's TriG writer is slow
@@ -224,11 +339,12 @@ class KnowledgeGraph:
             return (data or b"").decode("utf-8")
         return str(self.union_graph().serialize(format=EXPORT_FORMATS[fmt]))
 
-    def export(self, path: str | Path, fmt: str = "trig") -> None:
-        """Write the whole graph to ``path`` atomically."""
+    def export(self, path: str | Path, fmt: str | None = None) -> None:
+        """Write the whole graph to ``path`` atomically, in ``fmt`` or the format its
+        extension names (.trig .nq .ttl .nt .jsonld .rdf)."""
         from g60graph._fileio import write_atomic
 
-        write_atomic(Path(path), self.serialize(fmt))
+        write_atomic(Path(path), self.serialize(export_format(path, fmt)))
 
 
 _STATS_CLASSES = f"""PREFIX rdf: <{PREFIXES["rdf"]}>

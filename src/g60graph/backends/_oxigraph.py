@@ -8,7 +8,6 @@ form exactly as Oxigraph wrote it (no rdflib normalisation: ``"PT0S"`` stays
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,16 +17,16 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from g60graph._errors import ExecutionError, QuerySyntaxError
+from g60graph._errors import ExecutionError
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.backends._seam import GRAPHS, Dataset, Quad
 from g60graph.results._model import QueryResult, empty_graph, take
 from g60graph.sparql._lexer import keywords, query_form
+from g60graph.sparql._syntax_errors import from_oxigraph
 
 __all__ = [
     "OxigraphBackend",
     "from_ox",
-    "syntax_message",
     "to_ox",
 ]
 
@@ -67,16 +66,6 @@ def to_ox(term: Identifier | None) -> Any:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise ExecutionError(f"unsupported RDF term: {term!r}")
-
-
-def syntax_message(err: SyntaxError) -> str:
-    """pyoxigraph's parse error as 'SPARQL syntax error at line L, column C: ...'."""
-    message = (err.msg or str(err)).strip().splitlines()[0]
-    match = re.search(r"(?:line (\d+) column (\d+))|(?:at (\d+):(\d+))", message)
-    if match:
-        line, column = (match[1], match[2]) if match[1] else (match[3], match[4])
-        return f"SPARQL syntax error at line {line}, column {column}: {message}"
-    return f"SPARQL syntax error: {message}"
 
 
 def _graphs(names: Iterable[str]) -> list[Any]:
@@ -120,7 +109,7 @@ class OxigraphBackend:
             rows = [tuple(from_ox(t) for t in solution) for solution in solutions]
             return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
         except SyntaxError as err:
-            raise QuerySyntaxError(syntax_message(err)) from None
+            raise from_oxigraph(text, err) from None
         except (RuntimeError, ValueError, TypeError, OSError) as err:
             raise ExecutionError(f"query failed: {err}") from None
 
@@ -129,7 +118,7 @@ class OxigraphBackend:
         try:
             self.store.update(text, prefixes=QUERY_PREFIXES)
         except SyntaxError as err:
-            raise QuerySyntaxError(syntax_message(err)) from None
+            raise from_oxigraph(text, err) from None
         except (RuntimeError, ValueError, TypeError, OSError) as err:
             raise ExecutionError(f"update failed: {err}") from None
         self._rdflib = None

@@ -25,16 +25,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def graph_options(func: F) -> F:
     """Options shared by every command that loads the graph (local or remote store)."""
-    return _graph_options(func, remote=True)
+    return _graph_options(func, publish=False)
 
 
-def local_graph_options(func: F) -> F:
-    """graph_options without the remote-store options, for commands whose own
-    --endpoint means something else (link, enrich: the endpoint they reconcile with)."""
-    return _graph_options(func, remote=False)
+def publish_graph_options(func: F) -> F:
+    """graph_options plus the target server's write URLs (publish only)."""
+    return _graph_options(func, publish=True)
 
 
-def _graph_options(func: F, remote: bool) -> F:
+def _graph_options(func: F, publish: bool) -> F:
     options = [
         click.option(
             "--data",
@@ -64,28 +63,79 @@ def _graph_options(func: F, remote: bool) -> F:
             show_default=True,
             help="Give up reasoning after this many seconds.",
         ),
+        click.option(
+            "--endpoint",
+            metavar="URL",
+            help=(
+                "The SPARQL 1.1 server to publish to and verify against."
+                if publish
+                else "Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
+                " QLever)."
+            )
+            + " Credentials come from G60GRAPH_USER/G60GRAPH_PASSWORD"
+            " (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
+        ),
     ]
-    if remote:
+    if publish:
         options += [
-            click.option(
-                "--endpoint",
-                metavar="URL",
-                help="Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
-                " QLever); for publish, the server to verify against. Credentials come from"
-                " G60GRAPH_USER/G60GRAPH_PASSWORD (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
-            ),
             click.option(
                 "--update-endpoint", metavar="URL", help="The server's SPARQL Update URL."
             ),
             click.option(
                 "--graph-store",
                 metavar="URL",
-                help="The server's SPARQL 1.1 Graph Store Protocol URL (used by publish).",
+                help="The server's SPARQL 1.1 Graph Store Protocol URL.",
             ),
         ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return queries_option(func)
+
+
+def width_option(func: F) -> F:
+    """--width N for the commands that print tables (default: the terminal's width)."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+        if value is not None:
+            ctx.meta["g60graph.width"] = value
+
+    return click.option(
+        "--width",
+        type=click.IntRange(min=20),
+        metavar="N",
+        expose_value=False,
+        callback=remember,
+        help="Table width in columns (default: the terminal's, 120 when piped);"
+        " long cells wrap, and a table that cannot fit shows one block per row.",
+    )(func)
+
+
+def queries_option(func: F) -> F:
+    """--queries DIR: the user's own named queries, beside the packaged ones."""
+
+    def use(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> None:
+        import os
+
+        from g60graph.sparql._named import QUERIES_ENV
+
+        if value:  # in the environment, so the server's worker processes see them too
+            given = [str(p) for p in value]
+            os.environ[QUERIES_ENV] = os.pathsep.join(
+                [*given, *filter(None, os.environ.get(QUERIES_ENV, "").split(os.pathsep))]
+            )
+
+    return click.option(
+        "--queries",
+        "queries_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        metavar="DIR",
+        expose_value=False,
+        is_eager=True,
+        callback=use,
+        help="Also take named queries from DIR/*.rq (repeatable; or set G60GRAPH_QUERIES)."
+        " A query there may replace a packaged one of the same name.",
+    )(func)
 
 
 def lang_option(func: F) -> F:
@@ -104,19 +154,11 @@ def _open(
     infer: str | None,
     infer_timeout: float,
     endpoint: str | None = None,
-    update_endpoint: str | None = None,
-    graph_store: str | None = None,
 ) -> KnowledgeGraph:
     from g60graph._knowledge_graph import KnowledgeGraph
 
     return KnowledgeGraph.load(
-        data,
-        store=store,
-        infer=infer,
-        infer_timeout=infer_timeout,
-        endpoint=endpoint,
-        update_endpoint=update_endpoint,
-        graph_store=graph_store,
+        data, store=store, infer=infer, infer_timeout=infer_timeout, endpoint=endpoint
     )
 
 
@@ -134,8 +176,16 @@ def cli() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@width_option
+@queries_option
 def list_queries(fmt: str) -> None:
-    """List the named queries: name, title, parameters."""
+    """List the named queries: name, title, parameters.
+
+    \b
+    Examples:
+      g60graph queries
+      g60graph queries --format json
+    """
     from g60graph.results._model import text_table
     from g60graph.sparql._named import catalogue
 
@@ -149,11 +199,36 @@ def list_queries(fmt: str) -> None:
 
 @cli.command("show")
 @click.argument("name")
-def show(name: str) -> None:
-    """Print a named query, header and all."""
+@graph_options
+@lang_option
+def show(name: str, lang: str, **load: Any) -> None:
+    """Print a named query, header and all, and the values its parameters take.
+
+    \b
+    Examples:
+      g60graph show statistics     # the query, then every measure it knows
+      g60graph show cities > my-cities.rq
+    """
+    from g60graph._namespaces import shorten
     from g60graph.sparql._named import get
 
-    click.echo(get(name).text, nl=False)
+    query = get(name)
+    click.echo(query.text, nl=False)
+    if not query.params:
+        return
+    lines = ["", "# Parameters (-p NAME=VALUE):"]
+    kg = _open(**load) if any(p.type == "iri" for p in query.params) else None
+    for param in query.params:
+        need = "required" if param.required else f"default {param.default}" if (
+            param.default) else "optional"
+        lines.append(f"#   {param.name} ({param.type}, {need}): {param.description}")
+        if param.type == "entity":
+            lines.append("#     any entity: IRI, prefixed name, slug, or English/Chinese label")
+        elif kg is not None and param.type == "iri":
+            values = kg.parameter_values(query, param.name)
+            lines.append(f"#     one of {len(values)} (a slug, its last word, or a label will do):")
+            lines += [f"#       {shorten(str(v))}  {kg.label(v, lang)}" for v in values]
+    click.echo("\n".join(lines))
 
 
 @cli.command("query")
@@ -191,6 +266,7 @@ def show(name: str) -> None:
 )
 @graph_options
 @lang_option
+@width_option
 def run_query(
     query: str | None,
     sparql: str | None,
@@ -206,6 +282,12 @@ def run_query(
 
     SERVICE (federated) clauses are refused unless their endpoint is given
     with --allow-service; without it, no query makes a network request.
+
+    \b
+    Examples:
+      g60graph query cities -p province=Zhejiang
+      g60graph query statistics -p measure=gdp --format csv
+      echo 'ASK { ?s ?p ?o }' | g60graph query -
     """
     chosen = _choose_query(query, sparql)
     if service_map:
@@ -231,8 +313,15 @@ def run_query(
 )
 @graph_options
 @lang_option
+@width_option
 def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
-    """Everything known about ENTITY (IRI, prefixed name, or English/Chinese label)."""
+    """Everything known about ENTITY (IRI, prefixed name, slug, or English/Chinese label).
+
+    \b
+    Examples:
+      g60graph describe 苏州市
+      g60graph describe g60r:hangzhou --format json
+    """
     kg = _open(**load)
     result = kg.describe(entity)
     click.echo(result.serialize(fmt, label=lambda t: kg.label(t, lang), width=_width()), nl=False)
@@ -244,8 +333,15 @@ def describe(entity: str, fmt: str, lang: str, **load: Any) -> None:
 )
 @graph_options
 @lang_option
+@width_option
 def stats(fmt: str, lang: str, **load: Any) -> None:
-    """Triples, named graphs, entities per class, sources, label languages."""
+    """Triples, named graphs, entities per class, sources, label languages.
+
+    \b
+    Examples:
+      g60graph stats
+      g60graph stats --data mine.ttl --format json
+    """
     from g60graph.results._model import text_table
 
     kg = _open(**load)
@@ -269,7 +365,13 @@ def stats(fmt: str, lang: str, **load: Any) -> None:
 @cli.command("validate")
 @graph_options
 def validate(**load: Any) -> int:
-    """Check the graph against the SHACL shapes. Exit 0 conforms, 1 does not, 2 error."""
+    """Check the graph against the SHACL shapes. Exit 0 conforms, 1 does not, 2 error.
+
+    \b
+    Examples:
+      g60graph validate
+      g60graph validate --data mine.ttl
+    """
     kg = _open(**load)
     report = kg.validate()
     if report.conforms:
@@ -287,25 +389,35 @@ def validate(**load: Any) -> int:
 @click.option(
     "--format",
     "fmt",
-    default="trig",
-    show_default=True,
-    type=click.Choice(["trig", "nq", "ttl", "nt", "jsonld"]),
+    metavar="FORMAT",
+    help="trig, nq, ttl, nt, jsonld or xml (RDF/XML); also turtle, ntriples, nquads,"
+    " json-ld, rdfxml. Default: from the -o extension, else trig.",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here (atomically) instead of standard output.",
+    help="Write here (atomically) instead of standard output; .trig .nq .ttl .nt .jsonld"
+    " .rdf name the format.",
 )
 @graph_options
-def export(fmt: str, output: Path | None, **load: Any) -> None:
-    """Write the whole graph (named graphs kept in trig/nq)."""
+def export(fmt: str | None, output: Path | None, **load: Any) -> None:
+    """Write the whole graph (named graphs kept in trig/nq).
+
+    \b
+    Examples:
+      g60graph export -o g60.ttl                 # Turtle, from the extension
+      g60graph export --format nquads > g60.nq
+    """
+    from g60graph._knowledge_graph import export_format
+
+    chosen = export_format(output, fmt)  # a bad name or a mismatch fails before loading
     kg = _open(**load)
     if output is None:
-        click.echo(kg.serialize(fmt), nl=False)
+        click.echo(kg.serialize(chosen), nl=False)
     else:
-        kg.export(output, fmt)
-        click.echo(f"wrote {output}", err=True)
+        kg.export(output, chosen)
+        click.echo(f"wrote {output} ({chosen})", err=True)
 
 
 # -- helpers ----------------------------------------------------------------
@@ -361,9 +473,18 @@ def _param_text(param: Any) -> str:
     return f"{param.name}{flag}:{param.type}"
 
 
+def show_progress(quiet: bool = False) -> bool:
+    """Progress bars only on a terminal: in a log every redraw would be a line.
+    Without them each command still ends with its one summary line."""
+    return not quiet and sys.stderr.isatty()
+
+
 def _width() -> int:
     import shutil
 
+    chosen = click.get_current_context(silent=True)
+    if chosen is not None and "g60graph.width" in chosen.meta:
+        return int(chosen.meta["g60graph.width"])
     return shutil.get_terminal_size((120, 24)).columns
 
 
@@ -392,4 +513,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # The feature commands register themselves on ``cli`` when imported; each
 # imports its heavy dependencies only inside its command functions.
-from g60graph.cli import _diagrams, _linking, _server, _stores  # noqa: E402, F401
+from g60graph.cli import _diagrams, _linking, _server, _stores, _views  # noqa: E402, F401

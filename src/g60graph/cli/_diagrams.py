@@ -107,7 +107,13 @@ def viz_command(
     title: str | None, lang: str, **load: Any,
 ) -> int:
     """Write an interactive network diagram: one self-contained HTML file that
-    works offline (open it from disk; nothing is fetched)."""
+    works offline (open it from disk; nothing is fetched).
+
+    \b
+    Examples:
+      g60graph viz --diagram alliances-parks -o alliances.html
+      g60graph viz --focus Hangzhou --depth 2 -o hangzhou.html
+    """
     from g60graph._fileio import write_atomic
     from g60graph.network import _graph as network
     from g60graph.render import _network_page as viz
@@ -142,7 +148,13 @@ def viz_command(
 @lang_option
 def map_command(output: Path, tiles: str | None, lang: str, **load: Any) -> int:
     """Write the corridor map: cities by province, the G60 expressway and railway,
-    parks and institutes in their city (one offline HTML file)."""
+    parks and institutes in their city (one offline HTML file).
+
+    \b
+    Examples:
+      g60graph map -o corridor.html
+      g60graph map --lang zh -o corridor-zh.html
+    """
     from g60graph._fileio import write_atomic
     from g60graph.render import _map as geomap
 
@@ -166,7 +178,13 @@ def analyze_command(
     query: str | None, diagram: str | None, params: tuple[str, ...], focus: str | None,
     depth: int, classes: str | None, top: int, fmt: str, lang: str, **load: Any,
 ) -> int:
-    """Rank entities by degree, betweenness and PageRank; list communities."""
+    """Rank entities by degree, betweenness and PageRank; list communities.
+
+    \b
+    Examples:
+      g60graph analyze --top 5
+      g60graph analyze --classes -Source,-Observation --format json
+    """
     from g60graph.network import _graph as network
 
     kg = _open(**load)
@@ -201,7 +219,13 @@ def analyze_command(
 def path_command(
     source: str, target: str, classes: str | None, via_sources: bool, lang: str, **load: Any
 ) -> int:
-    """Show how two entities are connected: the shortest chain of labelled edges."""
+    """Show how two entities are connected: the shortest chain of labelled edges.
+
+    \b
+    Examples:
+      g60graph path Hefei Songjiang
+      g60graph path 湖州市 Wuhu --via-sources
+    """
     from g60graph.network import _graph as network
 
     kg = _open(**load)
@@ -225,7 +249,13 @@ def export_graph(
     query: str | None, diagram: str | None, params: tuple[str, ...], focus: str | None,
     depth: int, classes: str | None, fmt: str, output: Path | None, lang: str, **load: Any,
 ) -> int:
-    """Export the network (entities and their links) for Gephi, Cytoscape or Graphviz."""
+    """Export the network (entities and their links) for Gephi, Cytoscape or Graphviz.
+
+    \b
+    Examples:
+      g60graph export-graph -o g60.graphml
+      g60graph export-graph --diagram agreements --format dot | dot -Tsvg > agreements.svg
+    """
     from g60graph._fileio import write_atomic
     from g60graph.network import _graph as network
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,9 @@ from g60graph.cli import (
     _open,
     _width,
     cli,
-    local_graph_options,
+    graph_options,
+    show_progress,
+    width_option,
 )
 
 if TYPE_CHECKING:
@@ -32,10 +33,12 @@ def client_options(func: F) -> F:
 
     options = [
         click.option(
-            "--endpoint",
+            "--wikidata-endpoint",
+            "wikidata_endpoint",
             default=WIKIDATA_SPARQL,
             show_default=True,
-            help="SPARQL endpoint to query (e.g. a local Wikidata mirror).",
+            metavar="URL",
+            help="The Wikidata SPARQL endpoint to reconcile with (or a local mirror).",
         ),
         click.option(
             "--timeout",
@@ -116,13 +119,13 @@ def _client(
     help="Write each entity's clear best candidate scoring at least this to accepted-links.ttl.",
 )
 @client_options
-@local_graph_options
+@graph_options
 def link(
     types: str,
     out: Path,
     accept: float | None,
     entities: tuple[str, ...],
-    endpoint: str,
+    wikidata_endpoint: str,
     timeout: float,
     retries: int,
     cache_dir: Path | None,
@@ -133,15 +136,20 @@ def link(
     """Find Wikidata candidates for unlinked entities; write review files to --out.
 
     Reruns resume from --out/state.json; the curated data is never edited.
+
+    \b
+    Examples:
+      g60graph link --types city --out links
+      g60graph link --offline --accept 0.9 --wikidata-endpoint http://localhost:8890/sparql
     """
     from g60graph.external._linking import reconcile
 
-    client = _client(endpoint, timeout, retries, cache_dir, cache_ttl, offline)
+    client = _client(wikidata_endpoint, timeout, retries, cache_dir, cache_ttl, offline)
     kinds = [k.strip() for k in types.split(",") if k.strip()]
     kg = _open(**load)
     summary = reconcile(
         kg, client, out, kinds=kinds, entities=entities, accept=accept,
-        progress=sys.stderr.isatty(),
+        progress=show_progress(),
     )
     click.echo(
         f"{summary['entities']} entities reconciled, {summary['candidates']} candidates"
@@ -168,12 +176,13 @@ def link(
     help="TSV of values that disagree with curated facts (default: beside --output).",
 )
 @client_options
-@local_graph_options
+@graph_options
+@width_option
 def enrich_command(
     output: Path,
     conflicts: Path | None,
     entities: tuple[str, ...],
-    endpoint: str,
+    wikidata_endpoint: str,
     timeout: float,
     retries: int,
     cache_dir: Path | None,
@@ -185,14 +194,19 @@ def enrich_command(
 
     Every value cites its item, endpoint and retrieval time; a value that
     disagrees with a curated fact is reported, not added.
+
+    \b
+    Examples:
+      g60graph enrich -o enrichment.trig
+      g60graph enrich --entity Hangzhou --offline -o hangzhou.trig
     """
     from g60graph._fileio import write_atomic
     from g60graph.external._enrich import check, enrich
-    from g60graph.results._model import text_table
+    from g60graph.results._text_table import text_table
 
-    client = _client(endpoint, timeout, retries, cache_dir, cache_ttl, offline)
+    client = _client(wikidata_endpoint, timeout, retries, cache_dir, cache_ttl, offline)
     kg = _open(**load)
-    result = enrich(kg, client, entities, progress=sys.stderr.isatty())
+    result = enrich(kg, client, entities, progress=show_progress())
     check(result, kg)  # nothing is written unless the shapes are satisfied
     conflicts = conflicts or output.with_name(f"{output.stem}-conflicts.tsv")
     write_atomic(output, result.trig())

@@ -84,7 +84,13 @@ def serve(
     enable_updates: bool,
     **load: Any,
 ) -> int:
-    """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP."""
+    """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP.
+
+    \b
+    Examples:
+      g60graph serve --port 8000
+      g60graph serve --store ./g60-store --queries ./my-queries --timeout 10
+    """
     import os
 
     from g60graph.backends import EMBEDDED, backend_name

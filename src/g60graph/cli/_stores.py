@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from g60graph._errors import InputError
-from g60graph.cli import _open, cli, graph_options
+from g60graph.cli import _open, cli, publish_graph_options, show_progress
 
 __all__ = [
     "load_store",
@@ -32,12 +32,17 @@ def load_store(path: Path, no_packaged: bool, quiet: bool, files: tuple[Path, ..
 
     Later commands open it instantly with --store PATH. Loading a file again
     replaces its graph.
+
+    \b
+    Examples:
+      g60graph load --store ./g60-store
+      g60graph load --store ./g60-store mine.ttl more.nq
     """
     from g60graph.load._files import build_disk
 
     if no_packaged and not files:
         raise InputError("nothing to load: give FILES or drop --no-packaged")
-    total = build_disk(path, files, packaged=not no_packaged, progress=not quiet)
+    total = build_disk(path, files, packaged=not no_packaged, progress=show_progress(quiet))
     click.echo(f"{path}: {total} quads", err=True)
 
 
@@ -57,13 +62,18 @@ def load_store(path: Path, no_packaged: bool, quiet: bool, files: tuple[Path, ..
     help="Triples per request.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@graph_options
+@publish_graph_options
 def publish_graph(graphs: tuple[str, ...], chunk_size: int, quiet: bool, **load: Any) -> None:
     """Upload the graph to a SPARQL server, replacing the target graphs, then verify.
 
     Uses the Graph Store Protocol (--graph-store), else SPARQL Update
     (--update-endpoint); --endpoint is where counts are checked. The source is
     the local graph (--data, --store).
+
+    \b
+    Examples:
+      g60graph publish --endpoint http://localhost:3030/g60/sparql --graph-store http://localhost:3030/g60/data
+      g60graph publish --endpoint http://localhost:8890/sparql --update-endpoint http://localhost:8890/sparql-auth
     """
     from g60graph.external._publish import publish
 
@@ -80,7 +90,7 @@ def publish_graph(graphs: tuple[str, ...], chunk_size: int, quiet: bool, **load:
         update_endpoint=update_endpoint,
         graphs=graphs,
         chunk_size=chunk_size,
-        progress=not quiet,
+        progress=show_progress(quiet),
     )
     click.echo(
         f"published {report.triples} triples in {len(report.counts)} graphs"

@@ -97,7 +97,7 @@ class SparqlClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not endpoint.startswith(("http://", "https://")):
-            raise InputError(f"--endpoint: {endpoint!r} is not an http(s) URL")
+            raise InputError(f"--wikidata-endpoint: {endpoint!r} is not an http(s) URL")
         self.endpoint = endpoint
         self.timeout = timeout
         self.retries = retries
@@ -141,6 +141,7 @@ class SparqlClient:
                 {"endpoint": self.endpoint, "query": query, "fetched": fetched, "body": body},
                 ensure_ascii=False,
             ),
+            make_parents=True,
         )
         return body, fetched
 

@@ -415,7 +415,7 @@ def reconcile(
                     "date": day,
                     "candidates": found[target.iri],
                 }
-            write_atomic(paths.state, _dump(state))
+            write_atomic(paths.state, _dump(state), make_parents=True)
             _write_reviews(paths, state, accept)
             bar.update(len(batch))
     finally:
@@ -514,10 +514,10 @@ def _write_reviews(paths: Outputs, state: dict[str, Any], accept: float | None) 
                 "; ".join(cand["evidence"]),
             ]
             lines.append("\t".join(_tsv_cell(c) for c in cells))
-    write_atomic(paths.review_tsv, "\n".join(lines) + "\n")
-    write_atomic(paths.review_ttl, _review_turtle(state, accepted))
+    write_atomic(paths.review_tsv, "\n".join(lines) + "\n", make_parents=True)
+    write_atomic(paths.review_ttl, _review_turtle(state, accepted), make_parents=True)
     if accept is not None:
-        write_atomic(paths.accepted, _accepted_turtle(state, chosen, accept))
+        write_atomic(paths.accepted, _accepted_turtle(state, chosen, accept), make_parents=True)
 
 
 def _tsv_cell(text: str) -> str:

@@ -55,6 +55,7 @@ __all__ = [
     "simple",
     "to_dot",
     "to_networkx",
+    "to_pyvis",
 ]
 
 DCT_SOURCE = URIRef("http://purl.org/dc/terms/source")
@@ -581,3 +582,23 @@ def select(
     if classes:
         g = filter_classes(g, classes, class_resolver(kg))
     return g
+
+
+def to_pyvis(g: nx.MultiDiGraph, *, notebook: bool = True) -> Any:
+    """The graph as a pyvis Network, to show inside Jupyter (needs the 'notebook' extra).
+
+    ``g60graph viz`` does not use this: its pages inline vis-network directly, so a
+    command-line install carries no pyvis and no IPython.
+    """
+    try:
+        from pyvis.network import Network
+    except ImportError:
+        raise InputError(
+            "to_pyvis needs pyvis: pip install '.[notebook]' from a checkout of g60graph"
+        ) from None
+    net = Network(notebook=notebook, directed=True, cdn_resources="in_line")
+    for node, data in g.nodes(data=True):
+        net.add_node(node, label=data.get("label", node), title=data.get("class_label", ""))
+    for u, v, data in g.edges(data=True):
+        net.add_edge(u, v, title=data.get("label", ""))
+    return net

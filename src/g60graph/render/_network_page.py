@@ -1,7 +1,7 @@
 """Self-contained HTML pages for the network view (and the map, see _map.py).
 
-A page is one UTF-8 file that works offline from ``file://``: vis-network (pyvis's
-bundled copy, licence header kept), our own CSS and JS, and the data all sit inline.
+A page is one UTF-8 file that works offline from ``file://``: vis-network (vendored
+from npm, licence header kept), our own CSS and JS, and the data all sit inline.
 Data goes in as JSON inside ``<script type="application/json">`` with ``<``, ``>``,
 ``&`` and U+2028/U+2029 escaped, so no label can close the script element; the page
 builds the DOM with textContent only (see static/network.js).
@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -34,6 +33,7 @@ __all__ = [
 ]
 
 _STATIC = Path(__file__).resolve().parent / "static"
+VENDOR = _STATIC / "vendor"  # front-end libraries from npm, with their licences
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -56,13 +56,9 @@ def static_text(name: str) -> str:
 
 
 def vis_assets() -> tuple[str, str]:
-    """vis-network's JS and CSS from the installed pyvis package (licence header kept)."""
-    spec = importlib.util.find_spec("pyvis")  # found, not imported (pyvis imports jinja2)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("pyvis is not installed (it ships the vis-network script)")
-    base = Path(next(iter(spec.submodule_search_locations))) / "lib" / "vis-9.1.2"
-    js = (base / "vis-network.min.js").read_text(encoding="utf-8")
-    css = (base / "vis-network.css").read_text(encoding="utf-8")
+    """vis-network's JS and CSS, vendored from npm (scripts/vendor-js.sh), licence header kept."""
+    js = (VENDOR / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (VENDOR / "vis-network.css").read_text(encoding="utf-8")
     # The source map is not shipped; a devtools request for it would leave the page.
     return _SOURCE_MAP.sub("", js), _SOURCE_MAP.sub("", css)
 
@@ -157,7 +153,7 @@ def network_page(
     vis_js, vis_css = vis_assets()
     footer = (
         '<footer class="g60-footer">Made with g60graph. Drawing: vis-network 9.1.2 '
-        "(Apache-2.0 or MIT, via pyvis). Data: CC-BY-4.0.</footer>"
+        "(Apache-2.0 or MIT). Data: CC-BY-4.0.</footer>"
     )
     return page(
         title=title,
@@ -180,8 +176,8 @@ SHAPES = ["dot", "diamond", "square", "triangle", "star", "hexagon", "triangleDo
 STRINGS = {
     "en": {},
     "zh": {
-        "search": "搜索", "noMatch": "无匹配", "matches": "个匹配", "facts": "事实",
-        "sources": "来源", "close": "关闭", "hint": "点击节点查看其事实和来源。",
+        "search": "搜索", "noMatch": "无匹配", "match": "个匹配", "matches": "个匹配",
+        "facts": "事实", "sources": "来源", "close": "关闭", "hint": "点击节点查看其事实和来源。",
     },
 }
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import rdflib
 from rdflib.namespace import XSD
@@ -22,17 +21,29 @@ from rdflib.term import Identifier, Literal, Variable
 
 from g60graph._errors import InputError
 from g60graph._namespaces import PREFIXES
+from g60graph.results._text_table import (
+    display_width,
+    distinct_columns,
+    markdown_table,
+    text_table,
+)
 from g60graph.results._w3c import W3C_FORMATS, write_w3c
 
 if TYPE_CHECKING:
     import pandas
 
+    from g60graph._views import View
+
 __all__ = [
+    "FORMAT_ALIASES",
     "GRAPH_FORMATS",
     "RESULT_FORMATS",
     "Labeller",
     "QueryResult",
+    "canonical_format",
+    "cut_graph",
     "display_width",
+    "distinct_columns",
     "empty_graph",
     "markdown_table",
     "simple_literal",
@@ -42,6 +53,17 @@ __all__ = [
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "xml": "xml"}
+# The names people also use for the RDF formats (rdflib's, the W3C's, the media types').
+FORMAT_ALIASES = {
+    "turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq", "n-quads": "nq",
+    "json-ld": "jsonld", "rdfxml": "xml", "rdf/xml": "xml", "rdf": "xml",
+}
+
+
+def canonical_format(name: str) -> str:
+    """A format's short name (``turtle`` -> ``ttl``); unknown names pass through."""
+    low = name.strip().lower()
+    return FORMAT_ALIASES.get(low, low)
 
 Labeller = Callable[[Identifier], str]
 T = TypeVar("T")
@@ -63,6 +85,20 @@ def empty_graph() -> rdflib.Graph:
     return graph
 
 
+def cut_graph(found: rdflib.Graph, limit: int | None) -> tuple[rdflib.Graph, bool]:
+    """At most ``limit`` triples of an rdflib graph, and whether any were left out.
+
+    rdflib's graph order changes from process to process, so a sorted graph is
+    cut: the same query keeps the same triples everywhere."""
+    graph = empty_graph()
+    if limit is None or len(found) <= limit:
+        graph += found
+        return graph, False
+    for triple in sorted(found, key=lambda t: tuple(term.n3() for term in t))[:limit]:
+        graph.add(triple)
+    return graph, True
+
+
 def simple_literal(term: Identifier | None) -> Identifier | None:
     """``"x"^^xsd:string`` as ``"x"``: one RDF 1.1 term that stores spell differently."""
     if isinstance(term, Literal) and term.datatype == XSD.string:
@@ -80,6 +116,10 @@ class QueryResult:
     boolean: bool | None = None
     graph: rdflib.Graph | None = None
     truncated: bool = False
+    # (term, lang) -> label, set by KnowledgeGraph.query: notebooks show labels, not IRIs
+    labeller: Callable[[Identifier, str], str] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @classmethod
     def from_rdflib(cls, result: Result, limit: int | None = None) -> QueryResult:
@@ -88,10 +128,7 @@ class QueryResult:
             return cls(form="ASK", boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             assert result.graph is not None
-            graph = empty_graph()
-            triples, truncated = take(result.graph, limit)
-            for triple in triples:
-                graph.add(triple)
+            graph, truncated = cut_graph(result.graph, limit)
             return cls(form=result.type, graph=graph, truncated=truncated)
         names = [str(v) for v in (result.vars or [])]
         found, truncated = take(iter(result), limit)  # iterating keeps rdflib lazy
@@ -111,14 +148,36 @@ class QueryResult:
             for row in self.rows
         ]
 
-    def to_dataframe(self) -> pandas.DataFrame:
-        """Rows as a pandas DataFrame of Python values (needs the 'pandas' extra)."""
-        try:
-            import pandas
-        except ImportError:
-            raise InputError("to_dataframe needs pandas: pip install 'g60graph[pandas]'") from None
-        data = [[None if t is None else _python(t) for t in row] for row in self.rows]
-        return pandas.DataFrame(data, columns=self.vars)
+    def to_dataframe(self, labels: bool = False, lang: str = "en") -> pandas.DataFrame:
+        """Rows as a DataFrame with one type per column (needs the 'pandas' extra);
+        ``labels`` shows labels for IRIs, keeping them in ``<column>_iri``."""
+        from g60graph.results._frame import to_dataframe
+
+        return to_dataframe(self, labels=labels, lang=lang, label=self.labeller)
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: a labelled table (or a small diagram of a graph)."""
+        from g60graph.results._display import result_html
+
+        return result_html(self, self.labeller)
+
+    def display(self, lang: str = "en", max_rows: int = 50) -> View:
+        """The notebook view in ``lang`` (en, zh), showing up to ``max_rows`` rows."""
+        from g60graph._views import View
+        from g60graph.results._display import result_html
+
+        inline = result_html(self, self.labeller, lang, max_rows)
+        return View(html=f"<!DOCTYPE html><meta charset=utf-8>{inline}", title="result",
+                    kind="table", inline=inline)
+
+    def __repr__(self) -> str:
+        if self.form == "ASK":
+            return f"<QueryResult ASK: {self.boolean}>"
+        if self.graph is not None:
+            return f"<QueryResult {self.form}: {len(self.graph)} triples>"
+        more = " (truncated)" if self.truncated else ""
+        return (f"<QueryResult SELECT: {len(self.rows)} rows{more} × "
+                f"{', '.join('?' + v for v in self.vars)}>")
 
     def to_rdflib(self) -> Result:
         if self.form == "ASK":
@@ -139,6 +198,7 @@ class QueryResult:
 
     def serialize(self, fmt: str, label: Labeller | None = None, width: int | None = None) -> str:
         """Render as one of RESULT_FORMATS (SELECT/ASK) or GRAPH_FORMATS (graphs)."""
+        fmt = canonical_format(fmt)
         if self.graph is not None:
             if fmt not in GRAPH_FORMATS:
                 raise InputError(
@@ -150,76 +210,21 @@ class QueryResult:
                 f"--format: {fmt!r} is not a result format ({', '.join(RESULT_FORMATS)})"
             )
         if fmt in W3C_FORMATS:
-            return write_w3c(self, fmt)
+            text = write_w3c(self, fmt)
+            return text if text.endswith("\n") else text + "\n"
         show = label or _plain
         if self.form == "ASK":
             return ("yes" if self.boolean else "no") + "\n"
         cells = [[("" if t is None else show(t)) for t in row] for row in self.rows]
+        headers, cells = distinct_columns(self.vars, cells)
         if fmt == "md":
-            return markdown_table(self.vars, cells)
-        return text_table(self.vars, cells, width or shutil.get_terminal_size((120, 24)).columns)
+            return markdown_table(headers, cells)
+        return text_table(headers, cells, width or shutil.get_terminal_size((120, 24)).columns)
 
 
 def _plain(term: Identifier) -> str:
     return str(term)
 
 
-def _python(term: Identifier) -> Any:
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return str(term) if isinstance(value, Literal) else value
-    return str(term)
 
 
-def display_width(text: str) -> int:
-    """Terminal columns: Chinese (wide) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    if display_width(text) <= width:
-        return text
-    out, used = [], 0
-    for char in text:
-        w = display_width(char)
-        if used + w > width - 1:
-            break
-        out.append(char)
-        used += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = 120) -> str:
-    """A plain table that fits ``width`` columns, clipping the widest cells first."""
-    if not headers:
-        return ""
-    widths = [
-        max([display_width(h)] + [display_width(" ".join(r[i].split())) for r in rows])
-        for i, h in enumerate(headers)
-    ]
-    budget = max(width - 2 * (len(headers) - 1), 8 * len(headers))
-    while sum(widths) > budget:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
-        if widths[widest] <= 8:
-            break
-        widths[widest] -= 1
-    lines = ["  ".join(_pad(_clip(h, w), w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(_pad(_clip(c, w), w) for c, w in zip(row, widths, strict=True)))
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def cell(text: str) -> str:
-        return " ".join(text.split()).replace("|", "\\|")
-
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"

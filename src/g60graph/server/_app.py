@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import importlib.util
 import json
 import re
 from collections.abc import AsyncIterator, Callable
@@ -65,6 +64,7 @@ __all__ = [
 ]
 
 STATIC = Path(__file__).resolve().parent.parent / "render" / "static"
+VENDOR = STATIC / "vendor"  # vis-network from npm (scripts/vendor-js.sh)
 TRUNCATED = "X-G60-Truncated"
 _SLUG = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")  # characters an IRI may hold
 
@@ -256,7 +256,7 @@ def create_app(
     async def vendor(request: Request) -> Response:
         name = request.path_params["name"]
         media = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
-        path = _vis_dir() / name if name in media else None
+        path = VENDOR / name if name in media else None
         if path is None or not path.is_file():
             raise _NotFoundError("no such file")
         # Drop the source map comment: the map is not shipped, and following it would
@@ -386,11 +386,3 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     if protocol.prefers_html(request.headers.get("accept", "")):
         return HTMLResponse(pages.error_page(404, str(exc)), status_code=404)
     return PlainTextResponse(f"{exc}\n", status_code=404)
-
-
-def _vis_dir() -> Path:
-    """vis-network as bundled inside pyvis (found without importing pyvis)."""
-    spec = importlib.util.find_spec("pyvis")
-    if spec is None or spec.origin is None:
-        return Path("/nonexistent")
-    return Path(spec.origin).parent / "lib" / "vis-9.1.2"

@@ -21,7 +21,6 @@ from g60graph import backends
 from g60graph._errors import (
     G60Error,
     InputError,
-    QuerySyntaxError,
     UnsafeQueryError,
 )
 from g60graph._knowledge_graph import KnowledgeGraph
@@ -30,6 +29,7 @@ from g60graph.backends import Dataset
 from g60graph.results._model import QueryResult, empty_graph
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
+from g60graph.sparql import _syntax_errors as sparql_errors
 
 __all__ = [
     "JOBS",
@@ -124,16 +124,18 @@ def run_query(
 def run_named(
     kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int
 ) -> Reply:
-    text = queries.get(name).bind(params, kg.resolve)
+    text = kg.bind(queries.get(name), params)
     return _reply(execute(kg, text, (), (), max_rows), fmt)
 
 
 def _reply(result: QueryResult, fmt: str) -> Reply:
     body = result.serialize(fmt)
     if result.truncated and fmt == "json":
+        # An extra key, before "results": readers ignore it, and strict ones (pyoxigraph)
+        # refuse anything after the bindings.
         data = json.loads(body)
-        data["truncated"] = True  # extra key: SPARQL JSON readers ignore it
-        body = json.dumps(data, ensure_ascii=False)
+        data = {"head": data["head"], "truncated": True, "results": data["results"]}
+        body = json.dumps(data, ensure_ascii=False) + "\n"
     return Reply(body.encode("utf-8"), result.form, result.truncated, len(result))
 
 
@@ -174,7 +176,7 @@ def check_update(text: str, local_graphs: Sequence[str]) -> None:
     try:
         tree = parseUpdate(text)
     except ParseException as err:
-        raise QuerySyntaxError(safety.syntax_message(err)) from None
+        raise sparql_errors.from_pyparsing(text, err) from None
     for node in safety._walk(tree):
         name = getattr(node, "name", None)
         if name == "Load":

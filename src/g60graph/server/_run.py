@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from g60graph._errors import InputError
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph.server._settings import Settings
 
 __all__ = [
     "kg_factory",
+    "listen_socket",
     "serve_forever",
 ]
 
@@ -27,6 +31,8 @@ def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None
 
     from g60graph.server._app import create_app
 
+    # Take the port first: a busy one fails in one line, before anything is loaded.
+    sock = listen_socket(host, port)
     # Fail on a bad --data file here, with one line, before any worker starts.
     factory = kg_factory(**load)
     factory()
@@ -39,4 +45,26 @@ def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None
     print(f"g60graph: serving on http://{host}:{port}/ (SPARQL at /sparql)", file=sys.stderr)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"g60graph: note: listening on {host}, not only this machine", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A bound socket for uvicorn to serve on, or InputError naming the address."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as err:
+        raise InputError(f"--host {host}: {err.strerror or err}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as err:
+        sock.close()
+        busy = err.errno == errno.EADDRINUSE
+        hint = " (another server is using it; choose another --port)" if busy else ""
+        raise InputError(f"cannot listen on {host}:{port}: {err.strerror or err}{hint}") from None
+    sock.set_inheritable(True)
+    return sock

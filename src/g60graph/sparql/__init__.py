@@ -10,6 +10,7 @@ from g60graph.sparql._lexer import (
 from g60graph.sparql._named import (
     PARAM_TYPES,
     VIEWS,
+    WDQS_VIEWS,
     Param,
     Query,
     Resolver,
@@ -21,12 +22,12 @@ from g60graph.sparql._named import (
 )
 from g60graph.sparql._safety import (
     check,
-    syntax_message,
 )
 
 __all__ = [
     "PARAM_TYPES",
     "VIEWS",
+    "WDQS_VIEWS",
     "Param",
     "Query",
     "Resolver",
@@ -38,7 +39,6 @@ __all__ = [
     "keywords",
     "parse_header",
     "strip_comments",
-    "syntax_message",
     "to_term",
     "tokens",
     "where_brace",

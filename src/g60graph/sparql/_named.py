@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from rdflib.term import Identifier
 
 from g60graph import _resources as resources
 from g60graph._errors import (
+    InputError,
     ParameterError,
     QueryMetadataError,
     QuerySyntaxError,
@@ -40,18 +42,25 @@ from g60graph.sparql import _lexer as sparql_text
 
 __all__ = [
     "PARAM_TYPES",
+    "QUERIES_ENV",
     "VIEWS",
+    "WDQS_VIEWS",
+    "ChoiceResolver",
     "Param",
     "Query",
     "Resolver",
     "bind_terms",
     "catalogue",
+    "folders",
     "get",
     "parse_header",
     "to_term",
 ]
 
-VIEWS = ("table", "graph", "map", "timeline")
+VIEWS = ("table", "graph", "map", "timeline", "line-chart", "bar-chart")
+# The Wikidata Query Service's #defaultView names, accepted as they are written there.
+WDQS_VIEWS = {"Table": "table", "Graph": "graph", "Map": "map", "Timeline": "timeline",
+              "LineChart": "line-chart", "BarChart": "bar-chart"}
 PARAM_TYPES = ("iri", "entity", "string", "integer", "decimal", "date", "boolean")
 _HEADER_KEYS = {"title", "description", "view", "params", "tags"}
 _PARAM_KEYS = {"type", "default", "required", "description"}
@@ -59,6 +68,8 @@ _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 Resolver = Callable[[str], URIRef]
+# An ``iri`` parameter given as a slug or label: resolved among the values it can take.
+ChoiceResolver = Callable[["Param", str], URIRef]
 
 
 @dataclass(frozen=True)
@@ -126,9 +137,14 @@ class Query:
             ],
         }
 
-    def bind(self, values: Mapping[str, object], resolve: Resolver | None = None) -> str:
+    def bind(
+        self,
+        values: Mapping[str, object],
+        resolve: Resolver | None = None,
+        choose: ChoiceResolver | None = None,
+    ) -> str:
         """The query text with parameters bound as typed terms in a VALUES block."""
-        terms = bind_terms(self, values, resolve)
+        terms = bind_terms(self, values, resolve, choose)
         if not terms:
             return self.text
         where = sparql_text.where_brace(self.text)
@@ -172,6 +188,7 @@ def parse_header(text: str, name: str) -> dict[str, Any]:
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise QueryMetadataError(f"{name}: header needs a non-empty '{key}'")
     view = meta.get("view", "table")
+    view = WDQS_VIEWS.get(view, view) if isinstance(view, str) else view
     if view not in VIEWS:
         raise QueryMetadataError(f"{name}: view must be one of {', '.join(VIEWS)}, not {view!r}")
     tags = meta.get("tags", [])
@@ -226,8 +243,16 @@ def _parse_params(raw: object, name: str, text: str) -> tuple[Param, ...]:
     return tuple(params)
 
 
-def to_term(param: Param, value: object, resolve: Resolver | None = None) -> Identifier:
-    """A caller's value as a typed RDF term, or ParameterError naming the parameter."""
+def to_term(
+    param: Param,
+    value: object,
+    resolve: Resolver | None = None,
+    choose: ChoiceResolver | None = None,
+) -> Identifier:
+    """A caller's value as a typed RDF term, or ParameterError naming the parameter.
+
+    ``entity`` values go through ``resolve`` (IRI, prefixed name, slug or label);
+    an ``iri`` that is not an IRI or prefixed name goes through ``choose``."""
     where = f"parameter {param.name!r} ({param.type})"
     if isinstance(value, Identifier):
         return value
@@ -239,6 +264,8 @@ def to_term(param: Param, value: object, resolve: Resolver | None = None) -> Ide
             return resolve(text)
         if param.type == "iri":
             iri = expand(text) or text
+            if not _IRI.match(iri) and choose is not None:
+                return choose(param, text)
             if not _IRI.match(iri):
                 raise ParameterError(
                     f"{where}: {text!r} is not an absolute IRI or known prefixed name"
@@ -262,7 +289,10 @@ def to_term(param: Param, value: object, resolve: Resolver | None = None) -> Ide
 
 
 def bind_terms(
-    query: Query, values: Mapping[str, object], resolve: Resolver | None = None
+    query: Query,
+    values: Mapping[str, object],
+    resolve: Resolver | None = None,
+    choose: ChoiceResolver | None = None,
 ) -> dict[str, Identifier]:
     declared = {p.name: p for p in query.params}
     unknown = set(values) - set(declared)
@@ -278,22 +308,42 @@ def bind_terms(
             if param.required:
                 raise ParameterError(f"{query.name}: parameter {param.name!r} is required")
             continue
-        terms[param.name] = to_term(param, value, resolve)
+        terms[param.name] = to_term(param, value, resolve, choose)
     return terms
 
 
+QUERIES_ENV = "G60GRAPH_QUERIES"
+
+
+def folders() -> list[Path]:
+    """Where named queries are looked up: the user's folders (``--queries DIR`` or
+    $G60GRAPH_QUERIES, several separated by ':'), then the packaged queries. A user's
+    query with a packaged query's name takes its place."""
+    extra = [Path(p) for p in os.environ.get(QUERIES_ENV, "").split(os.pathsep) if p]
+    for folder in extra:
+        if not folder.is_dir():
+            raise InputError(f"{QUERIES_ENV}: {folder} is not a folder")
+    return [*extra, resources.queries_dir()]
+
+
 def catalogue(directory: Path | None = None) -> dict[str, Query]:
-    """Every named query, by name, from ``queries/*.rq``."""
-    folder = directory or resources.queries_dir()
-    return {p.stem: Query.from_file(p) for p in sorted(folder.glob("*.rq"))}
+    """Every named query, by name: ``directory/*.rq``, or those of every folder."""
+    found: dict[str, Query] = {}
+    for folder in [directory] if directory else folders():
+        for path in sorted(folder.glob("*.rq")):
+            if path.stem not in found:
+                found[path.stem] = Query.from_file(path)
+    return dict(sorted(found.items()))
 
 
 def get(name: str, directory: Path | None = None) -> Query:
-    folder = directory or resources.queries_dir()
-    path = folder / f"{name}.rq"
-    if _NAME_OR_DASH.match(name) and path.is_file():
-        return Query.from_file(path)
-    names = sorted(p.stem for p in folder.glob("*.rq"))
+    searched = [directory] if directory else folders()
+    if _NAME_OR_DASH.match(name):
+        for folder in searched:
+            path = folder / f"{name}.rq"
+            if path.is_file():
+                return Query.from_file(path)
+    names = sorted({p.stem for folder in searched for p in folder.glob("*.rq")})
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'g60graph queries' lists them"
     raise UnknownQueryError(f"no named query {name!r}{hint}")

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from g60graph._errors import QuerySyntaxError, UnsafeQueryError
+from g60graph._errors import UnsafeQueryError
 from g60graph.sparql import _lexer as sparql_text
 
 __all__ = [
     "check",
-    "syntax_message",
 ]
 
 _SUSPECT = {
@@ -53,7 +52,9 @@ def check(
         try:
             parseUpdate(text)
         except ParseException:
-            raise QuerySyntaxError(syntax_message(query_error)) from None
+            from g60graph.sparql._syntax_errors import from_pyparsing
+
+            raise from_pyparsing(text, query_error) from None
         raise UnsafeQueryError("updates are not allowed: this interface is read-only") from None
     for node in _walk(tree):
         name = getattr(node, "name", None)
@@ -64,11 +65,6 @@ def check(
                     f"SERVICE <{endpoint}> refused: federated queries need --allow-service"
                     " and an allowed endpoint"
                 )
-
-
-def syntax_message(error: Any) -> str:
-    """pyparsing's error as 'line L, column C: ...'."""
-    return f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
 
 
 def _walk(node: Any) -> Iterator[Any]:

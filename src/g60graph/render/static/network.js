@@ -11,7 +11,7 @@
  *   legend: [{group, label, color, shape, count?}]
  * }
  * options = {hierarchical?: false | "UD" | "LR", physics?: true, height?: "600px",
- *            showEdgeLabels?: true, strings?: {search, noMatch, matches, facts, sources, close}}
+ *            showEdgeLabels?: true, strings?: {search, noMatch, match, matches, facts, sources, close}}
  *
  * Every data-derived string reaches the DOM through textContent (vis-network's own
  * tooltips use innerText for strings), never innerHTML. After rendering, the
@@ -24,6 +24,7 @@
   var DEFAULT_STRINGS = {
     search: "Search",
     noMatch: "no match",
+    match: "match",
     matches: "matches",
     facts: "Facts",
     sources: "Sources",
@@ -271,7 +272,9 @@
         return String(n.label).toLowerCase().indexOf(wanted) >= 0 ||
           (n.iri && String(n.iri).toLowerCase() === wanted);
       }).map(function (n) { return n.id; });
-      status.textContent = found.length ? found.length + " " + strings.matches : strings.noMatch;
+      status.textContent = found.length
+        ? found.length + " " + (found.length === 1 ? strings.match : strings.matches)
+        : strings.noMatch;
       if (!found.length) { network.unselectAll(); return; }
       network.selectNodes(found);
       if (found.length === 1) select(found[0]);

@@ -285,7 +285,9 @@
 
   function render() {
     var r = state.result;
-    var text = r.ask ? "Answer: " + r.rows[0][0].value : r.rows.length + (r.graph ? " triples" : " rows");
+    var n = r.rows.length;
+    var text = r.ask ? "Answer: " + r.rows[0][0].value
+      : n + (r.graph ? (n === 1 ? " triple" : " triples") : (n === 1 ? " row" : " rows"));
     setStatus(text + " in " + r.ms + " ms" + (r.truncated ? " (truncated by the server's row limit)" : ""));
     ["table", "network", "map"].forEach(function (v) { $("view-" + v).dataset.rendered = ""; });
     renderView(state.view);
