@@ -163,8 +163,8 @@ def run_wrk(url: str, query: str, distinct: bool, connections: int, seconds: flo
         capture_output=True, text=True, check=True, timeout=seconds + 60,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
-    p50 = _ms(re.search(r"50%\s+(\S+)", out)[1])  # type: ignore[index]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out)[1])  # type: ignore[index]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
     errors = 0
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     if bad:
