@@ -56,9 +56,10 @@ PREFIX g60: <https://w3id.org/g60graph/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?site ?kind ?place WHERE {
   ?site a ?kind ; g60:directlyLocatedIn ?place .
-  { ?kind rdfs:subClassOf* g60:IndustrialPark }
-  UNION { ?kind rdfs:subClassOf* g60:ResearchInstitute }
+  ?kind rdfs:subClassOf* ?top .
+  VALUES ?top { g60:IndustrialPark g60:ResearchInstitute }
 } ORDER BY ?place ?site"""
+# (VALUES, not a UNION of two zero-or-more paths: Virtuoso 7.2.5 answers that UNION with no rows)
 
 # A place with no point of its own (Shanghai) stands at a located-in place that has one.
 _STAND_IN = """

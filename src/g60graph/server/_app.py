@@ -20,7 +20,7 @@ Routes
   /.well-known/void      VoID description (Turtle, or other RDF by Accept)
 
 Status codes: 400 malformed query or bad parameter, 401 bad update token,
-403 refused (updates disabled, SERVICE, LOAD, FROM a graph not held),
+403 refused (updates disabled, SERVICE, LOAD),
 404 unknown resource or query, 406 no acceptable format, 413 body too large,
 414 URL too long, 415 unsupported POST type, 503 the query was stopped by a
 resource limit (the time limit, with ``X-G60-Timeout: true``, or the worker
@@ -127,7 +127,7 @@ def create_app(
             return _not_acceptable(form)
         reply = await executor.run(
             "query",
-            op.text,
+            protocol.with_base(op.text, str(request.url_for("sparql"))),
             op.default_graphs,
             op.named_graphs,
             fmt,
@@ -161,7 +161,7 @@ def create_app(
             )
         if op.default_graphs or op.named_graphs:
             raise ProtocolError(400, "using-graph-uri parameters are not supported")
-        triples = await executor.update(op.text)
+        triples = await executor.update(protocol.with_base(op.text, str(request.url_for("sparql"))))
         return PlainTextResponse(f"update applied; the dataset holds {triples} triples\n")
 
     async def service_description(request: Request) -> Response:
