@@ -7,8 +7,6 @@ from g60graph.render._map import (
     render_map,
 )
 from g60graph.render._network_page import (
-    PALETTE,
-    SHAPES,
     STRINGS,
     network_data,
     network_page,
@@ -34,9 +32,7 @@ from g60graph.render._pages import (
 __all__ = [
     "LINE_COLOURS",
     "NONE_ROW",
-    "PALETTE",
     "PROVINCE_COLOURS",
-    "SHAPES",
     "STRINGS",
     "Links",
     "error_page",
