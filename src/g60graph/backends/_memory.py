@@ -21,11 +21,27 @@ from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.backends._oxigraph import from_ox
 from g60graph.backends._seam import GRAPHS, Dataset, Quad
 from g60graph.results._model import QueryResult, simple_literal
+from g60graph.sparql._lexer import tokens
 from g60graph.sparql._syntax_errors import from_pyparsing, unknown_prefix
 
 __all__ = [
     "MemoryBackend",
 ]
+
+
+def _in_text_order(result: QueryResult, text: str) -> QueryResult:
+    """Columns in the order the variables first appear in the text, as Oxigraph gives
+    them: rdflib orders ``SELECT *`` by a set, so it changes from process to process."""
+    if not result.vars:
+        return result
+    first: dict[str, int] = {}
+    for index, tok in enumerate(tokens(text)):
+        if tok.kind == "var":
+            first.setdefault(tok.text[1:], index)
+    order = sorted(range(len(result.vars)), key=lambda i: (first.get(result.vars[i], 1 << 30), i))
+    result.vars = [result.vars[i] for i in order]
+    result.rows = [tuple(row[i] for i in order) for row in result.rows]
+    return result
 
 
 class MemoryBackend:
@@ -56,7 +72,7 @@ class MemoryBackend:
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM <x> never fetches x
         try:
             result = self._chosen(dataset).query(text, initNs=QUERY_PREFIXES)
-            return QueryResult.from_rdflib(result, limit=limit)
+            return _in_text_order(QueryResult.from_rdflib(result, limit=limit), text)
         except ParseException as err:
             raise from_pyparsing(text, err) from None
         except (RuntimeError, ValueError, TypeError, KeyError) as err:
@@ -71,7 +87,7 @@ class MemoryBackend:
             self.rdflib_dataset.update(text, initNs=QUERY_PREFIXES)
         except ParseException as err:
             raise from_pyparsing(text, err) from None
-        except (RuntimeError, ValueError, TypeError, KeyError) as err:
+        except Exception as err:  # rdflib raises a bare Exception for evaluation errors
             raise ExecutionError(f"update failed: {err}") from None
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:

@@ -18,7 +18,7 @@ from rdflib.term import Identifier
 from g60graph._errors import ExecutionError, InputError, QuerySyntaxError
 from g60graph._namespaces import GRAPH, QUERY_PREFIXES
 from g60graph.backends._seam import Dataset, Quad
-from g60graph.results._model import QueryResult, empty_graph, take
+from g60graph.results._model import QueryResult, cut_graph, empty_graph, take
 from g60graph.results._w3c import term_from_json
 from g60graph.sparql import _lexer as sparql_text
 
@@ -166,10 +166,7 @@ class SparqlBackend:
                 found.parse(data=body.decode("utf-8"), format=fmt)
             except Exception as err:
                 raise ExecutionError(f"{self.endpoint}: not an RDF graph: {err}") from None
-            triples, truncated = take(iter(found), limit)
-            graph = empty_graph()
-            for triple in triples:
-                graph.add(triple)
+            graph, truncated = cut_graph(found, limit)
             return QueryResult(form=form, graph=graph, truncated=truncated)
         try:
             doc = json.loads(body)

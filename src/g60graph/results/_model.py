@@ -41,6 +41,7 @@ __all__ = [
     "Labeller",
     "QueryResult",
     "canonical_format",
+    "cut_graph",
     "display_width",
     "distinct_columns",
     "empty_graph",
@@ -84,6 +85,20 @@ def empty_graph() -> rdflib.Graph:
     return graph
 
 
+def cut_graph(found: rdflib.Graph, limit: int | None) -> tuple[rdflib.Graph, bool]:
+    """At most ``limit`` triples of an rdflib graph, and whether any were left out.
+
+    rdflib's graph order changes from process to process, so a sorted graph is
+    cut: the same query keeps the same triples everywhere."""
+    graph = empty_graph()
+    if limit is None or len(found) <= limit:
+        graph += found
+        return graph, False
+    for triple in sorted(found, key=lambda t: tuple(term.n3() for term in t))[:limit]:
+        graph.add(triple)
+    return graph, True
+
+
 def simple_literal(term: Identifier | None) -> Identifier | None:
     """``"x"^^xsd:string`` as ``"x"``: one RDF 1.1 term that stores spell differently."""
     if isinstance(term, Literal) and term.datatype == XSD.string:
@@ -113,10 +128,7 @@ class QueryResult:
             return cls(form="ASK", boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             assert result.graph is not None
-            graph = empty_graph()
-            triples, truncated = take(result.graph, limit)
-            for triple in triples:
-                graph.add(triple)
+            graph, truncated = cut_graph(result.graph, limit)
             return cls(form=result.type, graph=graph, truncated=truncated)
         names = [str(v) for v in (result.vars or [])]
         found, truncated = take(iter(result), limit)  # iterating keeps rdflib lazy

@@ -131,9 +131,11 @@ def run_named(
 def _reply(result: QueryResult, fmt: str) -> Reply:
     body = result.serialize(fmt)
     if result.truncated and fmt == "json":
+        # An extra key, before "results": readers ignore it, and strict ones (pyoxigraph)
+        # refuse anything after the bindings.
         data = json.loads(body)
-        data["truncated"] = True  # extra key: SPARQL JSON readers ignore it
-        body = json.dumps(data, ensure_ascii=False)
+        data = {"head": data["head"], "truncated": True, "results": data["results"]}
+        body = json.dumps(data, ensure_ascii=False) + "\n"
     return Reply(body.encode("utf-8"), result.form, result.truncated, len(result))
 
 
