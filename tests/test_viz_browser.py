@@ -252,3 +252,24 @@ def test_same_layout_on_every_load_and_exports(browser: Any, pages: dict[str, Pa
         assert watched.errors == []
         page.context.close()
     assert positions[0] == positions[1]
+
+
+def test_map_exports_png_and_svg(browser: Any, pages: dict[str, Path], tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    watched = open_page(browser, pages["map"], "g60-map")
+    page = watched.page
+    with page.expect_download() as svg_download:
+        page.click(".g60-export-svg")
+    root = ET.parse(svg_download.value.path()).getroot()
+    assert root.findall(".//{http://www.w3.org/2000/svg}circle")
+    with page.expect_download() as png_download:
+        page.click(".g60-export-png")
+    assert png_colours(Path(png_download.value.path()).read_bytes()) >= 8
+    assert watched.errors == [] and watched.requests == [pages["map"].as_uri()]
+    page.context.close()
+    out = tmp_path / "map.html"
+    assert main(["map", "--lang", "zh", "--svg", "-o", str(out)]) == 0
+    texts = ["".join(t.itertext()) for t in
+             ET.parse(tmp_path / "map.svg").getroot().iter("{http://www.w3.org/2000/svg}text")]
+    assert "杭州市" in texts

@@ -156,9 +156,11 @@ def viz_command(
 @click.option("--tiles", metavar="URL",
               help="Add an online basemap, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png "
               "(off by default: the map works offline without it).")
+@image_flags
 @graph_options
 @lang_option
-def map_command(output: Path, tiles: str | None, lang: str, **load: Any) -> int:
+def map_command(output: Path, tiles: str | None, image: str | None, lang: str,
+                **load: Any) -> int:
     """Write the corridor map: cities by province, the G60 expressway and railway,
     parks and institutes in their city (one offline HTML file).
 
@@ -167,13 +169,12 @@ def map_command(output: Path, tiles: str | None, lang: str, **load: Any) -> int:
       g60graph map -o corridor.html
       g60graph map --lang zh -o corridor-zh.html
     """
-    from g60graph._fileio import write_atomic
     from g60graph.render import _map as geomap
 
     kg = _open(**load)
     data = geomap.map_data(kg, lang)
-    write_atomic(output, geomap.render_map(data, tiles=tiles, lang=lang))
-    click.echo(f"wrote {output} ({len(data['places'])} places, {len(data['lines'])} lines)",
+    written = write_page(geomap.render_map(data, tiles=tiles, lang=lang), output, image)
+    click.echo(f"wrote {written} ({len(data['places'])} places, {len(data['lines'])} lines)",
                err=True)
     return 0
 

@@ -182,7 +182,8 @@ def render_map(data: dict[str, Any], *, tiles: str | None = None, lang: str = "e
             '<aside class="g60-panel" id="g60-panel"></aside></div>')
     return viz.page(
         title=title, subtitle=subtitle, body=body,
-        scripts=[viz.static_text("network.js"), viz.static_text("map.js"), _BOOT],
+        scripts=[viz.static_text("network.js"), viz.static_text("export.js"),
+                 viz.static_text("map.js"), _BOOT],
         styles=[viz.static_text("network.css")],
         data={"g60-data": data, "g60-options": options}, lang=lang, img_src=img_src,
     )
