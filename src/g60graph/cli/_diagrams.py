@@ -162,7 +162,8 @@ def viz_command(
 def map_command(output: Path, tiles: str | None, image: str | None, lang: str,
                 **load: Any) -> int:
     """Write the corridor map: cities by province, the G60 expressway and railway,
-    parks and institutes in their city (one offline HTML file).
+    parks and institutes in their city (one offline HTML file), or its PNG/SVG image.
+    Chinese labels (--lang zh) need a CJK font, e.g. Debian's fonts-noto-cjk.
 
     \b
     Examples:

@@ -154,6 +154,9 @@ def network_page(
     footer = (
         '<footer class="g60-footer">Made with g60graph. Drawing: vis-network 9.1.2 '
         "(Apache-2.0 or MIT). Data: CC-BY-4.0.</footer>"
+        if lang != "zh" else
+        '<footer class="g60-footer">由 g60graph 生成；绘图：vis-network 9.1.2 '
+        "（Apache-2.0 或 MIT）。数据：CC-BY-4.0。</footer>"
     )
     return page(
         title=title,
