@@ -13,9 +13,14 @@ from rdflib.compare import to_isomorphic
 from g60graph import KnowledgeGraph
 from g60graph.sparql._lexer import keywords
 from g60graph.sparql._named import catalogue
+from named_cases import all_cases
 
 FACT_QUERIES = {"entity", "neighbourhood", "source-facts"}
 NAMES = sorted(n for n, q in catalogue().items() if "SERVICE" not in keywords(q.text))
+# a query with a required parameter runs with the parameters of its first expected case
+PARAMS: dict[str, dict[str, str]] = {}
+for case in all_cases():
+    PARAMS.setdefault(case.query, case.params)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +32,7 @@ def graphs() -> tuple[KnowledgeGraph, KnowledgeGraph]:
 def test_same_rows_with_and_without_inference(
     graphs: tuple[KnowledgeGraph, KnowledgeGraph], name: str
 ) -> None:
-    plain, inferred = (kg.query(name) for kg in graphs)
+    plain, inferred = (kg.query(name, PARAMS.get(name)) for kg in graphs)
     if plain.graph is not None:
         assert inferred.graph is not None
         before, after = set(plain.graph), set(inferred.graph)
