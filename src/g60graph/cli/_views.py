@@ -12,11 +12,39 @@ from g60graph.render._export import CHROMIUM_HELP
 
 __all__ = [
     "chart_command",
+    "image_flags",
     "image_options",
     "timeline_command",
+    "write_page",
 ]
 
 FONTS_HELP = "Chinese labels (--lang zh) need a CJK font, e.g. Debian's fonts-noto-cjk."
+
+
+def image_flags(func: F) -> F:
+    """--png and --svg, for commands that already have -o."""
+    for option in reversed([
+        click.option("--png", "image", flag_value="png",
+                     help="Write a PNG image instead; " + CHROMIUM_HELP),
+        click.option("--svg", "image", flag_value="svg",
+                     help="Write an SVG image instead; " + CHROMIUM_HELP),
+    ]):
+        func = option(func)
+    return func
+
+
+def write_page(page: str, output: Path, image: str | None) -> Path:
+    """The page, or its image (page.html becomes page.png), written atomically."""
+    from g60graph._fileio import write_atomic
+
+    if image is None:
+        write_atomic(output, page)
+        return output
+    from g60graph.render._export import export_image
+
+    target = output.with_suffix("." + image) if output.suffix == ".html" else output
+    write_atomic(target, export_image(page, image))
+    return target
 
 
 def image_options(func: F) -> F:
