@@ -50,8 +50,26 @@ class Watched:
     errors: list[str] = field(default_factory=list)
 
 
-def watched_page(browser: Browser, offline: bool = False) -> Watched:
-    context = browser.new_context(offline=offline)
+def watched_page(
+    browser: Browser,
+    offline: bool = False,
+    locale: str = "en-GB",
+    accept_downloads: bool = True,
+    only_host: str | None = None,
+) -> Watched:
+    """``only_host``: every request elsewhere is aborted (and still recorded), so a page
+    under test is offline except for the server the test started."""
+    context = browser.new_context(
+        offline=offline, locale=locale, accept_downloads=accept_downloads
+    )
+    if only_host is not None:
+        host = only_host.rstrip("/") + "/"
+        context.route(
+            "**/*",
+            lambda route: route.continue_()
+            if route.request.url.startswith(host) or route.request.url.startswith("data:")
+            else route.abort(),
+        )
     page = context.new_page()
     watched = Watched(page)
     page.on("request", lambda r: watched.requests.append(r.url))

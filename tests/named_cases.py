@@ -47,13 +47,19 @@ EXTRA_CASES = [
     Case("infrastructure", {"line": "G60 Expressway"}, "g60"),
     Case("industries", {"industry": "人工智能"}, "ai-zh"),
     Case("neighbourhood", {"entity": "g60r:alliance-new-material"}, "new-material"),
+    Case("series", {"measure": "g60r:measure-total-output"}, "total-output"),
+    Case("compare-cities", {"measure": "g60r:measure-seconded-staff-count"}, "staff"),
 ]
 
 
 def all_cases() -> list[Case]:
     from g60graph.sparql._named import catalogue
 
-    plain = [Case(name) for name, q in catalogue().items() if "federated" not in q.tags]
+    plain = [
+        Case(name)
+        for name, q in catalogue().items()
+        if "federated" not in q.tags and not any(p.required and not p.default for p in q.params)
+    ]
     return plain + EXTRA_CASES
 
 

@@ -11,11 +11,11 @@ import pytest
 from rdflib.compare import to_isomorphic
 
 from g60graph import KnowledgeGraph
-from g60graph.sparql._lexer import keywords
-from g60graph.sparql._named import catalogue
+from named_cases import Case, all_cases
 
 FACT_QUERIES = {"entity", "neighbourhood", "source-facts"}
-NAMES = sorted(n for n, q in catalogue().items() if "SERVICE" not in keywords(q.text))
+# The cases with expected results: every local named query, with parameters where it needs them.
+CASES = {case.name: case for case in all_cases()}
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +23,12 @@ def graphs() -> tuple[KnowledgeGraph, KnowledgeGraph]:
     return KnowledgeGraph.load(), KnowledgeGraph.load(infer="owlrl")
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
 def test_same_rows_with_and_without_inference(
-    graphs: tuple[KnowledgeGraph, KnowledgeGraph], name: str
+    graphs: tuple[KnowledgeGraph, KnowledgeGraph], case: Case
 ) -> None:
-    plain, inferred = (kg.query(name) for kg in graphs)
+    name = case.query
+    plain, inferred = (kg.query(name, case.params) for kg in graphs)
     if plain.graph is not None:
         assert inferred.graph is not None
         before, after = set(plain.graph), set(inferred.graph)

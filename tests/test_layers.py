@@ -13,9 +13,19 @@ import grimp
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "g60graph"
 
+# The upward imports the layers contract ignores (pyproject.toml): in-method, for notebooks.
+ON_DEMAND = {
+    ("g60graph._knowledge_graph", "g60graph._views"),
+    ("g60graph.results._model", "g60graph._views"),
+    ("g60graph.results._display", "g60graph.render._palette"),
+}
+
 
 def test_no_import_cycles() -> None:
-    graph = grimp.build_graph("g60graph")
+    # a cycle through annotations only (``if TYPE_CHECKING:``) is none at run time
+    graph = grimp.build_graph("g60graph", exclude_type_checking_imports=True)
+    for importer, imported in ON_DEMAND:
+        graph.remove_import(importer=importer, imported=imported)
     cycles = []
     for module in sorted(graph.modules):
         for imported in graph.find_modules_directly_imported_by(module):

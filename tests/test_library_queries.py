@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from g60graph import KnowledgeGraph
-from g60graph._errors import EntityNotFoundError
+from g60graph._errors import EntityNotFoundError, ParameterError
 from g60graph.sparql._named import library
 
 LIBRARY = sorted((Path(__file__).resolve().parents[1] / "queries" / "library").glob("*.rq"))
@@ -42,5 +42,7 @@ def test_same_rows_on_every_store(path: Path, kg: KnowledgeGraph, other: Knowled
 
 def test_a_bound_parameter_cannot_change_the_query(kg: KnowledgeGraph) -> None:
     assert kg.resolve("g60r:hangzhou").endswith("/hangzhou")
-    with pytest.raises(EntityNotFoundError, match="no entity matches"):
+    with pytest.raises(EntityNotFoundError, match="not a valid IRI"):
         kg.resolve("g60r:x> ?p ?o } UNION { ?s ?p ?o")
+    with pytest.raises(ParameterError, match="not an absolute IRI"):
+        library("mentions").bind({"iri": "https://x/a> ?p ?o } UNION { ?s ?p ?o"})

@@ -25,6 +25,7 @@ def test_kg_methods() -> None:
     assert public == {
         "load", "backend", "dataset", "graph_names", "query", "label", "resolve", "describe",
         "stats", "union_graph", "validate", "serialize", "export", "to_networkx",
+        "show", "chart", "timeline", "map",  # views for notebooks (issue 15)
         "bind", "parameter_values",  # slugs and labels for parameters; what they can take
     }
 

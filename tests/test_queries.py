@@ -9,7 +9,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from g60graph import KnowledgeGraph, Query
 from g60graph._errors import ParameterError, QueryMetadataError, UnknownQueryError
-from g60graph.sparql._named import catalogue, get
+from g60graph.sparql._named import THEMES, VIEWS, catalogue, get
 
 HEADER = """#+ title: Echo
 #+ description: Returns its parameter.
@@ -24,7 +24,7 @@ def test_catalogue_has_at_least_15_documented_queries() -> None:
     assert len(queries) >= 15
     for query in queries.values():
         assert query.title and query.description, query.name
-        assert query.view in ("table", "graph", "map", "timeline")
+        assert query.view in VIEWS
 
 
 @pytest.mark.parametrize("name", sorted(catalogue()))
@@ -48,6 +48,7 @@ def test_unknown_query_suggests_close_names() -> None:
         ("#+ title: T\n#+ description: D\n#+ colour: red\n", "unknown header keys: colour"),
         ("#+ description: D\n", "non-empty 'title'"),
         ("#+ title: T\n#+ description: D\n#+ view: pie\n", "view must be one of"),
+        ("#+ title: T\n#+ description: D\n#+ theme: sports\n", "theme must be one of"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   x: {type: colour}\n", "type must be"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   y: {type: string}\n", r"never uses \?y"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   x: {type: integer, default: ten}\n",
@@ -59,6 +60,14 @@ def test_unknown_query_suggests_close_names() -> None:
 def test_bad_metadata_is_an_error(header: str, problem: str) -> None:
     with pytest.raises((QueryMetadataError, ParameterError), match=problem):
         Query.from_text(header + "SELECT ?x WHERE { ?x ?p ?o }\n", name="bad")
+
+
+def test_every_named_query_has_a_theme_and_a_header_without_one_is_other() -> None:
+    assert {q.theme for q in catalogue().values()} <= set(THEMES) - {"other"}
+    assert Query.from_text("#+ title: T\n#+ description: D\nASK {}\n").theme == "other"
+    assert Query.from_text("#+ title: T\n#+ description: D\n#+ theme: events\nASK {}\n").info()[
+        "theme"
+    ] == "events"
 
 
 def test_header_is_read() -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from g60graph._errors import InputError
+from g60graph.render._export import CHROMIUM_HELP
 
 if TYPE_CHECKING:
     from g60graph._knowledge_graph import KnowledgeGraph
@@ -22,11 +23,14 @@ if TYPE_CHECKING:
 __all__ = [
     "F",
     "graph_options",
+    "image_flags",
+    "image_options",
     "lang_option",
     "publish_graph_options",
     "queries_option",
     "show_progress",
     "width_option",
+    "write_page",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -157,6 +161,49 @@ def lang_option(func: F) -> F:
     )(func)
 
 
+def image_flags(func: F) -> F:
+    """--png and --svg, for commands that already have -o."""
+    for option in reversed([
+        click.option("--png", "image", flag_value="png",
+                     help="Write a PNG image instead; " + CHROMIUM_HELP),
+        click.option("--svg", "image", flag_value="svg",
+                     help="Write an SVG image instead; " + CHROMIUM_HELP),
+    ]):
+        func = option(func)
+    return func
+
+
+def write_page(page: str, output: Path, image: str | None) -> Path:
+    """The page, or its image (page.html becomes page.png), written atomically."""
+    from g60graph._fileio import write_atomic
+
+    if image is None:
+        write_atomic(output, page)
+        return output
+    from g60graph.render._export import export_image
+
+    target = output.with_suffix("." + image) if output.suffix == ".html" else output
+    write_atomic(target, export_image(page, image))
+    return target
+
+
+def image_options(func: F) -> F:
+    """-o, --png and --svg: what the visual commands write."""
+    options = [
+        click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                     help="The file to write (atomically); .html, .png or .svg by its name "
+                     "unless --png/--svg says."),
+        click.option("--png", "image", flag_value="png",
+                     help="Write a PNG image; " + CHROMIUM_HELP),
+        click.option("--svg", "image", flag_value="svg",
+                     help="Write an SVG image; " + CHROMIUM_HELP),
+        click.option("--title", help="The title drawn (default: the figure's or query's)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _open(
     data: Sequence[str],
     store: str,
@@ -169,7 +216,6 @@ def _open(
     return KnowledgeGraph.load(
         data, store=store, infer=infer, infer_timeout=infer_timeout, endpoint=endpoint
     )
-
 
 
 def _choose_query(query: str | None, sparql: str | None) -> Query | str:

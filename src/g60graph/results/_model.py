@@ -12,7 +12,7 @@ import itertools
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import rdflib
 from rdflib.namespace import XSD
@@ -31,6 +31,8 @@ from g60graph.results._w3c import W3C_FORMATS, write_w3c
 
 if TYPE_CHECKING:
     import pandas
+
+    from g60graph._views import View
 
 __all__ = [
     "FORMAT_ALIASES",
@@ -114,6 +116,10 @@ class QueryResult:
     boolean: bool | None = None
     graph: rdflib.Graph | None = None
     truncated: bool = False
+    # (term, lang) -> label, set by KnowledgeGraph.query: notebooks show labels, not IRIs
+    labeller: Callable[[Identifier, str], str] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @classmethod
     def from_rdflib(cls, result: Result, limit: int | None = None) -> QueryResult:
@@ -142,17 +148,36 @@ class QueryResult:
             for row in self.rows
         ]
 
-    def to_dataframe(self) -> pandas.DataFrame:
-        """Rows as a pandas DataFrame of Python values (needs the 'pandas' extra)."""
-        try:
-            import pandas
-        except ImportError:
-            raise InputError(
-                "to_dataframe needs pandas: in your g60graph checkout, run"
-                " .venv/bin/pip install '.[pandas]'"
-            ) from None
-        data = [[None if t is None else _python(t) for t in row] for row in self.rows]
-        return pandas.DataFrame(data, columns=self.vars)
+    def to_dataframe(self, labels: bool = False, lang: str = "en") -> pandas.DataFrame:
+        """Rows as a DataFrame with one type per column (needs the 'pandas' extra);
+        ``labels`` shows labels for IRIs, keeping them in ``<column>_iri``."""
+        from g60graph.results._frame import to_dataframe
+
+        return to_dataframe(self, labels=labels, lang=lang, label=self.labeller)
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: a labelled table (or a small diagram of a graph)."""
+        from g60graph.results._display import result_html
+
+        return result_html(self, self.labeller)
+
+    def display(self, lang: str = "en", max_rows: int = 50) -> View:
+        """The notebook view in ``lang`` (en, zh), showing up to ``max_rows`` rows."""
+        from g60graph._views import View
+        from g60graph.results._display import result_html
+
+        inline = result_html(self, self.labeller, lang, max_rows)
+        return View(html=f"<!DOCTYPE html><meta charset=utf-8>{inline}", title="result",
+                    kind="table", inline=inline)
+
+    def __repr__(self) -> str:
+        if self.form == "ASK":
+            return f"<QueryResult ASK: {self.boolean}>"
+        if self.graph is not None:
+            return f"<QueryResult {self.form}: {len(self.graph)} triples>"
+        more = " (truncated)" if self.truncated else ""
+        return (f"<QueryResult SELECT: {len(self.rows)} rows{more} × "
+                f"{', '.join('?' + v for v in self.vars)}>")
 
     def to_rdflib(self) -> Result:
         if self.form == "ASK":
@@ -201,10 +226,5 @@ def _plain(term: Identifier) -> str:
     return str(term)
 
 
-def _python(term: Identifier) -> Any:
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return str(term) if isinstance(value, Literal) else value
-    return str(term)
 
 

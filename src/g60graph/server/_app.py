@@ -6,13 +6,21 @@ Routes
                          without a query: the service description
   /update                SPARQL 1.1 Update, only with --enable-updates and a bearer token
   /api/queries           the named queries (the page's example gallery), JSON
+  /api/config            the page's settings and the predeclared prefixes, JSON
+  /api/labels            POST a JSON list of IRIs: their English and Chinese labels
+  /api/vocabulary        the graph's classes and properties with labels (completion)
+  /api/entities?q=       resources whose label contains q (completion)
+  /api/spreadsheet       ?query= or ?name=&<param>=, format=csv|xlsx, lang=en|zh:
+                         a labelled table for spreadsheets (CSV with a BOM, or XLSX)
+  /api/view              the same query parameters, kind=line|bar|timeline: the data
+                         of the chart and timeline renderer (static/views.js)
   /queries/{name}        run a named query with ?param=value, results by conneg
   /id/{slug}             a resource: HTML, or Turtle / JSON-LD / N-Triples by Accept
   /def                   the ontology: HTML documentation, or RDF by Accept
   /.well-known/void      VoID description (Turtle, or other RDF by Accept)
 
 Status codes: 400 malformed query or bad parameter, 401 bad update token,
-403 refused (updates disabled, SERVICE, LOAD, FROM a graph not held),
+403 refused (updates disabled, SERVICE, LOAD),
 404 unknown resource or query, 406 no acceptable format, 413 body too large,
 414 URL too long, 415 unsupported POST type, 503 the query was stopped by a
 resource limit (the time limit, with ``X-G60-Timeout: true``, or the worker
@@ -47,11 +55,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from g60graph import _errors as errors
+from g60graph import _resources as resources
 from g60graph._knowledge_graph import KnowledgeGraph
+from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.render import _pages as pages
 from g60graph.server import _protocol as protocol
-from g60graph.server._executor import Executor, QueryTimeout, WorkerCrashed
+from g60graph.server._executor import Busy, Executor, QueryTimeout, WorkerCrashed
 from g60graph.server._middleware import AccessLog, SecurityHeaders, SizeLimit
+from g60graph.server._page_jobs import SPREADSHEET_TYPES
 from g60graph.server._protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError
 from g60graph.server._settings import Settings
 from g60graph.sparql import _lexer as sparql_text
@@ -81,6 +92,9 @@ def create_app(
         settings.timeout,
         settings.startup_timeout,
         settings.worker_memory_mb,
+        isolate=settings.isolate_workers,
+        allow_network=settings.allow_network,
+        queue_wait=settings.queue_wait,
     )
     links = pages.Links(settings.id_base, settings.def_base)
 
@@ -113,11 +127,12 @@ def create_app(
             return _not_acceptable(form)
         reply = await executor.run(
             "query",
-            op.text,
+            protocol.with_base(op.text, str(request.url_for("sparql"))),
             op.default_graphs,
             op.named_graphs,
             fmt,
             settings.max_rows,
+            settings.max_answer_bytes,
         )
         return _answer(reply, fmt)
 
@@ -146,7 +161,7 @@ def create_app(
             )
         if op.default_graphs or op.named_graphs:
             raise ProtocolError(400, "using-graph-uri parameters are not supported")
-        triples = await executor.update(op.text)
+        triples = await executor.update(protocol.with_base(op.text, str(request.url_for("sparql"))))
         return PlainTextResponse(f"update applied; the dataset holds {triples} triples\n")
 
     async def service_description(request: Request) -> Response:
@@ -174,8 +189,9 @@ def create_app(
         from g60graph.sparql._named import catalogue
 
         # Federated queries (SERVICE) are refused here, so they are no examples.
+        packaged = resources.queries_dir()
         entries = [
-            dict(q.info(), text=q.text)
+            dict(q.info(), text=q.text, user=q.path is not None and q.path.parent != packaged)
             for q in catalogue().values()
             if "SERVICE" not in sparql_text.keywords(q.text)
         ]
@@ -195,7 +211,9 @@ def create_app(
         if fmt is None:
             return _not_acceptable(query.form)
         request.state.query_hash = hashlib.sha256(query.text.encode()).hexdigest()[:16]
-        reply = await executor.run("named", name, params, fmt, settings.max_rows)
+        reply = await executor.run(
+            "named", name, params, fmt, settings.max_rows, settings.max_answer_bytes
+        )
         return _answer(reply, fmt)
 
     # -- Linked Data -------------------------------------------------------------
@@ -218,7 +236,7 @@ def create_app(
 
     async def resource(request: Request) -> Response:
         slug = request.path_params["slug"]
-        if not _SLUG.match(slug):
+        if not _SLUG.match(slug) or "\ufffd" in slug:  # U+FFFD: the path was not UTF-8
             raise _NotFoundError(f"no resource {slug!r} in this graph")
         iri = settings.id_base + slug
         fmt = rdf_format(request)
@@ -259,8 +277,13 @@ def create_app(
     async def vendor(request: Request) -> Response:
         name = request.path_params["name"]
         media = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
-        path = VENDOR / name if name in media else None
-        if path is None or not path.is_file():
+        if name not in media:  # other libraries vendored into the package, served as they are
+            own = VENDOR / name
+            if name.startswith(".") or not own.is_file():
+                raise _NotFoundError("no such file")
+            return FileResponse(own, headers={"Cache-Control": "public, max-age=86400"})
+        path = VENDOR / name
+        if not path.is_file():
             raise _NotFoundError("no such file")
         # Drop the source map comment: the map is not shipped, and following it would
         # make a browser's devtools ask for a file that does not exist.
@@ -280,13 +303,59 @@ def create_app(
                 "def_base": settings.def_base,
                 "max_rows": settings.max_rows,
                 "timeout": settings.timeout,
+                "prefixes": QUERY_PREFIXES,  # predeclared in every query
             }
         )
+
+    async def vocabulary(request: Request) -> Response:
+        return JSONResponse(await executor.run("vocabulary"))
+
+    async def entities(request: Request) -> Response:
+        text = request.query_params.get("q", "").strip()
+        if not 1 <= len(text) <= 100:
+            raise ProtocolError(400, "q: send 1 to 100 characters of a label")
+        return JSONResponse(await executor.run("entities", text))
+
+    def page_query(request: Request) -> tuple[str | None, str | None, dict[str, str], str]:
+        """The page's query (typed, or named with parameters) and language from the URL."""
+        given = request.query_params
+        lang = given.get("lang", "en")
+        if lang not in ("en", "zh"):
+            raise ProtocolError(400, "lang: en or zh")
+        name, text = given.get("name"), given.get("query")
+        if (name is None) == (text is None):
+            raise ProtocolError(400, "send either 'query' or 'name' (with its parameters)")
+        own = ("format", "kind", "lang", "name", "query")
+        params = {k: v for k, v in given.items() if k not in own}
+        return text, name, params, lang
+
+    async def spreadsheet(request: Request) -> Response:
+        fmt = request.query_params.get("format", "csv")
+        if fmt not in SPREADSHEET_TYPES:
+            raise ProtocolError(400, "format: csv or xlsx")
+        text, name, params, lang = page_query(request)
+        body = await executor.run(
+            "spreadsheet", text, name, params, fmt, lang, settings.max_rows
+        )
+        filename = f"g60graph-{name or 'result'}.{fmt}"
+        return Response(
+            body,
+            media_type=SPREADSHEET_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+    async def view_data(request: Request) -> Response:
+        kind = request.query_params.get("kind", "line")
+        if kind not in ("line", "bar", "timeline"):
+            raise ProtocolError(400, "kind: line, bar or timeline")
+        text, name, params, lang = page_query(request)
+        data = await executor.run("view_data", text, name, params, kind, lang, settings.max_rows)
+        return JSONResponse(data)
 
     async def labels(request: Request) -> Response:
         try:
             iris = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise ProtocolError(400, "send a JSON list of IRIs") from None
         if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
             raise ProtocolError(400, "send a JSON list of IRIs")
@@ -301,6 +370,10 @@ def create_app(
         Route("/api/queries", query_list),
         Route("/api/config", config),
         Route("/api/labels", labels, methods=["POST"]),
+        Route("/api/vocabulary", vocabulary),
+        Route("/api/entities", entities),
+        Route("/api/spreadsheet", spreadsheet),
+        Route("/api/view", view_data),
         Route("/queries/{name}", named_query),
         Route("/id/{slug:path}", resource),
         Route("/def", ontology),
@@ -329,6 +402,7 @@ def create_app(
     app = Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=handlers
     )
+    app.router.redirect_slashes = False  # its redirects are built from the Host header
     app.state.executor = executor
     app.state.settings = settings
     return app
@@ -358,7 +432,7 @@ def _not_acceptable(form: str) -> Response:
 
 
 def status_for(err: errors.G60Error) -> int:
-    if isinstance(err, QueryTimeout | WorkerCrashed):  # a resource limit stopped the query
+    if isinstance(err, QueryTimeout | WorkerCrashed | Busy | errors.AnswerTooLargeError):
         return 503
     if isinstance(err, errors.UnsafeQueryError):
         return 403
@@ -373,6 +447,8 @@ async def _error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.G60Error)
     status = status_for(exc)
     headers = {"X-G60-Timeout": "true"} if isinstance(exc, QueryTimeout) else {}
+    if isinstance(exc, Busy):
+        headers["Retry-After"] = str(exc.retry_after)
     if protocol.prefers_html(request.headers.get("accept", "")) and not request.url.path.startswith(
         ("/sparql", "/queries")
     ):

@@ -5,6 +5,7 @@ A query file stays valid SPARQL: its metadata lives in comment lines::
     #+ title: Cities of the corridor
     #+ description: Each city with its province and coordinates.
     #+ view: map
+    #+ theme: places
     #+ params:
     #+   province: {type: iri, description: Only cities in this province}
 
@@ -43,7 +44,9 @@ from g60graph.sparql import _lexer as sparql_text
 __all__ = [
     "PARAM_TYPES",
     "QUERIES_ENV",
+    "THEMES",
     "VIEWS",
+    "WDQS_VIEWS",
     "ChoiceResolver",
     "Param",
     "Query",
@@ -52,14 +55,20 @@ __all__ = [
     "catalogue",
     "folders",
     "get",
+    "is_iri",
     "library",
     "parse_header",
     "to_term",
 ]
 
-VIEWS = ("table", "graph", "map", "timeline")
+VIEWS = ("table", "graph", "map", "timeline", "line-chart", "bar-chart")
+# The Wikidata Query Service's #defaultView names, accepted as they are written there.
+WDQS_VIEWS = {"Table": "table", "Graph": "graph", "Map": "map", "Timeline": "timeline",
+              "LineChart": "line-chart", "BarChart": "bar-chart"}
 PARAM_TYPES = ("iri", "entity", "string", "integer", "decimal", "date", "boolean")
-_HEADER_KEYS = {"title", "description", "view", "params", "tags"}
+# The query page's gallery groups queries by theme; a query without one is "other".
+THEMES = ("places", "organisations", "events", "figures", "diagrams", "data-quality", "other")
+_HEADER_KEYS = {"title", "description", "view", "theme", "params", "tags"}
 _PARAM_KEYS = {"type", "default", "required", "description"}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -89,6 +98,7 @@ class Query:
     title: str = ""
     description: str = ""
     view: str = "table"
+    theme: str = "other"
     params: tuple[Param, ...] = ()
     tags: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
@@ -113,7 +123,7 @@ class Query:
     @classmethod
     def from_file(cls, path: Path) -> Query:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # a BOM, if any, is not SPARQL
         except (OSError, UnicodeDecodeError) as err:
             raise QuerySyntaxError(f"{path}: cannot read query file: {err}") from None
         return cls.from_text(text, name=path.stem, path=path)
@@ -125,6 +135,7 @@ class Query:
             "title": self.title,
             "description": self.description,
             "view": self.view,
+            "theme": self.theme,
             "form": self.form,
             "tags": list(self.tags),
             "params": [
@@ -185,8 +196,14 @@ def parse_header(text: str, name: str) -> dict[str, Any]:
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise QueryMetadataError(f"{name}: header needs a non-empty '{key}'")
     view = meta.get("view", "table")
+    view = WDQS_VIEWS.get(view, view) if isinstance(view, str) else view
     if view not in VIEWS:
         raise QueryMetadataError(f"{name}: view must be one of {', '.join(VIEWS)}, not {view!r}")
+    theme = meta.get("theme", "other")
+    if theme not in THEMES:
+        raise QueryMetadataError(
+            f"{name}: theme must be one of {', '.join(THEMES)}, not {theme!r}"
+        )
     tags = meta.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise QueryMetadataError(f"{name}: tags must be a list of strings")
@@ -195,6 +212,7 @@ def parse_header(text: str, name: str) -> dict[str, Any]:
         "title": meta["title"].strip(),
         "description": " ".join(meta["description"].split()),
         "view": view,
+        "theme": theme,
         "params": params,
         "tags": tuple(tags),
     }
@@ -250,6 +268,8 @@ def to_term(
     ``entity`` values go through ``resolve`` (IRI, prefixed name, slug or label);
     an ``iri`` that is not an IRI or prefixed name goes through ``choose``."""
     where = f"parameter {param.name!r} ({param.type})"
+    if isinstance(value, URIRef) and not is_iri(str(value)):
+        raise ParameterError(f"{where}: {str(value)!r} is not a valid IRI")
     if isinstance(value, Identifier):
         return value
     text = str(value)
@@ -260,9 +280,9 @@ def to_term(
             return resolve(text)
         if param.type == "iri":
             iri = expand(text) or text
-            if not _IRI.match(iri) and choose is not None:
+            if not is_iri(iri) and choose is not None:
                 return choose(param, text)
-            if not _IRI.match(iri):
+            if not is_iri(iri):
                 raise ParameterError(
                     f"{where}: {text!r} is not an absolute IRI or known prefixed name"
                 )
@@ -282,6 +302,11 @@ def to_term(
     except (ValueError, InvalidOperation):
         raise ParameterError(f"{where}: {text!r} is not a valid {param.type}") from None
     raise ParameterError(f"{where}: unsupported type")  # unreachable: types are checked on load
+
+
+def is_iri(text: str) -> bool:
+    """An absolute IRI that can be written as ``<text>`` in any query, unchanged."""
+    return _IRI.fullmatch(text) is not None
 
 
 def bind_terms(

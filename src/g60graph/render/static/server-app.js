@@ -1,15 +1,28 @@
-/* g60graph query page: example gallery, editor, results as table, network and map.
+/* g60graph query page: gallery, editor, results (table, network, map, chart, timeline),
+ * downloads, code snippets, history and saved queries, English and Chinese.
  *
- * Talks only to this server (/api/queries, /api/labels, /sparql, /queries/<name>).
- * Every data-derived string reaches the DOM through textContent, never innerHTML.
+ * Talks only to this server (/api/*, /sparql, /queries/<name>). Every data-derived
+ * string reaches the DOM through textContent, never innerHTML. The URL's fragment
+ * always holds the query (or the named query and its parameters) and the view.
  */
 (function () {
   "use strict";
 
   var RESULT_FORMATS = [["json", "JSON"], ["xml", "XML"], ["csv", "CSV"], ["tsv", "TSV"]];
   var GRAPH_FORMATS = [["ttl", "Turtle"], ["nt", "N-Triples"], ["jsonld", "JSON-LD"], ["xml", "RDF/XML"]];
+  var VIEWS = ["table", "network", "map", "chart", "timeline"];
+  var HEADER_VIEW = {table: "table", graph: "network", map: "map", timeline: "timeline",
+                     "line-chart": "chart", "bar-chart": "chart"};
+  // "user": the queries of the server's own folders (serve --queries DIR), listed first
+  var THEMES = ["user", "places", "organisations", "events", "figures", "diagrams", "data-quality", "other"];
+  var PAGE_SIZE = 50;
   var WKT = "http://www.opengis.net/ont/geosparql#wktLiteral";
-  var state = {queries: {}, current: null, result: null, labels: {}, config: {}, view: "table"};
+  var XSD = "http://www.w3.org/2001/XMLSchema#";
+  var DEFAULT_QUERY = "SELECT ?alliance ?label WHERE {\n  ?alliance a g60:IndustrialAlliance ;\n            rdfs:label ?label .\n} LIMIT 20";
+  var state = {
+    queries: {}, current: null, result: null, labels: {}, config: {}, view: "table",
+    lang: "en", table: {sort: null, desc: false, page: 0, filter: ""}, editor: null
+  };
 
   function $(id) { return document.getElementById(id); }
 
@@ -21,105 +34,233 @@
   }
 
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function t(key, values) { return window.G60I18n.t(key, state.lang, values); }
+  function each(selector, fn) { Array.prototype.forEach.call(document.querySelectorAll(selector), fn); }
+
+  function text() { return state.editor.get(); }
 
   /* SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, IRIs, strings. */
-  function queryForm(text) {
-    var stripped = text.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*/g, " ");
+  function queryForm(query) {
+    var stripped = query.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*/g, " ");
     var match = /\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b/i.exec(stripped);
     return match ? match[1].toUpperCase() : "SELECT";
   }
 
   function isGraphForm(form) { return form === "CONSTRUCT" || form === "DESCRIBE"; }
 
+  /* -- local storage: history and saved queries ------------------------------------ */
+
+  function readList(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
+  }
+
+  function writeList(key, list) {
+    try { localStorage.setItem(key, JSON.stringify(list)); } catch (e) { /* full or private mode */ }
+  }
+
+  function remember(key, entry, max) {
+    var list = readList(key).filter(function (e) { return e.hash !== entry.hash; });
+    list.unshift(entry);
+    writeList(key, list.slice(0, max));
+    showStored();
+  }
+
+  function entryTitle() {
+    if (state.current) return state.current.title || state.current.name;
+    var first = text().split("\n").filter(function (l) { return l.trim(); })[0] || "";
+    return first.replace(/^#+\s*/, "").slice(0, 60);
+  }
+
+  function showStored() {
+    [["g60graph.history", "history-list"], ["g60graph.saved", "saved-list"]].forEach(function (pair) {
+      var host = $(pair[1]);
+      clear(host);
+      var list = readList(pair[0]);
+      if (!list.length) host.appendChild(el("li", "note", t("none_yet")));
+      list.forEach(function (entry) {
+        var item = el("li");
+        var button = el("button", "link", entry.title || "…");
+        button.type = "button";
+        button.title = new Date(entry.time).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB");
+        button.addEventListener("click", function () { restore(entry.hash); run(); });
+        item.appendChild(button);
+        host.appendChild(item);
+      });
+    });
+  }
+
   /* -- gallery ----------------------------------------------------------------- */
 
   function buildGallery(list) {
+    list.forEach(function (q) { state.queries[q.name] = q; });
+    showGallery();
+  }
+
+  function showGallery() {
     var host = $("gallery-list");
     clear(host);
-    list.forEach(function (q) {
-      state.queries[q.name] = q;
-      var item = el("li");
-      var button = el("button", null);
-      button.type = "button";
-      button.dataset.name = q.name;
-      button.appendChild(el("strong", null, q.title || q.name));
-      button.appendChild(el("span", "desc", q.description || ""));
-      button.addEventListener("click", function () { loadNamed(q.name, {}); });
-      item.appendChild(button);
-      host.appendChild(item);
+    var words = $("gallery-search").value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    THEMES.forEach(function (theme) {
+      var members = Object.keys(state.queries).map(function (k) { return state.queries[k]; })
+        .filter(function (q) { return (q.user ? "user" : q.theme || "other") === theme; })
+        .filter(function (q) {
+          var hay = (q.name + " " + q.title + " " + q.description + " " + (q.tags || []).join(" ")).toLowerCase();
+          return words.every(function (w) { return hay.indexOf(w) >= 0; });
+        });
+      if (!members.length) return;
+      shown += members.length;
+      var group = el("details", "theme");
+      group.open = true;
+      group.dataset.theme = theme;
+      var summary = el("summary", null, t("theme_" + theme.replace("-", "_")) + " (" + members.length + ")");
+      group.appendChild(summary);
+      var ul = el("ul");
+      members.forEach(function (q) {
+        var item = el("li");
+        var button = el("button");
+        button.type = "button";
+        button.dataset.name = q.name;
+        button.classList.toggle("active", !!state.current && state.current.name === q.name);
+        button.appendChild(el("strong", null, q.title || q.name));
+        button.appendChild(el("span", "desc", q.description || ""));
+        button.addEventListener("click", function () { loadNamed(q.name, {}); run(); });
+        item.appendChild(button);
+        ul.appendChild(item);
+      });
+      group.appendChild(ul);
+      host.appendChild(group);
     });
+    $("gallery-empty").hidden = shown > 0;
   }
 
   function loadNamed(name, values) {
     var q = state.queries[name];
     if (!q) return;
     state.current = q;
-    $("editor").value = q.text;
-    Array.prototype.forEach.call(document.querySelectorAll("#gallery-list button"), function (b) {
-      b.classList.toggle("active", b.dataset.name === name);
-    });
+    state.editor.set(q.text);
+    state.current = q;  // set() fired onChange, which forgets a named query whose text changed
+    each("#gallery-list button", function (b) { b.classList.toggle("active", b.dataset.name === name); });
     $("query-info").textContent = (q.title || q.name) + (q.description ? " — " + q.description : "");
-    var host = $("params");
+    var host = $("param-fields");
     clear(host);
+    $("params").hidden = !(q.params || []).length;
     (q.params || []).forEach(function (p) {
       var label = el("label", null, p.name + (p.required ? " *" : ""));
       var input = el("input");
       input.name = p.name;
       input.dataset.param = p.name;
-      input.placeholder = p.type + (p.default ? " (default " + p.default + ")" : "");
+      input.placeholder = p.type + (p.default ? " (" + t("default_is", {v: p.default}) + ")" : "");
       input.title = p.description || "";
+      if (p.required) input.required = true;
       if (values[p.name] !== undefined) input.value = values[p.name];
       label.appendChild(input);
       host.appendChild(label);
     });
-    if (q.view === "graph" || q.view === "map") showView(q.view === "graph" ? "network" : "map");
-    else showView("table");
+    state.view = HEADER_VIEW[q.view] || "table";
+    setStatus("");
+    $("error").hidden = true;
+    syncUrl();
   }
 
   function paramValues() {
     var values = {};
-    Array.prototype.forEach.call(document.querySelectorAll("#params input"), function (input) {
+    each("#param-fields input", function (input) {
       if (input.value.trim() !== "") values[input.dataset.param] = input.value.trim();
     });
     return values;
   }
 
-  /* -- requests ------------------------------------------------------------------ */
+  function named() { return state.current && state.current.text === text() ? state.current : null; }
+
+  /* -- URLs -------------------------------------------------------------------------- */
 
   /* The URL that answers the current query in `fmt` (for downloads and runs). */
   function requestUrl(fmt) {
-    var text = $("editor").value;
-    var named = state.current && state.current.text === text ? state.current : null;
+    var q = named();
     var params = new URLSearchParams();
-    if (named) {
+    if (q) {
       var values = paramValues();
       Object.keys(values).forEach(function (k) { params.set(k, values[k]); });
       if (fmt) params.set("format", fmt);
-      return "/queries/" + encodeURIComponent(named.name) + "?" + params.toString();
+      return "/queries/" + encodeURIComponent(q.name) + "?" + params.toString();
     }
-    params.set("query", text);
+    params.set("query", text());
     if (fmt) params.set("format", fmt);
     return "/sparql?" + params.toString();
   }
 
-  function shareUrl() {
-    var text = $("editor").value;
+  /* The query (typed, or named with its parameters) and language, for /api/spreadsheet and /api/view. */
+  function pageParams() {
+    var q = named();
     var params = new URLSearchParams();
-    if (state.current && state.current.text === text) {
-      params.set("name", state.current.name);
+    if (q) {
+      params.set("name", q.name);
+      var values = paramValues();
+      Object.keys(values).forEach(function (k) { params.set(k, values[k]); });
+    } else {
+      params.set("query", text());
+    }
+    params.set("lang", state.lang);
+    return params;
+  }
+
+  function spreadsheetUrl(fmt) {
+    var params = pageParams();
+    params.set("format", fmt);
+    return "/api/spreadsheet?" + params.toString();
+  }
+
+  function shareHash() {
+    var params = new URLSearchParams();
+    var q = named();
+    if (q) {
+      params.set("name", q.name);
       var values = paramValues();
       Object.keys(values).forEach(function (k) { params.set("p." + k, values[k]); });
     } else {
-      params.set("query", text);
+      params.set("query", text());
     }
+    params.set("view", state.view);
     return "#" + params.toString();
   }
 
-  function updateLinks() {
-    var form = queryForm($("editor").value);
+  function syncUrl() {
+    var hash = shareHash();
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+    $("share").href = hash;
+    updateDownloads();
+    updateCode();
+  }
+
+  function restore(hash) {
+    var params = new URLSearchParams(hash.replace(/^#/, ""));
+    var view = params.get("view");
+    if (params.get("name") && state.queries[params.get("name")]) {
+      var values = {};
+      params.forEach(function (v, k) { if (k.indexOf("p.") === 0) values[k.slice(2)] = v; });
+      loadNamed(params.get("name"), values);
+    } else if (params.get("query") !== null) {
+      state.current = null;
+      state.editor.set(params.get("query"));
+      $("query-info").textContent = "";
+      $("params").hidden = true;
+      clear($("param-fields"));
+    } else {
+      return false;
+    }
+    if (view && VIEWS.indexOf(view) >= 0) state.view = view;
+    syncUrl();
+    return true;
+  }
+
+  /* -- downloads and code ------------------------------------------------------------ */
+
+  function updateDownloads() {
+    var form = queryForm(text());
     var host = $("downloads");
     clear(host);
-    host.appendChild(el("span", "note", "Download: "));
+    host.appendChild(el("span", "note", t("downloads") + ": "));
     (isGraphForm(form) ? GRAPH_FORMATS : RESULT_FORMATS).forEach(function (f) {
       var a = el("a", null, f[1]);
       a.href = requestUrl(f[0]);
@@ -127,34 +268,71 @@
       a.dataset.format = f[0];
       host.appendChild(a);
     });
-    $("share").href = shareUrl();
+    [["csv", "spreadsheet_csv"], ["xlsx", "xlsx"]].forEach(function (f) {
+      var a = el("a", "sheet", t(f[1]));
+      a.href = spreadsheetUrl(f[0]);
+      a.setAttribute("download", "g60graph-result." + f[0]);
+      a.dataset.format = "sheet-" + f[0];
+      host.appendChild(a);
+    });
   }
 
+  function pyString(s) { return JSON.stringify(s); }
+  function shellQuote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
+
+  function updateCode() {
+    var endpoint = location.origin + "/sparql";
+    var query = named() ? state.current.text : text();
+    var accept = isGraphForm(queryForm(query)) ? "text/turtle" : "application/sparql-results+json";
+    var snippets = [
+      ["curl", "curl -s " + shellQuote(endpoint) + " \\\n  -H " + shellQuote("Accept: " + accept) +
+        " \\\n  --data-urlencode query=" + shellQuote(query)],
+      ["Python (SPARQLWrapper)", "from SPARQLWrapper import SPARQLWrapper, JSON\n\n" +
+        "sparql = SPARQLWrapper(" + pyString(endpoint) + ")\nsparql.setQuery(" + pyString(query) + ")\n" +
+        "sparql.setReturnFormat(JSON)\nfor row in sparql.queryAndConvert()[\"results\"][\"bindings\"]:\n    print(row)"],
+      ["JavaScript (fetch)", "const query = " + JSON.stringify(query) + ";\n" +
+        "const response = await fetch(" + JSON.stringify(endpoint) + ", {\n  method: \"POST\",\n" +
+        "  headers: {\"Content-Type\": \"application/x-www-form-urlencoded\", Accept: " + JSON.stringify(accept) + "},\n" +
+        "  body: new URLSearchParams({query}),\n});\nconsole.log(await response.json());"]
+    ];
+    var host = $("code-snippets");
+    clear(host);
+    snippets.forEach(function (s) {
+      host.appendChild(el("h3", null, s[0]));
+      var pre = el("pre");
+      pre.appendChild(el("code", null, s[1]));
+      pre.tabIndex = 0;
+      host.appendChild(pre);
+    });
+  }
+
+  /* -- running ----------------------------------------------------------------------- */
+
   function run() {
-    var text = $("editor").value;
-    var form = queryForm(text);
+    var query = text();
+    var form = queryForm(query);
     var fmt = isGraphForm(form) ? "nt" : "json";
     var accept = isGraphForm(form) ? "application/n-triples" : "application/sparql-results+json";
-    var named = state.current && state.current.text === text;
     var request;
-    if (named) {
+    if (named()) {
       request = fetch(requestUrl(null), {headers: {Accept: accept}});
     } else {
       request = fetch("/sparql", {
         method: "POST",
         headers: {"Content-Type": "application/x-www-form-urlencoded", Accept: accept},
-        body: new URLSearchParams({query: text}).toString()
+        body: new URLSearchParams({query: query}).toString()
       });
     }
-    history.replaceState(null, "", shareUrl());
-    updateLinks();
-    setStatus("Running…");
+    syncUrl();
+    remember("g60graph.history", {hash: shareHash(), title: entryTitle(), time: Date.now()}, 30);
+    setStatus(t("running"));
     $("error").hidden = true;
+    state.editor.clearError();
     var started = performance.now();
     request.then(function (response) {
       var truncated = response.headers.get("X-G60-Truncated") === "true";
       return response.text().then(function (body) {
-        if (!response.ok) throw new Error(response.status + " " + response.statusText + ": " + body.trim());
+        if (!response.ok) throw new Error(body.trim() || response.status + " " + response.statusText);
         var result = fmt === "json" ? fromJson(JSON.parse(body)) : fromNTriples(body);
         result.truncated = truncated;
         result.ms = Math.round(performance.now() - started);
@@ -162,16 +340,23 @@
       });
     }).then(function (result) {
       state.result = result;
+      state.table = {sort: null, desc: false, page: 0, filter: ""};
       return fetchLabels(result).then(function () { render(); });
     }).catch(function (err) {
       setStatus("");
-      var box = $("error");
-      box.textContent = String(err.message || err);
-      box.hidden = false;
+      showError(String(err.message || err));
     });
   }
 
-  function setStatus(text) { $("status").textContent = text; }
+  function showError(message) {
+    var box = $("error");
+    var at = /line (\d+), column (\d+): (?:error at \d+:\d+: )?(.*)$/.exec(message);
+    box.textContent = at ? t("error_at", {line: at[1], column: at[2]}) + at[3] : message;
+    box.hidden = false;
+    if (at) state.editor.showError(parseInt(at[1], 10), parseInt(at[2], 10), at[3]);
+  }
+
+  function setStatus(value) { $("status").textContent = value; }
 
   /* -- results in one shape: {vars, rows: [[term|null]], boolean?} ------------------- */
 
@@ -215,7 +400,7 @@
   function fetchLabels(result) {
     var iris = {};
     result.rows.forEach(function (row) {
-      row.forEach(function (t) { if (t && t.type === "uri" && !state.labels[t.value]) iris[t.value] = true; });
+      row.forEach(function (x) { if (x && x.type === "uri" && !state.labels[x.value]) iris[x.value] = true; });
     });
     var list = Object.keys(iris).slice(0, 2000);
     if (!list.length) return Promise.resolve();
@@ -239,12 +424,15 @@
     return null;
   }
 
+  /* An entry's label in the page's language: {en, zh} from /api/labels or completion. */
+  function pick(entry) {
+    if (!entry) return "";
+    return (state.lang === "zh" ? entry.zh || entry.en : entry.en || entry.zh) || "";
+  }
+
   function labelOf(term) {
     if (!term) return "";
-    if (term.type === "uri") {
-      var known = state.labels[term.value];
-      return known && known.en ? known.en : term.value;
-    }
+    if (term.type === "uri") return pick(state.labels[term.value]) || term.value;
     if (term.type === "bnode") return "_:" + term.value;
     return term.value;
   }
@@ -257,13 +445,6 @@
       if (local) a.href = local;
       else if (/^https?:\/\//i.test(term.value)) { a.href = term.value; a.rel = "nofollow noopener"; }
       a.title = term.value;
-      var known = state.labels[term.value];
-      if (known && known.zh && known.zh !== known.en) {
-        var span = el("span");
-        span.appendChild(a);
-        span.appendChild(el("span", "zh", " " + known.zh));
-        return span;
-      }
       return a;
     }
     var node = el("span", null, labelOf(term));
@@ -274,23 +455,56 @@
 
   /* -- views ------------------------------------------------------------------------ */
 
+  function numeric(term) {
+    return !!term && term.type === "literal" && !!term.datatype &&
+      /#(integer|decimal|double|float|int|long|nonNegativeInteger|positiveInteger)$/.test(term.datatype);
+  }
+
+  function temporal(term) {
+    return !!term && term.type === "literal" && !!term.datatype &&
+      [XSD + "date", XSD + "dateTime", XSD + "gYear", XSD + "gYearMonth"].indexOf(term.datatype) >= 0;
+  }
+
+  function columnHas(r, test) {
+    return r.vars.some(function (v, i) { return r.rows.some(function (row) { return test(row[i]); }); });
+  }
+
+  /* The views this result's shape fits (chart and timeline: static/views.js, the
+   * renderer of the CLI's chart and timeline files, fed by the server's /api/view). */
+  function fittingViews(r) {
+    var fits = {table: true};
+    if (r.ask || !r.rows.length) return fits;
+    var iriColumns = r.vars.filter(function (v, i) {
+      return r.rows.some(function (row) { return row[i] && row[i].type === "uri"; });
+    }).length;
+    fits.network = !!window.G60Network && !!window.vis && (r.graph || iriColumns >= 2);
+    fits.map = r.rows.some(function (row) { return coordinates(r, row) !== null; });
+    fits.chart = !!window.G60Views && !r.graph && columnHas(r, numeric);
+    fits.timeline = !!window.G60Views && !r.graph && columnHas(r, temporal);
+    return fits;
+  }
+
   function showView(view) {
     state.view = view;
-    Array.prototype.forEach.call(document.querySelectorAll(".tabs button"), function (b) {
-      b.classList.toggle("active", b.dataset.view === view);
+    each(".tabs button", function (b) {
+      var active = b.dataset.view === view;
+      b.classList.toggle("active", active);
+      b.setAttribute("aria-pressed", active ? "true" : "false");
     });
-    ["table", "network", "map"].forEach(function (v) { $("view-" + v).hidden = v !== view; });
+    VIEWS.forEach(function (v) { $("view-" + v).hidden = v !== view; });
     if (state.result) renderView(view);
+    syncUrl();
   }
 
   function render() {
     var r = state.result;
-    var n = r.rows.length;
-    var text = r.ask ? "Answer: " + r.rows[0][0].value
-      : n + (r.graph ? (n === 1 ? " triple" : " triples") : (n === 1 ? " row" : " rows"));
-    setStatus(text + " in " + r.ms + " ms" + (r.truncated ? " (truncated by the server's row limit)" : ""));
-    ["table", "network", "map"].forEach(function (v) { $("view-" + v).dataset.rendered = ""; });
-    renderView(state.view);
+    var status = r.ask ? t("answer_in", {v: r.rows[0][0].value, ms: r.ms})
+      : t((r.graph ? "triple" : "row") + (r.rows.length === 1 ? "_in" : "s_in"), {n: r.rows.length, ms: r.ms});
+    setStatus(status + (r.truncated ? t("truncated", {max: state.config.max_rows}) : ""));
+    var fits = fittingViews(r);
+    each(".tabs button", function (b) { b.hidden = !fits[b.dataset.view]; });
+    VIEWS.forEach(function (v) { $("view-" + v).dataset.rendered = ""; });
+    showView(fits[state.view] ? state.view : "table");
   }
 
   function renderView(view) {
@@ -300,26 +514,122 @@
     clear(host);
     if (view === "table") renderTable(host);
     else if (view === "network") renderNetwork(host);
-    else renderMap(host);
+    else if (view === "map") renderMap(host);
+    else renderShared(host, view);
+  }
+
+  /* -- the table: sorted, filtered, paged ------------------------------------------- */
+
+  function sortKey(term) {
+    if (!term) return [2, ""];
+    if (numeric(term)) return [0, parseFloat(term.value)];
+    return [1, labelOf(term).toLowerCase()];
+  }
+
+  function compare(a, b) {
+    var x = sortKey(a), y = sortKey(b);
+    if (x[0] !== y[0]) return x[0] - y[0];
+    return x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0;
+  }
+
+  function visibleRows() {
+    var r = state.result, s = state.table;
+    var words = s.filter.toLowerCase().split(/\s+/).filter(Boolean);
+    var rows = r.rows.filter(function (row) {
+      if (!words.length) return true;
+      var hay = row.map(function (x) { return x ? labelOf(x) + " " + x.value : ""; }).join(" ").toLowerCase();
+      return words.every(function (w) { return hay.indexOf(w) >= 0; });
+    });
+    if (s.sort !== null) {
+      rows = rows.slice().sort(function (a, b) {
+        var c = compare(a[s.sort], b[s.sort]);
+        return s.desc ? -c : c;
+      });
+    }
+    return rows;
   }
 
   function renderTable(host) {
-    var r = state.result;
-    if (r.truncated) host.appendChild(el("p", "notice", "The server cut this answer at its row limit."));
+    var r = state.result, s = state.table;
+    var tools = el("div", "table-tools");
+    var filter = el("input");
+    filter.type = "search";
+    filter.id = "table-filter";
+    filter.placeholder = t("filter");
+    filter.setAttribute("aria-label", t("filter"));
+    filter.value = s.filter;
+    tools.appendChild(filter);
+    var info = el("span", "note");
+    tools.appendChild(info);
+    var pager = el("span", "pager");
+    var prev = el("button", "small", t("previous"));
+    var next = el("button", "small", t("next"));
+    var pageInfo = el("span", "page-info");
+    prev.type = next.type = "button";
+    prev.dataset.page = "previous";
+    next.dataset.page = "next";
+    pager.appendChild(prev);
+    pager.appendChild(pageInfo);
+    pager.appendChild(next);
+    tools.appendChild(pager);
+    host.appendChild(tools);
+    var scroll = el("div", "table-scroll");
+    scroll.tabIndex = 0;
     var table = el("table", "results");
-    var head = el("tr");
-    r.vars.forEach(function (v) { head.appendChild(el("th", null, v)); });
     var thead = el("thead");
+    var head = el("tr");
+    r.vars.forEach(function (v, i) {
+      var th = el("th");
+      th.setAttribute("aria-sort", s.sort === i ? (s.desc ? "descending" : "ascending") : "none");
+      var button = el("button", "sort", v);
+      button.type = "button";
+      button.title = t("sort_by", {v: v});
+      button.dataset.column = String(i);
+      button.addEventListener("click", function () {
+        if (s.sort === i) s.desc = !s.desc; else { s.sort = i; s.desc = false; }
+        s.page = 0;
+        redraw(host);
+      });
+      th.appendChild(button);
+      head.appendChild(th);
+    });
     thead.appendChild(head);
     table.appendChild(thead);
     var body = el("tbody");
-    r.rows.forEach(function (row) {
-      var tr = el("tr");
-      row.forEach(function (t) { var td = el("td"); td.appendChild(termNode(t)); tr.appendChild(td); });
-      body.appendChild(tr);
-    });
     table.appendChild(body);
-    host.appendChild(table);
+    scroll.appendChild(table);
+    host.appendChild(scroll);
+
+    function fill() {
+      var rows = visibleRows();
+      var pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+      s.page = Math.min(s.page, pages - 1);
+      clear(body);
+      rows.slice(s.page * PAGE_SIZE, (s.page + 1) * PAGE_SIZE).forEach(function (row) {
+        var tr = el("tr");
+        row.forEach(function (x) { var td = el("td"); td.appendChild(termNode(x)); tr.appendChild(td); });
+        body.appendChild(tr);
+      });
+      info.textContent = t("rows_shown", {shown: rows.length, n: r.rows.length});
+      pageInfo.textContent = t("page_of", {p: s.page + 1, n: pages});
+      prev.disabled = s.page === 0;
+      next.disabled = s.page >= pages - 1;
+    }
+    prev.addEventListener("click", function () { s.page -= 1; fill(); });
+    next.addEventListener("click", function () { s.page += 1; fill(); });
+    filter.addEventListener("input", function () { s.filter = filter.value; s.page = 0; fill(); });
+    fill();
+  }
+
+  function redraw(host) {
+    host.dataset.rendered = "";
+    var focused = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.column : undefined;
+    renderView("table");
+    if (focused !== undefined) {
+      var again = host.querySelector("button.sort[data-column='" + focused + "']");
+      if (again) again.focus();
+    }
   }
 
   /* Rows to nodes and edges: a CONSTRUCT gives triples (rdf:type colours a node
@@ -381,15 +691,35 @@
 
   function renderNetwork(host) {
     var data = toNetwork(state.result);
-    if (!data.nodes.length) { host.appendChild(el("p", "note", "No resources to draw in this result.")); return; }
-    if (!window.G60Network || !window.vis) {
-      host.appendChild(el("p", "note", "The network renderer is not available."));
-      return;
-    }
+    if (!data.nodes.length) { host.appendChild(el("p", "note", t("no_resources"))); return; }
     var box = el("div", "network-host");
     box.style.height = "580px";
     host.appendChild(box);
     window.G60Network.render(box, data, {height: "580px"});
+  }
+
+  /* Chart and timeline: the server turns the query's answer into the renderer's data
+   * (render/_chart.py, render/_timeline.py), drawn by static/views.js as in the CLI's files. */
+  function chartKind() {
+    var q = named();
+    if (q && (q.view === "line-chart" || q.view === "bar-chart")) return q.view.slice(0, -6);
+    return columnHas(state.result, temporal) ? "line" : "bar";
+  }
+
+  function renderShared(host, view) {
+    var params = pageParams();
+    params.set("kind", view === "timeline" ? "timeline" : chartKind());
+    var url = "/api/view?" + params.toString();
+    var box = el("div", "g60-view");
+    host.appendChild(box);
+    fetch(url, {headers: {Accept: "application/json"}}).then(function (response) {
+      if (!response.ok) return response.text().then(function (body) { throw new Error(body.trim()); });
+      return response.json();
+    }).then(function (data) {
+      window.G60Views.render(box, data);
+    }).catch(function (err) {
+      host.appendChild(el("p", "note", String(err.message || err)));
+    });
   }
 
   /* Coordinates in a row: a WKT POINT literal (lon lat), or ?lat / ?lon columns. */
@@ -420,7 +750,7 @@
       var named = row.filter(function (t) { return t && t.type === "uri"; })[0];
       points.push({lon: c[0], lat: c[1], label: named ? labelOf(named) : "", iri: named ? named.value : null});
     });
-    if (!points.length) { host.appendChild(el("p", "note", "No coordinates in this result.")); return; }
+    if (!points.length) { host.appendChild(el("p", "note", t("no_points"))); return; }
     var NS = "http://www.w3.org/2000/svg";
     var w = 760, h = 520, pad = 50;
     var lons = points.map(function (p) { return p.lon; }), lats = points.map(function (p) { return p.lat; });
@@ -459,46 +789,91 @@
       }
     });
     host.appendChild(svg);
-    host.appendChild(el("p", "note", points.length + " places; longitude and latitude, WGS84."));
+    host.appendChild(el("p", "note", t("places_note", {n: points.length})));
+  }
+
+  /* -- language ----------------------------------------------------------------------- */
+
+  function setLanguage(lang) {
+    state.lang = lang;
+    window.G60I18n.remember(lang);
+    window.G60I18n.apply(document, lang);
+    showGallery();
+    showStored();
+    updateDownloads();
+    if (state.result) render();
+  }
+
+  function showPrefixes() {
+    var host = $("prefix-list");
+    clear(host);
+    Object.keys(state.config.prefixes || {}).forEach(function (p) {
+      var item = el("li");
+      var button = el("button", "link");
+      button.type = "button";
+      button.dataset.prefix = p;
+      button.appendChild(el("code", null, p + ":"));
+      button.appendChild(document.createTextNode(" "));
+      button.appendChild(el("span", "note", state.config.prefixes[p]));
+      button.addEventListener("click", function () { state.editor.addPrefixLines([p]); });
+      item.appendChild(button);
+      host.appendChild(item);
+    });
   }
 
   /* -- start ----------------------------------------------------------------------------- */
 
-  function fromLocation() {
-    var hash = location.hash.replace(/^#/, "");
-    var params = new URLSearchParams(hash || location.search.replace(/^\?/, ""));
-    if (params.get("name") && state.queries[params.get("name")]) {
-      var values = {};
-      params.forEach(function (v, k) { if (k.indexOf("p.") === 0) values[k.slice(2)] = v; });
-      loadNamed(params.get("name"), values);
-      return true;
-    }
-    if (params.get("query")) {
-      state.current = null;
-      $("editor").value = params.get("query");
-      return true;
-    }
-    return false;
-  }
-
   function start() {
-    $("run").addEventListener("click", run);
-    $("editor").addEventListener("input", updateLinks);
-    $("editor").addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); run(); }
-    });
-    $("params").addEventListener("input", updateLinks);
-    Array.prototype.forEach.call(document.querySelectorAll(".tabs button"), function (b) {
-      b.addEventListener("click", function () { showView(b.dataset.view); });
-    });
+    state.lang = window.G60I18n.initial();
+    window.G60I18n.apply(document, state.lang);
     Promise.all([
       fetch("/api/config").then(function (r) { return r.json(); }),
       fetch("/api/queries").then(function (r) { return r.json(); })
     ]).then(function (answers) {
       state.config = answers[0];
+      var syncSoon = null;
+      state.editor = window.G60Editor.create($("editor"), {
+        text: DEFAULT_QUERY,
+        prefixes: state.config.prefixes || {},
+        ariaLabel: t("editor_label"),
+        onRun: run,
+        onChange: function () {
+          if (state.current && state.current.text !== text()) {
+            state.current = null;
+            $("params").hidden = true;
+          }
+          clearTimeout(syncSoon);
+          syncSoon = setTimeout(syncUrl, 250);  // the URL follows the text as it is typed
+        },
+        vocabulary: function () {
+          return fetch("/api/vocabulary").then(function (r) { return r.json(); });
+        },
+        entities: function (q) {
+          return fetch("/api/entities?" + new URLSearchParams({q: q}).toString())
+            .then(function (r) { return r.ok ? r.json() : []; });
+        },
+        label: pick
+      });
       buildGallery(answers[1]);
-      var given = fromLocation();
-      updateLinks();
+      showPrefixes();
+      showStored();
+      $("run").addEventListener("click", run);
+      $("lang").addEventListener("click", function () { setLanguage(state.lang === "zh" ? "en" : "zh"); });
+      $("gallery-search").addEventListener("input", showGallery);
+      $("param-fields").addEventListener("input", syncUrl);
+      $("param-fields").addEventListener("keydown", function (ev) { if (ev.key === "Enter") run(); });
+      $("add-prefixes").addEventListener("click", function () { state.editor.addPrefixLines(null); });
+      $("save").addEventListener("click", function () {
+        remember("g60graph.saved", {hash: shareHash(), title: entryTitle(), time: Date.now()}, 100);
+        setStatus(t("saved_as"));
+      });
+      $("clear-history").addEventListener("click", function () { writeList("g60graph.history", []); showStored(); });
+      $("clear-saved").addEventListener("click", function () { writeList("g60graph.saved", []); showStored(); });
+      each(".tabs button", function (b) { b.addEventListener("click", function () { showView(b.dataset.view); }); });
+      window.addEventListener("hashchange", function () { if (restore(location.hash)) run(); });
+      var given = restore(location.hash || location.search);
+      syncUrl();
+      window.G60Page = {text: text, run: run};  // for tests and the console
       document.body.dataset.ready = "yes";
       if (given) run();
     });

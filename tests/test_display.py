@@ -1,0 +1,66 @@
+"""Notebook display of results and typed DataFrames."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from g60graph import KnowledgeGraph, QueryResult
+from g60graph._errors import InputError
+from viz_helpers import IMG
+
+
+def test_columns_are_typed() -> None:
+    result = QueryResult(
+        form="SELECT", vars=["day", "year", "month", "mixed", "n", "x", "iri"],
+        rows=[
+            (Literal("2021-01-05", datatype=XSD.date), Literal("2019", datatype=XSD.gYear),
+             Literal("2020-03", datatype=XSD.gYearMonth), Literal("2018", datatype=XSD.gYear),
+             Literal(3), Literal("1.5", datatype=XSD.decimal), URIRef("https://e.org/a")),
+            (None, Literal("2020", datatype=XSD.gYear), None,
+             Literal("2018-06-01", datatype=XSD.date), None, Literal(2), None),
+        ],
+    )
+    frame = result.to_dataframe()
+    assert str(frame["day"].dtype).startswith("datetime64")
+    assert frame["year"].dtype == pd.PeriodDtype("Y")
+    assert frame["year"][1] == pd.Period("2020", freq="Y")
+    assert frame["month"].dtype == pd.PeriodDtype("M")
+    assert list(frame["mixed"]) == [pd.Timestamp("2018-01-01"), pd.Timestamp("2018-06-01")]
+    assert str(frame["n"].dtype) == "Int64" and frame["n"].isna()[1]
+    assert str(frame["x"].dtype) == "Float64" and frame["x"][0] == 1.5
+    assert frame["iri"][0] == "https://e.org/a"
+    with pytest.raises(InputError, match="labels=True"):
+        result.to_dataframe(labels=True)
+
+
+def test_labels_replace_iris_and_keep_them(kg: KnowledgeGraph) -> None:
+    frame = kg.query("cities").to_dataframe(labels=True, lang="zh")
+    assert "杭州市" in set(frame["city"])
+    assert "https://w3id.org/g60graph/id/hangzhou" in set(frame["city_iri"])
+
+
+def test_result_html_is_labelled_escaped_and_counts(kg: KnowledgeGraph) -> None:
+    page = kg.query("SELECT ?s WHERE { ?s a ?c }", limit=3)._repr_html_()
+    assert page.count("<tr>") == 4 and "3 rows" in page and "more rows exist" in page
+    zh = kg.query("cities").display(lang="zh")._repr_html_()
+    assert "杭州市" in zh and 'title="https://w3id.org/g60graph/id/hangzhou"' in zh
+    evil = QueryResult(form="SELECT", vars=["x"], rows=[(Literal(IMG),)])
+    assert IMG not in evil._repr_html_() and "&lt;img" in evil._repr_html_()
+    many = QueryResult(form="SELECT", vars=["x"], rows=[(Literal(i),) for i in range(60)])
+    assert "first 50 shown" in many._repr_html_()
+
+
+def test_graph_result_is_a_small_stable_diagram(kg: KnowledgeGraph) -> None:
+    text = "CONSTRUCT { ?a ?p ?b } WHERE { ?a ?p ?b FILTER(isIRI(?b)) } LIMIT 60"
+    first = kg.query(text)._repr_html_()
+    assert "<svg" in first and "<circle" in first and "<script" not in first
+    assert first == kg.query(text)._repr_html_()  # the same picture every time
+
+
+def test_summary_and_repr(kg: KnowledgeGraph) -> None:
+    summary = kg._repr_html_()
+    assert "triples" in summary and "named graphs" in summary and "Prefecture-level" in summary
+    assert repr(kg.query("cities")).startswith("<QueryResult SELECT: ")
