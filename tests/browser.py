@@ -54,7 +54,7 @@ def watched_page(
     browser: Browser,
     offline: bool = False,
     locale: str = "en-GB",
-    accept_downloads: bool = False,
+    accept_downloads: bool = True,
     only_host: str | None = None,
 ) -> Watched:
     """``only_host``: every request elsewhere is aborted (and still recorded), so a page

@@ -114,3 +114,41 @@ def listener() -> Iterator[Listener]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@dataclass
+class Counter:
+    """A loopback TCP port that counts the connections made to it (there should be none)."""
+
+    port: int
+    connections: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+
+@contextmanager
+def counting_listener() -> Iterator[Counter]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    counter = Counter(int(sock.getsockname()[1]))
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:  # closed: the block ended
+                return
+            counter.connections += 1
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield counter
+    finally:
+        sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        sock.close()
+        thread.join(5)

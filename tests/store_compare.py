@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
 from rdflib import BNode, Literal
 from rdflib.compare import isomorphic
 
@@ -39,3 +41,39 @@ def same_result(a: QueryResult, b: QueryResult) -> bool:
     rows_a = Counter(tuple(term_key(t) for t in row) for row in a.rows)
     rows_b = Counter(tuple(term_key(t) for t in row) for row in b.rows)
     return a.vars == b.vars and rows_a == rows_b
+
+
+def map_summary(kg: Any) -> dict[str, Any]:
+    """What the map draws, in a form two stores must agree on.
+
+    Coordinates compare as numbers (Virtuoso gives 118.759 for 118.7590).
+    """
+    from g60graph.render._map import map_data
+
+    data = map_data(kg)
+    return {
+        "places": sorted((p["id"], p["kind"], p["label"], p.get("group", p.get("city")),
+                          round(p["lon"], 6), round(p["lat"], 6)) for p in data["places"]),
+        "lines": sorted((line["id"], line["kind"], str(line["points"])) for line in data["lines"]),
+        "legend": data["legend"],
+    }
+
+
+def views_agree(endpoint: str, local: Any, remote: Any, tmp: Path,
+                capsys: pytest.CaptureFixture[str]) -> None:
+    """``validate`` and ``map`` through ``--endpoint`` say what they say on the local graph."""
+    from g60graph.cli import main
+
+    answers = []
+    for where in ([], ["--endpoint", endpoint]):
+        code = main(["validate", *where])
+        answers.append((code, capsys.readouterr().out))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 0, answers[0][1]  # the packaged graph conforms
+    said = []
+    for name, where in (("local", []), ("remote", ["--endpoint", endpoint])):
+        page = tmp / f"map-{name}.html"
+        assert main(["map", "-o", str(page), *where]) == 0
+        said.append(capsys.readouterr().err.replace(str(page), "PAGE"))
+    assert said[0] == said[1] and "22 places" in said[0]
+    assert map_summary(remote) == map_summary(local)

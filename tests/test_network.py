@@ -98,8 +98,15 @@ def test_query_graphs(kg: KnowledgeGraph) -> None:
     sel = kg.query("diagram-provenance")
     assert prov.number_of_edges() == len(sel.rows)
     assert {str(r[1]) for r in sel.rows} <= set(prov)
-    with pytest.raises(InputError, match=r"\?source and \?target"):
-        network.graph_for_query(kg, kg.query("cities"))
+    # WDQS's graph view: ?item ?linkTo
+    wdqs = kg.query("PREFIX g60: <https://w3id.org/g60graph/def#>\n"
+                    "SELECT ?item ?linkTo WHERE { ?item g60:directlyLocatedIn ?linkTo }")
+    assert network.graph_for_query(kg, wdqs).number_of_edges() == len(wdqs.rows)
+    # any other SELECT: each row a star from its first IRI column, edges named by column
+    cities = network.graph_for_query(kg, kg.query("cities"))
+    assert "https://w3id.org/g60graph/id/hangzhou" in cities
+    with pytest.raises(InputError, match="no IRI column"):
+        network.graph_for_query(kg, kg.query("SELECT ?n WHERE { VALUES ?n { 1 } }"))
 
 
 def test_analyze(whole: nx.MultiDiGraph) -> None:

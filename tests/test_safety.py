@@ -70,3 +70,33 @@ def test_syntax_errors_name_line_and_column(store: str, kg: KnowledgeGraph) -> N
     graph = kg if store == "oxigraph" else KnowledgeGraph.load(store="memory")
     with pytest.raises(QuerySyntaxError, match=r"line 2, column \d+"):
         graph.query("SELECT ?s\nWHERE { ?s ?p }")
+
+
+@pytest.mark.parametrize("function", ["RAND()", "NOW()", "UUID()", "STRUUID()", "BNODE()"])
+def test_updates_with_per_worker_values_are_refused(function: str) -> None:
+    from g60graph.sparql._safety import check_update
+
+    text = f"INSERT {{ <urn:x:a> <urn:x:b> ?v }} WHERE {{ BIND({function} AS ?v) }}"
+    with pytest.raises(UnsafeQueryError, match="workers would disagree"):
+        check_update(text)
+    check_update('INSERT DATA { <urn:x:a> <urn:x:b> "RAND()" }')  # in a literal: fine
+
+
+def test_depth_is_bounded_before_any_parse() -> None:
+    with pytest.raises(QuerySyntaxError, match="too deeply nested"):
+        check("SELECT * WHERE { BIND(" + "(" * 10_000 + "1" + ")" * 10_000 + " AS ?x) }")
+    check("SELECT * WHERE { BIND(" + "(" * 30 + "1" + ")" * 30 + " AS ?x) }")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s <http://x/a#b> ?o FILTER(?o < 3) }",
+        'SELECT * WHERE { VALUES (?a ?b) { (<http://x/#1> <http://x/#2>) } }',
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { ex:a\\#b ?p ex:from }",
+        "SELECT ?service ?from WHERE { ?service ?p ?from }",
+        'SELECT * WHERE { BIND("SERVICE <http://x/> {}" AS ?x) } # SERVICE <http://x/>',
+    ],
+)
+def test_ordinary_queries_pass(text: str) -> None:
+    check(text)

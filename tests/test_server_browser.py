@@ -159,7 +159,7 @@ def test_errors_show_at_their_line_and_column_and_ctrl_enter_runs(
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#error:not([hidden])")
     message = page.text_content("#error") or ""
-    assert message.startswith("Line 2, column 16: ")
+    assert message.startswith("Line 2, column 15: a triple pattern needs an object after ?p")
     page.wait_for_selector("#editor .cm-lint-marker-error")  # in the gutter of line 2
     marker = page.locator("#editor .cm-lint-marker-error").bounding_box()
     line = page.locator("#editor .cm-line").nth(1).bounding_box()

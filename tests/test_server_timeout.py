@@ -58,3 +58,33 @@ def test_a_query_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
         assert "memory" in answer.text
         assert time.monotonic() - start < 60  # stopped by memory, well before the time limit
         assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_a_request_waits_for_a_worker_at_most_the_queue_wait(tmp_path: Path) -> None:
+    """One worker busy with a runaway query: a trivial ASK gets 503 with Retry-After
+    after --queue-wait seconds, instead of queueing for the whole time limit."""
+    import threading
+
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with (
+        running_server(
+            tmp_path, "--timeout", "20", "--workers", "1", "--queue-wait", "1"
+        ) as srv,
+        httpx.Client(base_url=srv.url, timeout=60) as http,
+    ):
+        busy = threading.Thread(
+            target=lambda: httpx.get(f"{srv.url}/sparql", params={"query": runaway}, timeout=60)
+        )
+        busy.start()
+        end = time.monotonic() + 15
+        answer = None
+        while time.monotonic() < end:
+            start = time.monotonic()
+            answer = http.get("/sparql", params={"query": "ASK {}"})
+            if answer.status_code == 503:
+                break
+        assert answer is not None and answer.status_code == 503, answer
+        assert 0.9 < time.monotonic() - start < 5
+        assert answer.headers["Retry-After"] == "20"
+        assert "busy" in answer.text
+        busy.join()

@@ -36,3 +36,26 @@ def test_strip_comments_keeps_strings_and_iris() -> None:
     assert sparql_text.strip_comments(text) == (
         'SELECT ?x \nWHERE { BIND("# not a comment" AS ?x) <http://x/#frag> ?p ?o }'
     )
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    return [(t.kind, t.text) for t in sparql_text.tokens(text)]
+
+
+def test_tokens_follow_the_grammar_as_pyoxigraph_reads_it() -> None:
+    assert _kinds("1.SERVICE") == [("number", "1"), ("punct", "."), ("word", "SERVICE")]
+    assert _kinds("1.5e3x") == [("number", "1.5e3"), ("word", "x")]
+    assert _kinds(r"<http://x/\u0041#> ?p") == [("iri", r"<http://x/\u0041#>"), ("var", "?p")]
+    assert _kinds(r"ex:a\#b ex:c.") == [("pname", r"ex:a\#b"), ("pname", "ex:c"), ("punct", ".")]
+    assert _kinds("# note\rSERVICE") == [("word", "SERVICE")]
+    assert _kinds(r"'\'' ?x") == [("string", r"'\''"), ("var", "?x")]
+    assert _kinds(r'"\u0022" ?x') == [("string", r'"\u0022"'), ("var", "?x")]
+
+
+def test_an_iri_value_decodes_codepoint_escapes() -> None:
+    (iri,) = sparql_text.tokens(r"<\u0068ttp://x/\U00000041>")
+    assert iri.value == "http://x/A"
+
+
+def test_depth_counts_brackets_outside_literals() -> None:
+    assert sparql_text.depth('SELECT * WHERE { { BIND(("((((" ) AS ?x) } }') == 4

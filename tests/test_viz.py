@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,7 +63,7 @@ def test_hostile_labels_are_escaped(capsys: pytest.CaptureFixture[str], tmp_path
     page = out.read_text(encoding="utf-8")
     # neither string appears raw: the only </script> tags close our own scripts
     assert IMG not in page and "<img" not in page
-    assert page.count("</script>") == 5  # two JSON blocks and three scripts: ours
+    assert page.count("</script>") == 6  # two JSON blocks and four scripts: ours
     assert "&lt;img src=x onerror=window.__pwned=1&gt;" in page  # the subtitle, as text
     data = embedded(page, "g60-data")
     assert isinstance(data, dict)
@@ -118,9 +119,22 @@ def test_query_select_graph_view(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert all(n.get("color") == "#ff0000" for n in data["nodes"] if n["id"] in sources)
 
 
-def test_a_table_query_cannot_be_drawn(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(capsys, "viz", "--query", "cities", "-o", str(tmp_path / "x.html"))
-    assert code == 2 and "?source" in err
+def test_a_table_query_draws_each_row(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """alliances has a citation column ?source but no ?target: each row links the
+    alliance to its other IRI columns (city, industry, person, source), by column name."""
+    out = tmp_path / "alliances.html"
+    code, _, err = run(capsys, "viz", "--query", "alliances", "-o", str(out))
+    assert code == 0, err
+    data: Any = embedded(out.read_text(encoding="utf-8"), "g60-data")
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    links = {(labels[e["from"]], e["label"]) for e in data["edges"]}
+    assert ("New Material Industry Technology Innovation Alliance", "source") in links
+    assert {label for _, label in links} <= {"foundedIn", "ledFrom", "industry", "person",
+                                             "role", "source"}
+    numbers = tmp_path / "numbers.rq"
+    numbers.write_text("SELECT ?n WHERE { VALUES ?n { 1 2 } }\n", encoding="utf-8")
+    code, _, err = run(capsys, "viz", "--query", str(numbers), "-o", str(tmp_path / "x.html"))
+    assert code == 2 and "no IRI column" in err
 
 
 def test_analyze_path_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

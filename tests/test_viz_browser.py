@@ -17,6 +17,7 @@ from browser import watched_page
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph.cli import main
 from g60graph.network import _graph as network
+from g60graph.render._palette import style_for
 from viz_helpers import IMG, SCRIPT, evil_data, png_colours
 
 DIAGRAMS = ["overview", "alliances-parks", "agreements", "provenance"]
@@ -65,10 +66,13 @@ def test_diagram_in_browser(
     assert page.evaluate("() => Object.keys(window.g60.network.getPositions()).length") == len(
         expected
     )
-    # the legend lists every class drawn
-    assert page.locator(".g60-legend-item").count() == len(
-        {d["class"] for _, d in expected.nodes(data=True)}
-    )
+    # the legend lists every domain class drawn, and no technical one
+    styles = {style_for(d["class"], d["types"].split()) for _, d in expected.nodes(data=True)}
+    assert page.locator(".g60-legend-item").count() == len({s.key for s in styles
+                                                            if not s.technical})
+    legend = page.locator(".g60-legend").inner_text() if page.locator(".g60-legend").count() else ""
+    for technical in ("Statement", "Concept", "Post", "Geometry", "Source\n"):
+        assert technical not in legend
     assert_clean(watched, pages[name])
     watched.page.context.close()
 
@@ -184,7 +188,7 @@ def test_server_shaped_data(browser: Any, tmp_path: Path) -> None:
 
 def test_whole_graph_in_browser(browser: Any, kg: KnowledgeGraph, tmp_path: Path) -> None:
     out = tmp_path / "whole.html"
-    assert main(["viz", "-o", str(out)]) == 0
+    assert main(["viz", "--all", "-o", str(out)]) == 0
     expected = network.select(kg)
     watched = open_page(browser, out, "g60-network")
     host = watched.page.locator("#g60-network")
@@ -225,3 +229,47 @@ def test_a_blank_screenshot_is_caught(browser: Any) -> None:
     watched.page.set_content("<html><body style='background:#fff'></body></html>")
     assert png_colours(watched.page.screenshot()) == 1
     watched.page.context.close()
+
+
+def test_same_layout_on_every_load_and_exports(browser: Any, pages: dict[str, Path]) -> None:
+    import base64
+    import xml.etree.ElementTree as ET
+
+    positions = []
+    for _ in range(2):
+        watched = open_page(browser, pages["alliances-parks"], "g60-network")
+        positions.append(watched.page.evaluate("() => window.g60.network.getPositions()"))
+        page = watched.page
+        svg = ET.fromstring(page.evaluate("() => window.g60.svg()"))
+        assert len(svg.findall("{http://www.w3.org/2000/svg}circle")) == len(positions[-1])
+        png = page.evaluate("() => window.g60.png()")
+        assert png_colours(base64.b64decode(png.split(",", 1)[1])) >= 8
+        with page.expect_download() as download:
+            page.click(".g60-export-svg")
+        ET.parse(download.value.path())
+        page.click(".g60-panel-toggle")
+        assert not page.locator(".g60-panel").is_visible()
+        assert watched.errors == []
+        page.context.close()
+    assert positions[0] == positions[1]
+
+
+def test_map_exports_png_and_svg(browser: Any, pages: dict[str, Path], tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    watched = open_page(browser, pages["map"], "g60-map")
+    page = watched.page
+    with page.expect_download() as svg_download:
+        page.click(".g60-export-svg")
+    root = ET.parse(svg_download.value.path()).getroot()
+    assert root.findall(".//{http://www.w3.org/2000/svg}circle")
+    with page.expect_download() as png_download:
+        page.click(".g60-export-png")
+    assert png_colours(Path(png_download.value.path()).read_bytes()) >= 8
+    assert watched.errors == [] and watched.requests == [pages["map"].as_uri()]
+    page.context.close()
+    out = tmp_path / "map.html"
+    assert main(["map", "--lang", "zh", "--svg", "-o", str(out)]) == 0
+    texts = ["".join(t.itertext()) for t in
+             ET.parse(tmp_path / "map.svg").getroot().iter("{http://www.w3.org/2000/svg}text")]
+    assert "杭州市" in texts

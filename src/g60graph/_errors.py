@@ -9,6 +9,7 @@ step failed or ran out of time; 130 interrupted.
 from __future__ import annotations
 
 __all__ = [
+    "AnswerTooLargeError",
     "DataFileError",
     "EntityNotFoundError",
     "ExecutionError",
@@ -70,3 +71,7 @@ class ExecutionError(G60Error):
     """A query or reasoning step failed or ran past its time limit."""
 
     exit_code = 3
+
+
+class AnswerTooLargeError(ExecutionError):
+    """The serialised answer is larger than the server sends (``--max-answer-bytes``)."""

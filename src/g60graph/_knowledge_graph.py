@@ -73,6 +73,13 @@ SELECT ?s ?label ?kind WHERE {{
 }}"""
 
 
+_MENTIONS = Query(
+    name="<mentions>",
+    text="ASK WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } }",
+    params=(queries.Param("x", "iri", required=True),),
+)
+
+
 class KnowledgeGraph:
     """The corridor graph loaded into a store, ready to query.
 
@@ -144,6 +151,12 @@ class KnowledgeGraph:
         if isinstance(query, str):
             query = queries.get(query) if _looks_like_name(query) else Query.from_text(query)
         text = self.bind(query, params or {})
+        return self._run(text, limit=limit, allowed_services=allowed_services)
+
+    def _run(
+        self, text: str, *, limit: int | None = None, allowed_services: Collection[str] = ()
+    ) -> QueryResult:
+        """The one way a query reaches the backend: through the safety check."""
         safety.check(text, allowed_services=allowed_services)
         result = self._backend.execute(text, limit=limit)
         result.labeller = self.label
@@ -208,8 +221,16 @@ class KnowledgeGraph:
         """An ``iri`` parameter given as a slug (``measure-gdp``, or just ``gdp``) or a
         label ("Regional GDP"), among the values it can take; else as an entity."""
         values = self.parameter_values(query, name)
-        if not values:
-            return self.resolve(text)
+        if not values:  # unknown (a required parameter): any entity, or a unique last word
+            try:
+                return self.resolve(text)
+            except EntityNotFoundError:
+                wanted = text.strip().casefold()
+                ends = [URIRef(i) for i in self._label_index()
+                        if i.casefold().endswith(f"-{wanted}")]
+                if len(ends) == 1:
+                    return ends[0]
+                raise
         wanted = text.strip().casefold()
         exact, partial = [], []
         for value in values:
@@ -235,7 +256,7 @@ class KnowledgeGraph:
     def _label_index(self) -> dict[str, list[tuple[str, Literal]]]:
         if self._labels is None:
             index: dict[str, list[tuple[str, Literal]]] = {}
-            for subject, label, kind in self._backend.execute(_LABELS).rows:
+            for subject, label, kind in self._run(_LABELS).rows:
                 if isinstance(label, Literal):
                     index.setdefault(str(subject), []).append((str(kind), label))
             self._labels = index
@@ -257,13 +278,17 @@ class KnowledgeGraph:
     def resolve(self, text: str) -> URIRef:
         """An entity by IRI, prefixed name, slug, or English/Chinese label."""
         raw = text.strip()
-        iri = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else expand(raw) or raw
+        bracketed = raw.startswith("<") and raw.endswith(">")
+        iri = raw[1:-1] if bracketed else expand(raw) or raw
+        looks_like_iri = bracketed or bool(re.match(r"^\w[\w+.-]*:", iri))
+        if looks_like_iri and not queries.is_iri(iri) and bracketed:
+            raise EntityNotFoundError(f"{raw!r} is not a valid IRI")
         # IRIs and slugs first, by a cheap ASK: the label index below reads every
         # label in the graph, which takes seconds on millions of triples.
-        if re.match(r"^\w[\w+.-]*:", iri) and self._mentions(URIRef(iri)):
+        if looks_like_iri and queries.is_iri(iri) and self._mentions(iri):
             return URIRef(iri)
         slug = PREFIXES["g60r"] + raw
-        if re.fullmatch(r"[\w.-]+", raw) and self._mentions(URIRef(slug)):
+        if re.fullmatch(r"[\w.-]+", raw) and self._mentions(slug):
             return URIRef(slug)
         index = self._label_index()
         if iri in index:
@@ -280,11 +305,13 @@ class KnowledgeGraph:
         names = sorted({str(lab) for labels in index.values() for _, lab in labels})
         close = difflib.get_close_matches(raw, names, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
+        if looks_like_iri and not queries.is_iri(iri):
+            raise EntityNotFoundError(f"{raw!r} is not a valid IRI, and no entity has that label")
         raise EntityNotFoundError(f"no entity matches {raw!r}{hint}")
 
-    def _mentions(self, iri: URIRef) -> bool:
-        ask = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
-        return bool(self._backend.execute(ask).boolean)
+    def _mentions(self, iri: str) -> bool:
+        """Whether any triple has ``iri`` as subject or object (the IRI is bound, not pasted)."""
+        return bool(self._run(_MENTIONS.bind({"x": iri})).boolean)
 
     def describe(self, entity: str) -> QueryResult:
         """Everything known about one entity, with the source of each fact."""

@@ -16,12 +16,14 @@ import rdflib
 from rdflib import URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from g60graph import _sandbox
 from g60graph._errors import ExecutionError
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.backends._oxigraph import from_ox
 from g60graph.backends._seam import GRAPHS, Dataset, Quad
 from g60graph.results._model import QueryResult, simple_literal
 from g60graph.sparql._lexer import tokens
+from g60graph.sparql._safety import too_deep
 from g60graph.sparql._syntax_errors import from_pyparsing, unknown_prefix
 
 __all__ = [
@@ -66,16 +68,18 @@ class MemoryBackend:
     def execute(
         self, text: str, *, limit: int | None = None, dataset: Dataset | None = None
     ) -> QueryResult:
-        import rdflib.plugins.sparql
         from pyparsing import ParseException
 
-        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM <x> never fetches x
+        _sandbox.never_load_graphs()  # FROM <x> never fetches x
         try:
             result = self._chosen(dataset).query(text, initNs=QUERY_PREFIXES)
             return _in_text_order(QueryResult.from_rdflib(result, limit=limit), text)
         except ParseException as err:
             raise from_pyparsing(text, err) from None
-        except (RuntimeError, ValueError, TypeError, KeyError) as err:
+        except RecursionError:  # rdflib's parser recurses per bracket
+            raise too_deep("too many levels for rdflib's parser") from None
+        # OSError: an allowed SERVICE that failed (or one the sandbox stopped)
+        except (RuntimeError, ValueError, TypeError, KeyError, OSError) as err:
             raise ExecutionError(f"query failed: {err}") from None
         except Exception as err:  # rdflib raises a bare Exception for an unknown prefix
             raise unknown_prefix(text) or ExecutionError(f"query failed: {err}") from None
@@ -87,6 +91,8 @@ class MemoryBackend:
             self.rdflib_dataset.update(text, initNs=QUERY_PREFIXES)
         except ParseException as err:
             raise from_pyparsing(text, err) from None
+        except RecursionError:
+            raise too_deep("too many levels for rdflib's parser") from None
         except Exception as err:  # rdflib raises a bare Exception for evaluation errors
             raise ExecutionError(f"update failed: {err}") from None
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import struct
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from g60graph._errors import ExecutionError, InputError, QuerySyntaxError
@@ -29,16 +33,21 @@ __all__ = [
     "MANIFEST",
     "STATUS",
     "USER_AGENT",
+    "VIRTUOSO_GEOMETRY",
     "VOID",
+    "WKT_LITERAL",
     "SparqlBackend",
     "auth_scheme",
     "credentials",
+    "from_virtuoso_geometry",
 ]
 
 MANIFEST = GRAPH["publication"]  # written by `g60graph publish`, names the published graphs
 VOID = "http://rdfs.org/ns/void#"
 STATUS = "https://schema.org/creativeWorkStatus"
 USER_AGENT = "g60graph (https://w3id.org/g60graph; SPARQL client)"
+WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
+VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
 
 
 def credentials(url: str) -> tuple[str, str] | None:
@@ -166,6 +175,10 @@ class SparqlBackend:
                 found.parse(data=body.decode("utf-8"), format=fmt)
             except Exception as err:
                 raise ExecutionError(f"{self.endpoint}: not an RDF graph: {err}") from None
+            for subject, predicate, value in list(found):
+                if isinstance(value, Literal) and str(value.datatype) == VIRTUOSO_GEOMETRY:
+                    found.remove((subject, predicate, value))
+                    found.add((subject, predicate, from_virtuoso_geometry(str(value))))
             graph, truncated = cut_graph(found, limit)
             return QueryResult(form=form, graph=graph, truncated=truncated)
         try:
@@ -181,7 +194,8 @@ class SparqlBackend:
         names = list(doc["head"].get("vars", []))
         bindings, truncated = take(doc["results"].get("bindings", []), limit)
         rows: list[tuple[Identifier | None, ...]] = [
-            tuple(term_from_json(binding.get(n)) for n in names) for binding in bindings
+            tuple(_from_server(term_from_json(binding.get(n))) for n in names)
+            for binding in bindings
         ]
         return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
 
@@ -204,6 +218,10 @@ class SparqlBackend:
 
     def graph_count(self, graph: str) -> int:
         """Triples in one named graph, whatever the manifest says."""
+        from g60graph.sparql._named import is_iri
+
+        if not is_iri(graph):
+            raise InputError(f"not a valid graph IRI: {graph!r}")
         text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         rows = self.execute(text, restrict=False).rows
         return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
@@ -226,3 +244,45 @@ class SparqlBackend:
 
 _QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _from_server(term: Identifier | None) -> Identifier | None:
+    """A term as the server should have answered it (a Virtuoso geometry is a WKT literal)."""
+    if isinstance(term, Literal) and str(term.datatype) == VIRTUOSO_GEOMETRY:
+        return from_virtuoso_geometry(str(term))
+    return term
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def from_virtuoso_geometry(text: str) -> Literal:
+    """A Virtuoso geometry as the ``geo:wktLiteral`` that was stored.
+
+    Virtuoso 7.2 turns a stored ``geo:wktLiteral`` into its own geometry type,
+    keeping coordinates in single precision, and answers ``virtrdf:Geometry``
+    with the noise: ``POINT(120.1551 30.2741)`` comes back as
+    ``POINT(120.15509796143 30.274099349976)``. Each coordinate becomes the
+    shortest decimal with the same single-precision value (a trailing zero, as
+    in 118.7590, is gone: the same number), typed ``geo:wktLiteral``.
+    """
+    head, bracket, coordinates = text.partition("(")  # an SRID IRI before it may hold digits
+    if bracket:
+        coordinates = _NUMBER.sub(lambda m: _shortest_single(m.group()), coordinates)
+    return Literal(head + bracket + coordinates, datatype=URIRef(WKT_LITERAL))
+
+
+def _single(value: float) -> float:
+    return float(struct.unpack("f", struct.pack("f", value))[0])
+
+
+def _shortest_single(number: str) -> str:
+    try:
+        target = _single(float(number))
+    except (OverflowError, ValueError):
+        return number
+    for digits in range(1, 10):
+        candidate = f"{target:.{digits}g}"
+        if _single(float(candidate)) == target:
+            return format(Decimal(candidate), "f")
+    return number

@@ -6,6 +6,7 @@ Every user error is one line on stderr and a documented exit code
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -488,8 +489,33 @@ def _width() -> int:
     return shutil.get_terminal_size((120, 24)).columns
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the CLI and turn errors into one line and an exit code."""
+# Commands and options that reach the network on purpose; every other command
+# runs without network access (see g60graph._sandbox).
+_NETWORK_COMMANDS = {"serve", "link", "enrich", "publish"}
+_NETWORK_OPTIONS = ("--endpoint", "--update-endpoint", "--graph-store", "--allow-service",
+                    "--service-endpoint")
+
+
+def needs_network(args: Sequence[str]) -> bool:
+    command = next((a for a in args if not a.startswith("-")), None)
+    return command in _NETWORK_COMMANDS or any(
+        a.split("=", 1)[0] in _NETWORK_OPTIONS for a in args
+    )
+
+
+def main(argv: Sequence[str] | None = None, *, isolate: bool | None = None) -> int:
+    """Entry point: run the CLI and turn errors into one line and an exit code.
+
+    The process drops its network first (``isolate``; by default when it runs as
+    the ``g60graph`` command, i.e. ``argv`` is None) unless the command needs it.
+    Where the OS cannot isolate, the safety check alone stands.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if (argv is None if isolate is None else isolate) and not needs_network(args):
+        from g60graph import _sandbox
+
+        with contextlib.suppress(_sandbox.IsolationError):
+            _sandbox.drop_network()
     try:
         code = cli.main(
             args=list(argv) if argv is not None else None,

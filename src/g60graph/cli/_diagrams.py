@@ -19,6 +19,7 @@ from g60graph.cli import (
     graph_options,
     lang_option,
 )
+from g60graph.cli._views import image_flags, write_page
 
 if TYPE_CHECKING:
     from g60graph._knowledge_graph import KnowledgeGraph
@@ -99,32 +100,43 @@ def _selected(
               show_default=True,
               help="hierarchical: levels top-down (auto: as the diagram suggests).")
 @click.option("--title", help="The page title (default: the query's title).")
+@click.option("--all", "everything", is_flag=True,
+              help="Draw every entity (the default without a selection is the overview).")
+@image_flags
 @graph_options
 @lang_option
 def viz_command(
     query: str | None, diagram: str | None, params: tuple[str, ...], focus: str | None,
     depth: int, classes: str | None, output: Path, size_by: str, layout: str,
-    title: str | None, lang: str, **load: Any,
+    title: str | None, everything: bool, image: str | None, lang: str, **load: Any,
 ) -> int:
     """Write an interactive network diagram: one self-contained HTML file that
-    works offline (open it from disk; nothing is fetched).
+    works offline (open it from disk; nothing is fetched), or its PNG/SVG image.
+    Without --query, --diagram, --focus or --classes it draws the overview (the
+    corridor, its cities, alliances and parks); --all draws every entity.
+    Chinese labels (--lang zh) need a CJK font, e.g. Debian's fonts-noto-cjk.
 
     \b
     Examples:
       g60graph viz --diagram alliances-parks -o alliances.html
       g60graph viz --focus Hangzhou --depth 2 -o hangzhou.html
     """
-    from g60graph._fileio import write_atomic
     from g60graph.network import _graph as network
     from g60graph.render import _network_page as viz
 
     kg = _open(**load)
+    if everything and (query or diagram):
+        raise InputError("give --all or --query/--diagram, not both")
+    if not (everything or query or diagram or focus or classes):
+        diagram = "overview"
     graph, chosen = _selected(kg, query, diagram, params, focus, depth, classes, lang)
     hierarchical = layout == "hierarchical" or (
         layout == "auto" and chosen is not None and "hierarchical" in chosen.tags
     )
-    heading = title or (chosen.title if chosen is not None else "The G60 corridor knowledge graph")
-    parts = [f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"]
+    whole = "G60科创走廊知识图谱" if lang == "zh" else "The G60 corridor knowledge graph"
+    heading = title or (chosen.title if chosen is not None and lang == "en" else whole)
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+    parts = [f"{nodes} 个节点，{edges} 条边" if lang == "zh" else f"{nodes} nodes, {edges} edges"]
     if focus:
         parts.append(f"around {kg.label(kg.resolve(focus), lang)} (depth {depth})")
     page = viz.render_graph(
@@ -132,8 +144,8 @@ def viz_command(
         hierarchical="UD" if hierarchical else False,
         context=network.Context(kg.union_graph(), lang),
     )
-    write_atomic(output, page)
-    click.echo(f"wrote {output} ({parts[0]})", err=True)
+    written = write_page(page, output, image)
+    click.echo(f"wrote {written} ({parts[0]})", err=True)
     return 0
 
 
@@ -144,24 +156,26 @@ def viz_command(
 @click.option("--tiles", metavar="URL",
               help="Add an online basemap, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png "
               "(off by default: the map works offline without it).")
+@image_flags
 @graph_options
 @lang_option
-def map_command(output: Path, tiles: str | None, lang: str, **load: Any) -> int:
+def map_command(output: Path, tiles: str | None, image: str | None, lang: str,
+                **load: Any) -> int:
     """Write the corridor map: cities by province, the G60 expressway and railway,
-    parks and institutes in their city (one offline HTML file).
+    parks and institutes in their city (one offline HTML file), or its PNG/SVG image.
+    Chinese labels (--lang zh) need a CJK font, e.g. Debian's fonts-noto-cjk.
 
     \b
     Examples:
       g60graph map -o corridor.html
       g60graph map --lang zh -o corridor-zh.html
     """
-    from g60graph._fileio import write_atomic
     from g60graph.render import _map as geomap
 
     kg = _open(**load)
     data = geomap.map_data(kg, lang)
-    write_atomic(output, geomap.render_map(data, tiles=tiles, lang=lang))
-    click.echo(f"wrote {output} ({len(data['places'])} places, {len(data['lines'])} lines)",
+    written = write_page(geomap.render_map(data, tiles=tiles, lang=lang), output, image)
+    click.echo(f"wrote {written} ({len(data['places'])} places, {len(data['lines'])} lines)",
                err=True)
     return 0
 

@@ -71,6 +71,41 @@ __all__ = [
     is_flag=True,
     help="Accept SPARQL updates at /update with 'Authorization: Bearer $G60GRAPH_UPDATE_TOKEN'.",
 )
+@click.option(
+    "--queue-wait",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Answer 503 with Retry-After when no worker is free within this many seconds.",
+)
+@click.option(
+    "--request-timeout",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Drop a client that takes longer than this to send a whole request (slowloris).",
+)
+@click.option(
+    "--max-connections",
+    default=512,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Close connections past this many at once (keep it under 'ulimit -n').",
+)
+@click.option(
+    "--max-answer-bytes",
+    default=64 * 1024 * 1024,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    help="Refuse to send an answer larger than this (503); rows are capped by --max-rows.",
+)
+@click.option(
+    "--i-understand-network-access",
+    "allow_network",
+    is_flag=True,
+    help="Serve even where this OS cannot cut the query workers off the network"
+    " (then only the safety check stands between a query and a fetch).",
+)
 @graph_options
 def serve(
     host: str,
@@ -82,6 +117,11 @@ def serve(
     max_request_bytes: int,
     worker_memory: int,
     enable_updates: bool,
+    allow_network: bool,
+    queue_wait: float,
+    request_timeout: float,
+    max_connections: int,
+    max_answer_bytes: int,
     **load: Any,
 ) -> int:
     """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP.
@@ -89,7 +129,7 @@ def serve(
     \b
     Examples:
       g60graph serve --port 8000
-      g60graph serve --store ./g60-store --queries ./my-queries --timeout 10
+      g60graph serve --port 8080 --timeout 10 --max-rows 1000
     """
     import os
 
@@ -109,6 +149,12 @@ def serve(
         worker_memory_mb=worker_memory or None,
         enable_updates=enable_updates,
         update_token=os.environ.get("G60GRAPH_UPDATE_TOKEN") if enable_updates else None,
+        isolate_workers=not load.get("endpoint"),  # a remote store is reached over the network
+        allow_network=allow_network,
+        queue_wait=queue_wait,
+        request_timeout=request_timeout,
+        max_connections=max_connections,
+        max_answer_bytes=max_answer_bytes,
     )
     serve_forever(host, port, settings, **load)
     return 0

@@ -9,6 +9,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import G60, PREFIXES
 from g60graph.backends import triple_count
+from g60graph.sparql._named import is_iri
 
 __all__ = [
     "LICENSE",
@@ -106,4 +107,7 @@ def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
 def execute_sources(kg: KnowledgeGraph) -> list[str]:
     text = f"""SELECT DISTINCT ?url WHERE {{ ?src a <{G60}Source> ; <https://schema.org/url> ?url }}
     ORDER BY ?url"""
-    return [str(r[0]) for r in kg.query(text).rows if r[0] is not None]
+    # Only IRIs that can be written back: one bad value (a literal, a leading space)
+    # must not take the page down for everyone.
+    rows = kg.query(text).rows
+    return [str(r[0]) for r in rows if isinstance(r[0], URIRef) and is_iri(str(r[0]))]

@@ -271,26 +271,41 @@ def to_networkx(
     return g
 
 
+def _edge_columns(result: QueryResult) -> tuple[str, list[str]] | None:
+    """Which columns are edges: WDQS's graph view (``?item ?linkTo``), then
+    ``?source ?target``; None for any other SELECT (drawn as a star per row)."""
+    for pair in (("item", "linkTo"), ("source", "target")):
+        if set(pair) <= set(result.vars):
+            return pair[0], [pair[1]]
+    return None
+
+
 def from_select(
     result: QueryResult, source: KnowledgeGraph | rdflib.Graph, lang: str = "en"
 ) -> nx.MultiDiGraph:
-    """A graph from a SELECT in the Wikidata Query Service graph-view style:
-    ``?source ?target`` with optional ``?edgeLabel``, ``?sourceLabel``,
-    ``?targetLabel`` and ``?rgb`` (the source node's colour)."""
-    missing = {"source", "target"} - set(result.vars)
-    if missing:
-        raise InputError(
-            "a graph SELECT needs ?source and ?target columns (missing: "
-            + ", ".join(f"?{v}" for v in sorted(missing)) + ")"
-        )
+    """A graph from a SELECT. In the Wikidata Query Service graph-view style,
+    ``?item ?linkTo`` (or ``?source ?target``) are the edges, with optional
+    ``?edgeLabel``, ``?itemLabel``/``?sourceLabel``, ``?linkToLabel``/``?targetLabel``
+    and ``?rgb`` (the first node's colour). Any other SELECT draws each row as links
+    from its first IRI column to its other IRI columns, labelled by column name, so
+    a citation column named ``?source`` is just one more link."""
+    columns = _edge_columns(result)
+    if columns is None:
+        iri_columns = [v for v in result.vars
+                       if any(isinstance(d.get(v), URIRef) for d in result.dicts())]
+        if not iri_columns:
+            raise InputError("this SELECT has no IRI column to draw: give ?item ?linkTo")
+        hub, spokes, labelled = iri_columns[0], iri_columns[1:], True
+    else:
+        hub, spokes, labelled = columns[0], columns[1], False
     ctx = Context(_graph_of(source), lang)
     g = nx.MultiDiGraph(lang=lang)
     for row in result.dicts():
-        s, t = row.get("source"), row.get("target")
+        s = row.get(hub)
         if s is None:
             continue
-        for term, label_var in ((s, "sourceLabel"), (t, "targetLabel")):
-            if term is None:
+        for term, label_var in ((s, hub + "Label"), *((row.get(v), v + "Label") for v in spokes)):
+            if term is None or (labelled and not isinstance(term, URIRef)):
                 continue
             key = str(term)
             if key not in g:
@@ -303,14 +318,17 @@ def from_select(
         rgb = row.get("rgb")
         if rgb is not None and re.fullmatch(r"#?[0-9A-Fa-f]{6}", str(rgb)):
             g.nodes[str(s)]["color"] = "#" + str(rgb).lstrip("#")
-        if t is None:
-            continue
-        edge_label = row.get("edgeLabel")
-        if isinstance(edge_label, URIRef):
-            text = ctx.label(edge_label)
-        else:
-            text = str(edge_label) if edge_label is not None else ""
-        g.add_edge(str(s), str(t), key=text or "link", predicate="", label=text)
+        for spoke in spokes:
+            t = row.get(spoke)
+            if t is None or (labelled and not isinstance(t, URIRef)):
+                continue
+            edge_label = spoke if labelled else row.get("edgeLabel")
+            if isinstance(edge_label, URIRef):
+                text = ctx.label(edge_label)
+            else:
+                text = str(edge_label) if edge_label is not None else ""
+            if not g.has_edge(str(s), str(t), key=text or "link"):
+                g.add_edge(str(s), str(t), key=text or "link", predicate="", label=text)
     return g
 
 

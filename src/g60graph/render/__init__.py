@@ -1,5 +1,16 @@
-"""Self-contained pages: the network diagram, the map, the server's HTML; vendored static assets."""
+"""Self-contained pages: network, map, chart, timeline, the server's HTML; vendored assets.
 
+The query page (server) reuses the same renderers: ``chart_data``/``timeline_data``
+give the data static/views.js draws (``G60Views.render``), ``style_for`` the one
+colour and shape of each class, ``echarts_asset`` the vendored ECharts build.
+"""
+
+from g60graph.render._chart import (
+    CHART_KINDS,
+    chart_data,
+    echarts_asset,
+    view_page,
+)
 from g60graph.render._map import (
     LINE_COLOURS,
     PROVINCE_COLOURS,
@@ -7,8 +18,6 @@ from g60graph.render._map import (
     render_map,
 )
 from g60graph.render._network_page import (
-    PALETTE,
-    SHAPES,
     STRINGS,
     network_data,
     network_page,
@@ -30,15 +39,26 @@ from g60graph.render._pages import (
     resource_page,
     term_html,
 )
+from g60graph.render._palette import (
+    TECHNICAL,
+    Style,
+    echarts_symbol,
+    style_for,
+)
+from g60graph.render._timeline import timeline_data
 
 __all__ = [
+    "CHART_KINDS",
     "LINE_COLOURS",
     "NONE_ROW",
-    "PALETTE",
     "PROVINCE_COLOURS",
-    "SHAPES",
     "STRINGS",
+    "TECHNICAL",
     "Links",
+    "Style",
+    "chart_data",
+    "echarts_asset",
+    "echarts_symbol",
     "error_page",
     "esc",
     "external",
@@ -54,6 +74,9 @@ __all__ = [
     "resource_page",
     "script_json",
     "static_text",
+    "style_for",
     "term_html",
+    "timeline_data",
+    "view_page",
     "vis_assets",
 ]

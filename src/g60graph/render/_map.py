@@ -56,9 +56,10 @@ PREFIX g60: <https://w3id.org/g60graph/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?site ?kind ?place WHERE {
   ?site a ?kind ; g60:directlyLocatedIn ?place .
-  { ?kind rdfs:subClassOf* g60:IndustrialPark }
-  UNION { ?kind rdfs:subClassOf* g60:ResearchInstitute }
+  ?kind rdfs:subClassOf* ?top .
+  VALUES ?top { g60:IndustrialPark g60:ResearchInstitute }
 } ORDER BY ?place ?site"""
+# (VALUES, not a UNION of two zero-or-more paths: Virtuoso 7.2.5 answers that UNION with no rows)
 
 # A place with no point of its own (Shanghai) stands at a located-in place that has one.
 _STAND_IN = """
@@ -167,8 +168,13 @@ _BOOT = """(function () {
 def render_map(data: dict[str, Any], *, tiles: str | None = None, lang: str = "en") -> str:
     """The complete map page (works offline; ``tiles`` adds an online basemap)."""
     title = "The G60 corridor: cities, lines, parks" if lang == "en" else "G60科创走廊地图"
-    subtitle = (f"{len(data['places'])} places, {len(data['lines'])} lines. "
-                "Drawn without a basemap; click a feature for its facts and sources.")
+    places, lines = len(data["places"]), len(data["lines"])
+    subtitle = (
+        f"{places} places, {lines} lines. "
+        "Drawn without a basemap; click a feature for its facts and sources."
+        if lang != "zh"
+        else f"{places} 个地点，{lines} 条线路。无底图；点击要素查看其事实和来源。"
+    )
     options = {"tiles": tiles, "strings": viz.STRINGS.get(lang, {})}
     img_src = ""
     if tiles:
@@ -182,7 +188,8 @@ def render_map(data: dict[str, Any], *, tiles: str | None = None, lang: str = "e
             '<aside class="g60-panel" id="g60-panel"></aside></div>')
     return viz.page(
         title=title, subtitle=subtitle, body=body,
-        scripts=[viz.static_text("network.js"), viz.static_text("map.js"), _BOOT],
+        scripts=[viz.static_text("network.js"), viz.static_text("export.js"),
+                 viz.static_text("map.js"), _BOOT],
         styles=[viz.static_text("network.css")],
         data={"g60-data": data, "g60-options": options}, lang=lang, img_src=img_src,
     )

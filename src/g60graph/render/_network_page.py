@@ -19,9 +19,9 @@ from typing import Any
 
 from rdflib import URIRef
 
+from g60graph.render._palette import style_for
+
 __all__ = [
-    "PALETTE",
-    "SHAPES",
     "STRINGS",
     "network_data",
     "network_page",
@@ -154,12 +154,15 @@ def network_page(
     footer = (
         '<footer class="g60-footer">Made with g60graph. Drawing: vis-network 9.1.2 '
         "(Apache-2.0 or MIT). Data: CC-BY-4.0.</footer>"
+        if lang != "zh" else
+        '<footer class="g60-footer">由 g60graph 生成；绘图：vis-network 9.1.2 '
+        "（Apache-2.0 或 MIT）。数据：CC-BY-4.0。</footer>"
     )
     return page(
         title=title,
         subtitle=subtitle,
         body=f'<main id="g60-network" class="g60-net"></main>\n{footer}',
-        scripts=[vis_js, static_text("network.js"), _BOOT],
+        scripts=[vis_js, static_text("export.js"), static_text("network.js"), _BOOT],
         styles=[vis_css, static_text("network.css")],
         data={"g60-data": data, "g60-options": options or {}},
         lang=lang,
@@ -168,16 +171,12 @@ def network_page(
 
 # -- from a networkx graph to the page's data --------------------------------------
 
-PALETTE = [
-    "#2b6cb0", "#c0392b", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c", "#319795",
-    "#718096", "#dd6b20", "#3c366b", "#9c4221", "#276749", "#97266d", "#2c5282",
-]
-SHAPES = ["dot", "diamond", "square", "triangle", "star", "hexagon", "triangleDown"]
 STRINGS = {
     "en": {},
     "zh": {
         "search": "搜索", "noMatch": "无匹配", "match": "个匹配", "matches": "个匹配",
         "facts": "事实", "sources": "来源", "close": "关闭", "hint": "点击节点查看其事实和来源。",
+        "panel": "面板", "png": "PNG 图片", "svg": "SVG 图片",
     },
 }
 
@@ -207,19 +206,30 @@ def network_data(
     else:
         sizes = {n: float(d) for n, d in g.degree()}
 
+    # one style per class, the same in every diagram (render/_palette.py)
+    styles = {n: style_for(d.get("class", ""), d.get("types", "").split())
+              for n, d in g.nodes(data=True)}
     counts: dict[str, int] = {}
-    for _, d in g.nodes(data=True):
-        counts[d.get("class", "")] = counts.get(d.get("class", ""), 0) + 1
-    order = sorted(counts, key=lambda c: (-counts[c], c))
+    for style in styles.values():
+        counts[style.key] = counts.get(style.key, 0) + 1
     class_labels = {d.get("class", ""): d.get("class_label", "") for _, d in g.nodes(data=True)}
-    legend = [
-        {"group": c or "resource", "label": class_labels.get(c) or "Resource",
-         "color": PALETTE[i % len(PALETTE)],
-         # colour and shape both vary, so 98 classes stay distinguishable
-         "shape": SHAPES[(i + i // len(PALETTE)) % len(SHAPES)],
-         "count": counts[c]}
-        for i, c in enumerate(order)
-    ]
+
+    def class_label(key: str) -> str:
+        if class_labels.get(key):
+            return str(class_labels[key])
+        if context is not None and key:
+            return str(context.label(URIRef(key)))
+        return key.rsplit("#", 1)[-1] or "Other"
+
+    legend = []
+    for key in sorted(counts, key=lambda k: (-counts[k], k)):
+        style = next(s for s in styles.values() if s.key == key)
+        entry: dict[str, Any] = {"group": key or "other", "label": class_label(key),
+                                 "color": style.colour, "shape": style.shape,
+                                 "count": counts[key]}
+        if style.technical:
+            entry["hidden"] = True  # drawn in grey, kept out of the legend
+        legend.append(entry)
     ids = {n: i for i, n in enumerate(g.nodes())}
     prop_labels: dict[str, str] = {}
 
@@ -242,7 +252,7 @@ def network_data(
             facts.append({"p": "← " + str(e.get("label", "")), "v": g.nodes[u]["label"],
                           "ref": ids[u]})
         item: dict[str, Any] = {
-            "id": ids[n], "label": str(d.get("label", n)), "group": d.get("class") or "resource",
+            "id": ids[n], "label": str(d.get("label", n)), "group": styles[n].key or "other",
             "iri": d.get("iri", ""), "value": round(sizes.get(n, 0.0), 4), "facts": facts,
             "title": f"{d.get('label', n)} ({d.get('class_label') or 'Resource'})",
         }

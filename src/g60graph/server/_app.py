@@ -20,7 +20,7 @@ Routes
   /.well-known/void      VoID description (Turtle, or other RDF by Accept)
 
 Status codes: 400 malformed query or bad parameter, 401 bad update token,
-403 refused (updates disabled, SERVICE, LOAD, FROM a graph not held),
+403 refused (updates disabled, SERVICE, LOAD),
 404 unknown resource or query, 406 no acceptable format, 413 body too large,
 414 URL too long, 415 unsupported POST type, 503 the query was stopped by a
 resource limit (the time limit, with ``X-G60-Timeout: true``, or the worker
@@ -60,7 +60,7 @@ from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.render import _pages as pages
 from g60graph.server import _protocol as protocol
-from g60graph.server._executor import Executor, QueryTimeout, WorkerCrashed
+from g60graph.server._executor import Busy, Executor, QueryTimeout, WorkerCrashed
 from g60graph.server._middleware import AccessLog, SecurityHeaders, SizeLimit
 from g60graph.server._page_jobs import SPREADSHEET_TYPES
 from g60graph.server._protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError
@@ -92,6 +92,9 @@ def create_app(
         settings.timeout,
         settings.startup_timeout,
         settings.worker_memory_mb,
+        isolate=settings.isolate_workers,
+        allow_network=settings.allow_network,
+        queue_wait=settings.queue_wait,
     )
     links = pages.Links(settings.id_base, settings.def_base)
 
@@ -124,11 +127,12 @@ def create_app(
             return _not_acceptable(form)
         reply = await executor.run(
             "query",
-            op.text,
+            protocol.with_base(op.text, str(request.url_for("sparql"))),
             op.default_graphs,
             op.named_graphs,
             fmt,
             settings.max_rows,
+            settings.max_answer_bytes,
         )
         return _answer(reply, fmt)
 
@@ -157,7 +161,7 @@ def create_app(
             )
         if op.default_graphs or op.named_graphs:
             raise ProtocolError(400, "using-graph-uri parameters are not supported")
-        triples = await executor.update(op.text)
+        triples = await executor.update(protocol.with_base(op.text, str(request.url_for("sparql"))))
         return PlainTextResponse(f"update applied; the dataset holds {triples} triples\n")
 
     async def service_description(request: Request) -> Response:
@@ -204,7 +208,9 @@ def create_app(
         if fmt is None:
             return _not_acceptable(query.form)
         request.state.query_hash = hashlib.sha256(query.text.encode()).hexdigest()[:16]
-        reply = await executor.run("named", name, params, fmt, settings.max_rows)
+        reply = await executor.run(
+            "named", name, params, fmt, settings.max_rows, settings.max_answer_bytes
+        )
         return _answer(reply, fmt)
 
     # -- Linked Data -------------------------------------------------------------
@@ -227,7 +233,7 @@ def create_app(
 
     async def resource(request: Request) -> Response:
         slug = request.path_params["slug"]
-        if not _SLUG.match(slug):
+        if not _SLUG.match(slug) or "\ufffd" in slug:  # U+FFFD: the path was not UTF-8
             raise _NotFoundError(f"no resource {slug!r} in this graph")
         iri = settings.id_base + slug
         fmt = rdf_format(request)
@@ -346,7 +352,7 @@ def create_app(
     async def labels(request: Request) -> Response:
         try:
             iris = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise ProtocolError(400, "send a JSON list of IRIs") from None
         if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
             raise ProtocolError(400, "send a JSON list of IRIs")
@@ -393,6 +399,7 @@ def create_app(
     app = Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=handlers
     )
+    app.router.redirect_slashes = False  # its redirects are built from the Host header
     app.state.executor = executor
     app.state.settings = settings
     return app
@@ -422,7 +429,7 @@ def _not_acceptable(form: str) -> Response:
 
 
 def status_for(err: errors.G60Error) -> int:
-    if isinstance(err, QueryTimeout | WorkerCrashed):  # a resource limit stopped the query
+    if isinstance(err, QueryTimeout | WorkerCrashed | Busy | errors.AnswerTooLargeError):
         return 503
     if isinstance(err, errors.UnsafeQueryError):
         return 403
@@ -437,6 +444,8 @@ async def _error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.G60Error)
     status = status_for(exc)
     headers = {"X-G60-Timeout": "true"} if isinstance(exc, QueryTimeout) else {}
+    if isinstance(exc, Busy):
+        headers["Retry-After"] = str(exc.retry_after)
     if protocol.prefers_html(request.headers.get("accept", "")) and not request.url.path.startswith(
         ("/sparql", "/queries")
     ):

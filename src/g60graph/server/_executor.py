@@ -14,6 +14,7 @@ import atexit
 import functools
 import logging
 import multiprocessing
+import signal
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
@@ -38,6 +39,14 @@ class QueryTimeout(errors.ExecutionError):
     """The query ran past the time limit and was stopped."""
 
 
+class Busy(errors.ExecutionError):
+    """Every worker stayed busy for longer than the queue wait limit."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class WorkerCrashed(errors.ExecutionError):
     """The worker died while answering (for example, out of memory)."""
 
@@ -48,18 +57,20 @@ class _Worker:
         kg_factory: Callable[[], KnowledgeGraph],
         updates: list[str],
         memory_mb: int | None,
+        network: tuple[bool, bool] = (True, False),
     ) -> None:
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
         self.process: BaseProcess = ctx.Process(
             target=jobs.worker_main,
-            args=(child, kg_factory, list(updates), memory_mb),
+            args=(child, kg_factory, list(updates), memory_mb, *network),
             daemon=False,  # a worker may start children itself (bounded --infer does)
         )
         self.process.start()
         child.close()
         self.conn: Connection = parent
         self.applied = len(updates)
+        self.memory_mb = memory_mb
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -69,6 +80,8 @@ class _Worker:
             message = self.conn.recv()
         except (EOFError, OSError):
             raise errors.ExecutionError("a query worker died while loading the graph") from None
+        if message[0] == "error" and message[1] == "IsolationError":
+            raise errors.ExecutionError(message[2])
         if message[0] != "ready":
             raise errors.ExecutionError(f"a query worker could not load the graph: {message[2]}")
 
@@ -82,9 +95,8 @@ class _Worker:
                 )
             reply = self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            raise WorkerCrashed(
-                "the query was stopped: it needed more memory than the server allows"
-            ) from None
+            raise WorkerCrashed(f"the worker crashed while answering ({self._death()});"
+                                " it is being replaced") from None
         if reply[0] == "ok":
             return reply[1]
         if reply[1] == "MemoryError":
@@ -95,6 +107,19 @@ class _Worker:
         if not (isinstance(kind, type) and issubclass(kind, errors.G60Error)):
             kind = errors.ExecutionError
         raise kind(reply[2])
+
+    def _death(self) -> str:
+        self.process.join(2)
+        code = self.process.exitcode
+        if code is None:
+            return "it stopped answering"
+        if code >= 0:
+            return f"exit status {code}"
+        if -code in (signal.SIGABRT, signal.SIGKILL) and self.memory_mb:
+            # Rust aborts when an allocation fails under the cap; the OOM killer sends KILL
+            return f"killed by signal {-code}, as when a query needs more than the"\
+                   f" {self.memory_mb} MB memory cap"
+        return f"killed by signal {-code}"
 
     def kill(self) -> None:
         self.process.kill()
@@ -112,8 +137,14 @@ class Executor:
         timeout: float = 30.0,
         startup_timeout: float = 300.0,
         memory_mb: int | None = None,
+        *,
+        isolate: bool = True,
+        allow_network: bool = False,
+        queue_wait: float = 10.0,
     ) -> None:
         self._factory = kg_factory
+        self.queue_wait = queue_wait
+        self._network = (isolate, allow_network)
         self._memory_mb = memory_mb
         self._size = max(1, workers)
         self.timeout = timeout
@@ -154,7 +185,7 @@ class Executor:
 
     async def _spawn(self) -> _Worker:
         worker: _Worker = await self._blocking(
-            _Worker, self._factory, self._updates, self._memory_mb
+            _Worker, self._factory, self._updates, self._memory_mb, self._network
         )
         self._all.add(worker)
         try:
@@ -192,7 +223,11 @@ class Executor:
                          record: str | None = None) -> Any:
         """Borrow an idle worker for one call; a worker whose state is unknown afterwards
         (timed out, crashed, cancelled) is replaced instead of returned."""
-        worker = await self._idle.get()
+        worker = await self._next_idle()
+        while not worker.process.is_alive():  # died while idle (OOM killer, kill -9)
+            log.warning("a query worker died while idle; replacing it")
+            self._replace(worker)
+            worker = await self._next_idle()
         try:
             await self._catch_up(worker)
             result = await self._blocking(worker.call, name, args, timeout)
@@ -210,6 +245,16 @@ class Executor:
             worker.applied = len(self._updates)
         self._idle.put_nowait(worker)
         return result
+
+    async def _next_idle(self) -> _Worker:
+        """An idle worker, waiting at most ``queue_wait`` seconds (then Busy: 503)."""
+        try:
+            return await asyncio.wait_for(self._idle.get(), self.queue_wait)
+        except TimeoutError:
+            raise Busy(
+                f"every query worker stayed busy for {self.queue_wait:g} s; try again later",
+                retry_after=max(1, round(min(self.timeout, 60))),
+            ) from None
 
     async def _catch_up(self, worker: _Worker) -> None:
         while worker.applied < len(self._updates):

@@ -7,7 +7,6 @@ picklable values (bytes, strings, dicts) to the server process.
 from __future__ import annotations
 
 import json
-import re
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,11 +16,11 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import BNode, Identifier
 
-from g60graph import backends
+from g60graph import _sandbox, backends
 from g60graph._errors import (
+    AnswerTooLargeError,
     G60Error,
     InputError,
-    UnsafeQueryError,
 )
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
@@ -30,7 +29,6 @@ from g60graph.results._model import QueryResult, empty_graph
 from g60graph.server import _page_jobs as page_jobs
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
-from g60graph.sparql import _syntax_errors as sparql_errors
 
 __all__ = [
     "JOBS",
@@ -73,8 +71,10 @@ def worker_main(
     kg_factory: Callable[[], KnowledgeGraph],
     updates: Sequence[str],
     memory_mb: int | None = None,
+    isolate: bool = True,
+    allow_network: bool = False,
 ) -> None:
-    """Load the graph once, replay past updates, then answer jobs until EOF."""
+    """Drop the network, load the graph once, replay past updates, then answer jobs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server process stops us
     if memory_mb:
         import resource
@@ -85,7 +85,10 @@ def worker_main(
         # reserved-but-unused address space) the worker fails and is replaced.
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    _sandbox.never_load_graphs()
     try:
+        if isolate:  # first, before any thread starts: unshare needs a single thread
+            _drop_network(allow_network)
         kg = kg_factory()
         for text in updates:
             _writable(kg).update(text)
@@ -109,6 +112,17 @@ def worker_main(
         conn.send(reply)
 
 
+def _drop_network(allow_network: bool) -> None:
+    try:
+        _sandbox.drop_network()
+    except _sandbox.IsolationError as err:
+        if not allow_network:
+            raise _sandbox.IsolationError(
+                f"{err}; refusing to serve queries that could reach the network"
+                " (start with --i-understand-network-access to serve anyway)"
+            ) from None
+
+
 # -- queries ----------------------------------------------------------------------
 
 
@@ -119,19 +133,21 @@ def run_query(
     named_graphs: Sequence[str],
     fmt: str,
     max_rows: int,
+    max_bytes: int | None = None,
 ) -> Reply:
     result = execute(kg, text, default_graphs, named_graphs, max_rows)
-    return _reply(result, fmt)
+    return _reply(result, fmt, max_bytes)
 
 
 def run_named(
-    kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int
+    kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int,
+    max_bytes: int | None = None,
 ) -> Reply:
     text = kg.bind(queries.get(name), params)
-    return _reply(execute(kg, text, (), (), max_rows), fmt)
+    return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes)
 
 
-def _reply(result: QueryResult, fmt: str) -> Reply:
+def _reply(result: QueryResult, fmt: str, max_bytes: int | None = None) -> Reply:
     body = result.serialize(fmt)
     if result.truncated and fmt == "json":
         # An extra key, before "results": readers ignore it, and strict ones (pyoxigraph)
@@ -139,7 +155,15 @@ def _reply(result: QueryResult, fmt: str) -> Reply:
         data = json.loads(body)
         data = {"head": data["head"], "truncated": True, "results": data["results"]}
         body = json.dumps(data, ensure_ascii=False) + "\n"
-    return Reply(body.encode("utf-8"), result.form, result.truncated, len(result))
+    encoded = body.encode("utf-8")
+    if max_bytes is not None and len(encoded) > max_bytes:
+        # Rows are capped by count, but one row can be huge (REPEAT, GROUP_CONCAT):
+        # the answer never leaves the worker, so the server process never holds it.
+        raise AnswerTooLargeError(
+            f"the answer is {len(encoded) / 1e6:.1f} MB, more than the server sends"
+            f" ({max_bytes / 1e6:g} MB); ask for fewer or shorter values"
+        )
+    return Reply(encoded, result.form, result.truncated, len(result))
 
 
 def execute(
@@ -173,25 +197,7 @@ def _writable(kg: KnowledgeGraph) -> backends.Writable:
 
 def check_update(text: str, local_graphs: Sequence[str]) -> None:
     """Refuse an update that would fetch anything: LOAD, SERVICE, USING <elsewhere>."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        tree = parseUpdate(text)
-    except ParseException as err:
-        raise sparql_errors.from_pyparsing(text, err) from None
-    for node in safety._walk(tree):
-        name = getattr(node, "name", None)
-        if name == "Load":
-            raise UnsafeQueryError("LOAD refused: the server never fetches data")
-        if name == "ServiceGraphPattern":
-            raise UnsafeQueryError("SERVICE refused: the server never fetches data")
-        if name == "UsingClause":
-            for key in ("default", "named"):
-                if key in node and str(node[key]) not in local_graphs:
-                    raise UnsafeQueryError(
-                        f"USING <{node[key]}> refused: only graphs in the dataset may be named"
-                    )
+    safety.check_update(text, local_graphs=local_graphs)
 
 
 def apply_update(kg: KnowledgeGraph, text: str) -> int:
@@ -257,12 +263,9 @@ def safe_iri(iri: str) -> URIRef:
     """An IRI that can be written into a query as <...> (else EntityNotFoundError)."""
     from g60graph._errors import EntityNotFoundError
 
-    if not _SAFE_IRI.match(iri):
+    if not queries.is_iri(iri):
         raise EntityNotFoundError(f"not a valid IRI: {iri!r}")
     return URIRef(iri)
-
-
-_SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 
 
 def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:

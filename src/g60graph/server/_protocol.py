@@ -8,9 +8,12 @@ https://www.w3.org/TR/sparql11-protocol/ : a query arrives by GET
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
+
+from g60graph.sparql import _lexer as sparql_text
 
 __all__ = [
     "GRAPH_TYPES",
@@ -23,6 +26,7 @@ __all__ = [
     "parse_operation",
     "prefers_html",
     "ranked",
+    "with_base",
 ]
 
 # short name -> media type; the short names are QueryResult.serialize formats
@@ -109,7 +113,7 @@ def parse_operation(method: str, url_query: str, content_type: str, body: bytes)
     """The operation in a request, per the protocol's three ways of sending one."""
     url_params = multi(parse_qsl(url_query, keep_blank_values=True))
     mime = content_type.split(";")[0].strip().lower()
-    if method == "GET":
+    if method in ("GET", "HEAD"):
         params = url_params
     elif mime == "application/x-www-form-urlencoded":
         params = multi(parse_qsl(_text(body), keep_blank_values=True))
@@ -138,14 +142,37 @@ def parse_operation(method: str, url_query: str, content_type: str, body: bytes)
         text = values[0]
         if not text.strip():
             raise ProtocolError(400, f"the '{kind}' parameter is empty")
-    graphs = "using-" if kind == "update" else ""
+    # The protocol's names: default-graph-uri for a query, using-graph-uri for an update.
+    default, named = (
+        ("using-graph-uri", "using-named-graph-uri") if kind == "update"
+        else ("default-graph-uri", "named-graph-uri")
+    )
     return Operation(
         kind=kind,
         text=text,
-        default_graphs=params.get(f"{graphs}default-graph-uri", []),
-        named_graphs=params.get(f"{graphs}named-graph-uri", []),
+        default_graphs=params.get(default, []),
+        named_graphs=params.get(named, []),
         params=params,
     )
+
+
+_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def with_base(text: str, base: str) -> str:
+    """The operation with ``base`` as its BASE, when it has relative IRIs and no BASE.
+
+    The protocol leaves the base IRI to the service ("which MAY be the service
+    endpoint"); without one, ``CONSTRUCT { <s> <p> 1 } WHERE {}`` does not
+    parse. The declaration goes on the first line, so the line numbers of
+    syntax errors stay right (columns on that line move by its length).
+    """
+    if "BASE" in sparql_text.keywords(text):
+        return text
+    relative = (t for t in sparql_text.tokens(text) if t.kind == "iri")
+    if not any(not _ABSOLUTE.match(t.text) for t in relative):
+        return text
+    return f"BASE <{base}> {text}"
 
 
 def _text(body: bytes) -> str:

@@ -45,7 +45,12 @@ def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None
     print(f"g60graph: serving on http://{host}:{port}/ (SPARQL at /sparql)", file=sys.stderr)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"g60graph: note: listening on {host}, not only this machine", file=sys.stderr)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    from g60graph.server._http import guarded_protocol
+
+    http = guarded_protocol(settings.request_timeout, settings.max_connections)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, http=http
+    )
     uvicorn.Server(config).run(sockets=[sock])
 
 

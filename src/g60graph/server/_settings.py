@@ -10,6 +10,7 @@ __all__ = [
 ]
 
 DEFAULT_BASE_IRI = "https://w3id.org/g60graph/"
+MIN_TOKEN_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,23 @@ class Settings:
     max_request_bytes: int = 512 * 1024  # request bodies above this get 413
     startup_timeout: float = 300.0  # loading the graph in a worker (reasoning can be slow)
     worker_memory_mb: int | None = 2048  # data-memory cap per worker; None: no cap
+    isolate_workers: bool = True  # workers drop their network (False: they query --endpoint)
+    allow_network: bool = False  # serve even where the OS cannot take the network away
+    queue_wait: float = 10.0  # seconds a request may wait for a free worker (then 503)
+    request_timeout: float = 20.0  # seconds to receive a whole request, headers and body
+    max_connections: int = 512  # open connections; more are closed at once
+    max_answer_bytes: int = 64 * 1024 * 1024  # a larger serialised answer is a 503
 
     def __post_init__(self) -> None:
-        if self.enable_updates and not self.update_token:
-            from g60graph._errors import InputError
+        from g60graph._errors import InputError
 
+        if self.enable_updates and not self.update_token:
             raise InputError("--enable-updates needs a token in G60GRAPH_UPDATE_TOKEN")
+        if self.enable_updates and len(self.update_token or "") < MIN_TOKEN_LENGTH:
+            raise InputError(
+                f"G60GRAPH_UPDATE_TOKEN must be at least {MIN_TOKEN_LENGTH} characters"
+                " (for example: python -c 'import secrets; print(secrets.token_urlsafe())')"
+            )
         if not self.base_iri.endswith("/"):
             object.__setattr__(self, "base_iri", self.base_iri + "/")
 

@@ -1,8 +1,13 @@
-"""A small SPARQL lexer: just enough to find keywords and the WHERE group.
+"""The SPARQL lexer: the query text cut into tokens the way the engine reads it.
 
-It skips comments, strings and IRIs, so a keyword inside a literal or an IRI
-never counts. Used to place a VALUES block of bound parameters and to decide
-whether a query needs a full parse for the safety check.
+The terminals are those of SPARQL 1.1 §19.8, read as pyoxigraph reads them:
+``\\u``/``\\U`` escapes count only inside strings and IRIs (an IRI may hold
+``\\u0041#``), a prefixed name may hold ``\\#`` or ``%23``, a comment ends at
+``\\r`` or ``\\n``, and ``1.SERVICE`` is an integer, a dot and a word. A
+keyword inside a literal, an IRI or a comment never counts.
+
+Used to place a VALUES block of bound parameters, to find a query's form, and
+by the safety check (``g60graph.safety``), which reads every token.
 """
 
 from __future__ import annotations
@@ -12,30 +17,56 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = [
+    "MAX_DEPTH",
     "Token",
     "declared_prefixes",
+    "depth",
     "keywords",
     "query_form",
     "strip_comments",
+    "token_at",
     "tokens",
+    "unescape",
     "where_brace",
     "with_prefixes",
 ]
 
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ECHAR = r"\\[tbnrf\\\"']"
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_CHARS_U = _BASE + "_"
+_CHARS = _CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = rf"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+
 _TOKEN = re.compile(
-    r"""
-      (?P<ws>\s+)
-    | (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+    rf"""
+      (?P<ws>[\x20\t\r\n]+)
+    | (?P<comment>\#[^\r\n]*)
+    | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
+                 |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
+                 |'(?:[^'\\\r\n]|{_ECHAR}|{_UCHAR})*'
+                 |"(?:[^"\\\r\n]|{_ECHAR}|{_UCHAR})*")
+    | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+    | (?P<var>[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+    | (?P<bnode>_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
     | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-    | (?P<word>[\w\u00b7-\uffff][\w\-.:%\u00b7-\uffff]*|:[\w\-.:%\u00b7-\uffff]*)
+    | (?P<number>(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+)
+                 |[0-9]*\.[0-9]+|[0-9]+)
+    | (?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
+    | (?P<word>[{_CHARS_U}0-9]+)
     | (?P<punct>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+_ESCAPE = re.compile(_UCHAR)
+_BRACKETS = {"(": ")", "{": "}", "[": "]"}
+MAX_DEPTH = 64  # brackets; pyoxigraph's parser slows down sharply past this, then overflows
 
 
 @dataclass(frozen=True)
@@ -44,8 +75,26 @@ class Token:
     text: str
     start: int
 
+    @property
+    def value(self) -> str:
+        """An IRI's text between ``<`` and ``>`` with its escapes decoded."""
+        return unescape(self.text[1:-1]) if self.kind == "iri" else self.text
+
+
+def unescape(text: str) -> str:
+    """``\\uXXXX`` and ``\\UXXXXXXXX`` decoded (the escapes allowed in an IRI)."""
+    return _ESCAPE.sub(lambda m: chr(min(int(m.group()[2:], 16), 0x10FFFF)), text)
+
+
+def token_at(text: str, pos: int) -> tuple[str, int]:
+    """The kind and end of the token that starts at ``pos``."""
+    match = _TOKEN.match(text, pos)
+    assert match is not None  # the last alternative matches any character
+    return match.lastgroup or "punct", match.end()
+
 
 def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens (no whitespace or comments), reading ``<...>`` as an IRI."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "punct"
         if kind not in ("ws", "comment"):
@@ -66,7 +115,7 @@ def strip_comments(text: str) -> str:
 
 def keywords(text: str) -> set[str]:
     """Bare words (not prefixed names, variables or literals), upper-cased."""
-    return {t.text.upper() for t in tokens(text) if t.kind == "word" and ":" not in t.text}
+    return {t.text.upper() for t in tokens(text) if t.kind == "word"}
 
 
 def query_form(text: str) -> str:
@@ -78,13 +127,14 @@ def query_form(text: str) -> str:
     return "UPDATE"
 
 
-def declared_prefixes(text: str) -> set[str]:
-    """The prefixes the text declares itself (``PREFIX ex: <...>``)."""
-    found, after_prefix = set(), False
-    for tok in tokens(text):
-        if after_prefix and tok.kind == "word" and tok.text.endswith(":"):
-            found.add(tok.text[:-1])
-        after_prefix = tok.kind == "word" and tok.text.upper() == "PREFIX"
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The prefixes the text declares itself (``PREFIX ex: <...>``), with their IRIs."""
+    found: dict[str, str] = {}
+    toks = list(tokens(text))
+    for first, name, iri in zip(toks, toks[1:], toks[2:], strict=False):
+        declares = first.kind == "word" and first.text.upper() == "PREFIX"
+        if declares and name.kind == "pname" and name.text.endswith(":") and iri.kind == "iri":
+            found[name.text[:-1]] = iri.value
     return found
 
 
@@ -96,17 +146,29 @@ def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
     return "\n".join([*lines, text])
 
 
+def depth(text: str) -> int:
+    """The deepest nesting of brackets ``( { [`` outside literals and comments."""
+    level = deepest = 0
+    for tok in tokens(text):
+        if tok.text in _BRACKETS:
+            level += 1
+            deepest = max(deepest, level)
+        elif tok.text in (")", "}", "]"):
+            level -= 1
+    return deepest
+
+
 def where_brace(text: str) -> int | None:
     """Offset of the ``{`` that opens the outermost WHERE group, if any."""
-    depth = 0
+    level = 0
     seen_where = False
     for tok in tokens(text):
-        if tok.kind == "word" and tok.text.upper() == "WHERE" and depth == 0:
+        if tok.kind == "word" and tok.text.upper() == "WHERE" and level == 0:
             seen_where = True
         elif tok.text == "{":
-            if seen_where and depth == 0:
+            if seen_where and level == 0:
                 return tok.start
-            depth += 1
+            level += 1
         elif tok.text == "}":
-            depth -= 1
+            level -= 1
     return None

@@ -55,6 +55,7 @@ __all__ = [
     "catalogue",
     "folders",
     "get",
+    "is_iri",
     "parse_header",
     "to_term",
 ]
@@ -121,7 +122,7 @@ class Query:
     @classmethod
     def from_file(cls, path: Path) -> Query:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # a BOM, if any, is not SPARQL
         except (OSError, UnicodeDecodeError) as err:
             raise QuerySyntaxError(f"{path}: cannot read query file: {err}") from None
         return cls.from_text(text, name=path.stem, path=path)
@@ -266,6 +267,8 @@ def to_term(
     ``entity`` values go through ``resolve`` (IRI, prefixed name, slug or label);
     an ``iri`` that is not an IRI or prefixed name goes through ``choose``."""
     where = f"parameter {param.name!r} ({param.type})"
+    if isinstance(value, URIRef) and not is_iri(str(value)):
+        raise ParameterError(f"{where}: {str(value)!r} is not a valid IRI")
     if isinstance(value, Identifier):
         return value
     text = str(value)
@@ -276,9 +279,9 @@ def to_term(
             return resolve(text)
         if param.type == "iri":
             iri = expand(text) or text
-            if not _IRI.match(iri) and choose is not None:
+            if not is_iri(iri) and choose is not None:
                 return choose(param, text)
-            if not _IRI.match(iri):
+            if not is_iri(iri):
                 raise ParameterError(
                     f"{where}: {text!r} is not an absolute IRI or known prefixed name"
                 )
@@ -298,6 +301,11 @@ def to_term(
     except (ValueError, InvalidOperation):
         raise ParameterError(f"{where}: {text!r} is not a valid {param.type}") from None
     raise ParameterError(f"{where}: unsupported type")  # unreachable: types are checked on load
+
+
+def is_iri(text: str) -> bool:
+    """An absolute IRI that can be written as ``<text>`` in any query, unchanged."""
+    return _IRI.fullmatch(text) is not None
 
 
 def bind_terms(

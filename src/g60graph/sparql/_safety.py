@@ -1,82 +1,238 @@
 """Refuse queries that would fetch URLs or write, before any store sees them.
 
-pyoxigraph fetches for SERVICE and LOAD and cannot be told not to. So every
-query is checked here: a cheap scan for the dangerous keywords first, and a
-full parse (rdflib's SPARQL grammar) only when one appears. FROM and FROM NAMED
-are allowed: every backend treats a graph it lacks as empty and never fetches
-it (rdflib's fetching is switched off in the memory backend).
+pyoxigraph fetches for SERVICE (and LOAD), rdflib for SERVICE and LOAD; neither
+can be told not to. (FROM and FROM NAMED are allowed: every backend treats a
+graph it lacks as empty, and rdflib's fetching of FROM graphs is switched off.)
+So every query text is read here, every token of it, by the lexer the engine's
+grammar implies (``g60graph.sparql._lexer``); there
+is no cheap pre-filter that could skip the reading.
+
+One text can be read in more than one way, and a query is refused when any
+reading holds a danger:
+
+- rdflib expands ``\\uXXXX`` everywhere before it parses (``\\u0053ERVICE`` is
+  SERVICE to it), pyoxigraph only inside strings and IRIs: both are read.
+- ``<`` after an operand inside parentheses may be a comparison rather than the
+  start of an IRI (``FILTER(?a<'x>')``); where reading it as an IRI would hide
+  a quote or a ``#``, the comparison reading is followed too.
+- pyoxigraph matches keywords without a word boundary (``SERVICEx:y`` is
+  ``SERVICE x:y``), so a word or prefix that merely contains SERVICE counts.
+
+This check is the first line; the second is that the processes running
+queries from strangers have no network at all (``g60graph.sandbox``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
-from typing import Any
+import re
+from collections.abc import Collection, Iterator, Mapping
 
-from g60graph._errors import UnsafeQueryError
+from g60graph._errors import QuerySyntaxError, UnsafeQueryError
+from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.sparql import _lexer as sparql_text
 
 __all__ = [
     "check",
+    "check_update",
+    "too_deep",
 ]
 
-_SUSPECT = {
-    "SERVICE",
-    "LOAD",
-    "INSERT",
-    "DELETE",
-    "CLEAR",
-    "DROP",
-    "CREATE",
-    "ADD",
-    "MOVE",
-    "COPY",
-    "WITH",
-}
+# Words that make a query an update; none of them is a query keyword.
+_UPDATE = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
+           "WITH", "USING")
+_OPERANDS = {"var", "string", "iri", "number", "pname", "bnode", "langtag"}
+_NON_DETERMINISTIC = {"RAND", "NOW", "UUID", "STRUUID", "BNODE"}
+_READ_ONLY = "updates are not allowed: this interface is read-only"
 
 
 def check(
     text: str,
     *,
     allowed_services: Collection[str] = (),
+    prefixes: Mapping[str, str] = QUERY_PREFIXES,
 ) -> None:
-    """Raise UnsafeQueryError for an update or a SERVICE not allowed;
-    QuerySyntaxError if it won't parse."""
-    if not (sparql_text.keywords(text) & _SUSPECT):
-        return
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    """Raise UnsafeQueryError for an update or a SERVICE not allowed; QuerySyntaxError
+    if the text is nested too deeply to parse safely."""
+    for reading in _readings(text):
+        for tok in _suspects(reading):
+            _judge_query_token(reading, tok, allowed_services, prefixes)
 
-    try:
-        tree = parseQuery(text)
-    except ParseException as query_error:
+
+def check_update(
+    text: str, *, local_graphs: Collection[str] = (), prefixes: Mapping[str, str] = QUERY_PREFIXES
+) -> None:
+    """Refuse an update that would fetch anything (LOAD, SERVICE, USING <elsewhere>) or
+    compute a different value in each query worker (RAND(), NOW(), UUID(), ...)."""
+    for tok in sparql_text.tokens(text):
+        if tok.kind == "word" and tok.text.upper() in _NON_DETERMINISTIC:
+            raise UnsafeQueryError(
+                f"{tok.text.upper()}() refused in an update: each query worker would compute"
+                " its own value and the workers would disagree; insert the value itself"
+            )
+    for reading in _readings(text):
+        for tok in _suspects(reading):
+            word = _word_of(tok).upper()
+            if "SERVICE" in word:
+                raise UnsafeQueryError("SERVICE refused: the server never fetches data")
+            if word.startswith("LOAD"):
+                raise UnsafeQueryError("LOAD refused: the server never fetches data")
+            if tok.kind == "word" and word == "USING":
+                iri = _graph_name_after(reading, tok, prefixes)
+                if iri not in local_graphs:
+                    raise UnsafeQueryError(
+                        f"USING <{iri}> refused: only graphs in the dataset may be named"
+                    )
+
+
+def too_deep(detail: str = "") -> QuerySyntaxError:
+    """'query too deeply nested', for the check's bound or a parser that ran out of stack."""
+    detail = detail or f"more than {sparql_text.MAX_DEPTH} levels of brackets"
+    return QuerySyntaxError(f"query too deeply nested: {detail}")
+
+
+# -- readings -------------------------------------------------------------------------
+
+
+def _readings(text: str) -> list[str]:
+    if sparql_text.depth(text) > sparql_text.MAX_DEPTH:
+        raise too_deep()
+    readings = [text]
+    if "\\u" in text or "\\U" in text:
+        from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
         try:
-            parseUpdate(text)
-        except ParseException:
-            from g60graph.sparql._syntax_errors import from_pyparsing
-
-            raise from_pyparsing(text, query_error) from None
-        raise UnsafeQueryError("updates are not allowed: this interface is read-only") from None
-    for node in _walk(tree):
-        name = getattr(node, "name", None)
-        if name == "ServiceGraphPattern":
-            endpoint = str(node.get("term"))
-            if endpoint not in allowed_services:
-                raise UnsafeQueryError(
-                    f"SERVICE <{endpoint}> refused: federated queries need --allow-service"
-                    " and an allowed endpoint"
-                )
+            expanded = str(expandUnicodeEscapes(text))
+        except ValueError:  # an escape beyond U+10FFFF: rdflib refuses the text itself
+            expanded = text
+        if sparql_text.depth(expanded) > sparql_text.MAX_DEPTH:
+            raise too_deep()
+        readings.append(expanded)
+    return readings
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    """Every node of rdflib's parse tree (CompValues are dicts, ParseResults are lists)."""
-    from pyparsing import ParseResults
+def _suspects(text: str) -> Iterator[sparql_text.Token]:
+    """Every token that names SERVICE, LOAD or an update word, in any reading of ``<``."""
+    seen: set[tuple[int, bool, tuple[str, ...]]] = set()
+    found: set[int] = set()
+    work: list[tuple[int, bool, tuple[str, ...]]] = [(0, False, ())]
+    budget = 50 * len(text) + 1000
+    while work:
+        pos, operand, stack = work.pop()
+        while pos < len(text):
+            budget -= 1
+            if budget < 0:
+                raise UnsafeQueryError("the query is too ambiguous to check: add spaces around '<'")
+            kind, end = sparql_text.token_at(text, pos)
+            piece = text[pos:end]
+            hides = "#" in piece or "'" in piece
+            if kind == "iri" and operand and stack[-1:] == ("(",) and hides:
+                state = (pos, operand, stack)
+                if state in seen:
+                    break
+                seen.add(state)
+                work.append((pos + 1, False, stack))  # '<' as a comparison
+            if kind in ("ws", "comment"):
+                pos = end
+                continue
+            named = kind in ("word", "pname", "langtag")
+            if named and pos not in found and _is_suspect(kind, piece):
+                found.add(pos)
+                yield sparql_text.Token(kind, piece, pos)
+            if piece in ("(", "{", "["):
+                stack = (*stack, piece)[-sparql_text.MAX_DEPTH :]
+            elif piece in (")", "}", "]"):
+                stack = stack[:-1]
+            operand = kind in _OPERANDS or piece in (")", "]") or (
+                kind == "word" and piece.lower() in ("true", "false")
+            )
+            pos = end
 
-    yield node
-    if isinstance(node, dict):
-        children: Any = node.values()
-    elif isinstance(node, list | tuple | ParseResults):
-        children = node
+
+def _word_of(tok: sparql_text.Token) -> str:
+    return tok.text.split(":", 1)[0] if tok.kind == "pname" else tok.text
+
+
+def _is_suspect(kind: str, piece: str) -> bool:
+    """SERVICE anywhere in a word, prefix or language tag; the update words as words;
+    a prefix starting with LOAD (``LOADx:y`` is ``LOAD x:y`` to pyoxigraph)."""
+    upper = piece.split(":", 1)[0].upper() if kind == "pname" else piece.upper()
+    if "SERVICE" in upper:
+        return True
+    if kind == "word":
+        return upper in _UPDATE
+    return kind == "pname" and upper.startswith("LOAD")
+
+
+# -- judging one token ------------------------------------------------------------------
+
+
+def _judge_query_token(
+    text: str,
+    tok: sparql_text.Token,
+    allowed_services: Collection[str],
+    prefixes: Mapping[str, str],
+) -> None:
+    word = _word_of(tok).upper()
+    if tok.kind == "word" and word == "SERVICE":
+        endpoint = _service_endpoint(text, tok, prefixes)
+        if endpoint is None or endpoint not in allowed_services:
+            shown = f"<{endpoint}>" if endpoint else "with a variable or unknown endpoint"
+            raise UnsafeQueryError(
+                f"SERVICE {shown} refused: federated queries need --allow-service"
+                " and an allowed endpoint"
+            )
+    elif "SERVICE" in word:
+        raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as SERVICE")
+    elif tok.kind == "pname" and word.startswith("LOAD"):
+        raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as LOAD")
+    elif tok.kind == "word":
+        raise UnsafeQueryError(_READ_ONLY)
+
+
+def _service_endpoint(
+    text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]
+) -> str | None:
+    """The endpoint after SERVICE [SILENT], None when it is a variable."""
+    following = _after(text, tok.start + len(tok.text))
+    target = next(following, None)
+    if target is not None and target.kind == "word" and target.text.upper() == "SILENT":
+        target = next(following, None)
+    return _iri(text, target, prefixes)
+
+
+def _graph_name_after(text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]) -> str:
+    """The graph a USING [NAMED] names."""
+    following = _after(text, tok.start + len(tok.text))
+    target = next(following, None)
+    if target is not None and target.kind == "word" and target.text.upper() == "NAMED":
+        target = next(following, None)
+    iri = _iri(text, target, prefixes)
+    if iri is None:
+        raise UnsafeQueryError(f"{tok.text} must name a graph by its IRI")
+    return iri
+
+
+def _after(text: str, pos: int) -> Iterator[sparql_text.Token]:
+    while pos < len(text):
+        kind, end = sparql_text.token_at(text, pos)
+        if kind not in ("ws", "comment"):
+            yield sparql_text.Token(kind, text[pos:end], pos)
+        pos = end
+
+
+def _iri(text: str, tok: sparql_text.Token | None, prefixes: Mapping[str, str]) -> str | None:
+    """An IRI or prefixed name as a full absolute IRI (None for anything else)."""
+    if tok is None:
+        return None
+    if tok.kind == "iri":
+        iri = tok.value
+    elif tok.kind == "pname":
+        prefix, _, local = tok.text.partition(":")
+        declared = sparql_text.declared_prefixes(text)
+        namespace = declared.get(prefix, prefixes.get(prefix))
+        if namespace is None:
+            return None
+        iri = namespace + re.sub(r"\\(.)", r"\1", local)
     else:
-        return
-    for child in children:
-        yield from _walk(child)
+        return None
+    return iri if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri) else None

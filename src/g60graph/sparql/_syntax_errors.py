@@ -103,7 +103,7 @@ def _stopped_at(
 def _undeclared(text: str, tokens: list[sparql_text.Token]) -> str | None:
     declared: set[str] = set(QUERY_PREFIXES)  # every store predeclares these
     for i, tok in enumerate(tokens):
-        if tok.kind != "word" or ":" not in tok.text:
+        if tok.kind not in ("word", "pname") or ":" not in tok.text:
             continue
         prefix = tok.text.split(":", 1)[0]
         if i and tokens[i - 1].kind == "word" and tokens[i - 1].text.upper() == "PREFIX":
@@ -142,7 +142,7 @@ def _incomplete_triple(text: str, tokens: list[sparql_text.Token]) -> str | None
 
 
 def _is_term(tok: sparql_text.Token) -> bool:
-    return tok.kind in ("var", "iri", "string") or (tok.kind == "word" and (
+    return tok.kind in ("var", "iri", "string", "pname") or (tok.kind == "word" and (
         ":" in tok.text or tok.text == "a"))
 
 

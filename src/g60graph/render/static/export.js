@@ -3,7 +3,8 @@
  *   G60Export.buttons(host, exporters, strings, basename)
  *   G60Export.fromHash(exporters)
  *
- * exporters = {png: function () -> data:image/png URL, svg: function () -> SVG text}.
+ * exporters = {png: function () -> data:image/png URL, svg: function () -> SVG text}
+ * (either may return a Promise of it).
  * The CLI opens a page as FILE#g60-export=png (or svg) in headless Chromium and reads
  * the result from the textarea #g60-export in the dumped DOM: the same drawing code
  * makes the button's file and the CLI's.
@@ -29,8 +30,12 @@
       button.className = "g60-export-" + pair[0];
       button.textContent = "\u2913 " + pair[1];
       button.addEventListener("click", function () {
-        var value = exporters[pair[0]]();
-        if (pair[0] === "svg") {
+        Promise.resolve(exporters[pair[0]]()).then(function (value) { deliver(pair[0], value); });
+      });
+      box.appendChild(button);
+    });
+    function deliver(kind, value) {
+        if (kind === "svg") {
           var blob = new Blob([value], {type: "image/svg+xml;charset=utf-8"});
           var url = URL.createObjectURL(blob);
           save(basename + ".svg", url);
@@ -38,9 +43,7 @@
         } else {
           save(basename + ".png", value);
         }
-      });
-      box.appendChild(button);
-    });
+    }
     host.appendChild(box);
     return box;
   }
@@ -48,12 +51,33 @@
   function fromHash(exporters) {
     var match = /^#g60-export=(png|svg)$/.exec(root.location ? root.location.hash : "");
     if (!match) return;
-    var out = document.createElement("textarea");
-    out.id = "g60-export";
-    out.setAttribute("data-format", match[1]);
-    out.textContent = exporters[match[1]]();
-    document.body.appendChild(out);
-    document.body.setAttribute("data-exported", match[1]);
+    Promise.resolve(exporters[match[1]]()).then(function (value) {
+      var out = document.createElement("textarea");
+      out.id = "g60-export";
+      out.setAttribute("data-format", match[1]);
+      out.textContent = value;
+      document.body.appendChild(out);
+      document.body.setAttribute("data-exported", match[1]);
+    });
+  }
+
+  /* SVG text as a PNG on white, at twice its size (a Promise of a data: URL). */
+  function svgToPng(svgText, width, height) {
+    return new Promise(function (resolve, reject) {
+      var img = new Image();
+      img.onload = function () {
+        var canvas = document.createElement("canvas");
+        canvas.width = width * 2;
+        canvas.height = height * 2;
+        var g = canvas.getContext("2d");
+        g.fillStyle = "#ffffff";
+        g.fillRect(0, 0, canvas.width, canvas.height);
+        g.drawImage(img, 0, 0, canvas.width, canvas.height);
+        resolve(canvas.toDataURL("image/png"));
+      };
+      img.onerror = function () { reject(new Error("the SVG did not load as an image")); };
+      img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svgText);
+    });
   }
 
   /* An SVG element as a standalone file, with the page's styles for its classes inlined. */
@@ -68,5 +92,6 @@
     return new XMLSerializer().serializeToString(copy);
   }
 
-  root.G60Export = {buttons: buttons, fromHash: fromHash, standaloneSvg: standaloneSvg};
+  root.G60Export = {buttons: buttons, fromHash: fromHash, standaloneSvg: standaloneSvg,
+                    svgToPng: svgToPng};
 })(typeof window !== "undefined" ? window : this);

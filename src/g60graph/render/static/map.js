@@ -100,9 +100,23 @@
     body.parentNode.insertBefore(legendBox(data.legend), body);
     container.setAttribute("data-places", String(data.places.length));
     container.setAttribute("data-lines", String(data.lines.length));
+    var exporters = {
+      svg: function () { return G60Export.standaloneSvg(box, MAP_CSS); },
+      png: function () { return G60Export.svgToPng(G60Export.standaloneSvg(box, MAP_CSS), W, H); }
+    };
+    var strings = options.strings || {};
+    var bar = G60Network.el("div", "g60-toolbar");
+    G60Export.buttons(bar, exporters, {png: strings.png, svg: strings.svg}, "g60graph-map");
+    body.parentNode.insertBefore(bar, body);
     container.setAttribute("data-state", "stable");
-    return {svg: box};
+    G60Export.fromHash(exporters);
+    return {svg: box, png: exporters.png, svgText: exporters.svg};
   }
+
+  /* The map's own styles, carried into an exported SVG (it has no page around it). */
+  var MAP_CSS = "svg{background:#f4f7fa;font-family:system-ui,'Noto Sans CJK SC',sans-serif}" +
+    "text{font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px}" +
+    ".g60-line{fill:none;stroke-width:3}";
 
   function legendBox(legend) {
     var list = G60Network.el("ul", "g60-legend g60-map-legend");

@@ -29,6 +29,9 @@
     facts: "Facts",
     sources: "Sources",
     close: "Close",
+    panel: "Panel",
+    png: "PNG image",
+    svg: "SVG image",
     hint: "Click a node to see its facts and sources."
   };
 
@@ -108,6 +111,7 @@
   function buildLegend(legend, onToggle) {
     var box = el("ul", "g60-legend");
     (legend || []).forEach(function (entry) {
+      if (entry.hidden) return;  // technical classes: drawn, not listed
       var item = el("li", "g60-legend-item");
       item.setAttribute("data-group", String(entry.group));
       var swatch = el("span", "g60-swatch g60-shape-" + String(entry.shape || "dot").replace(/[^a-z]/g, ""));
@@ -156,7 +160,8 @@
         width: 1
       },
       interaction: {hover: !big, tooltipDelay: 150, hideEdgesOnDrag: big, navigationButtons: false},
-      layout: {improvedLayout: !big && !hierarchical},
+      // a fixed seed: the same file draws the same picture on every load
+      layout: {improvedLayout: !big && !hierarchical, randomSeed: 60},
       physics: {
         enabled: options.physics !== false,
         solver: "barnesHut",
@@ -251,10 +256,26 @@
       if (params.nodes.length) showDetails(panel, byId[params.nodes[0]], strings, select);
     });
 
+    var exporters = {
+      png: function () { network.redraw(); return networkPng(canvas); },
+      svg: function () { return networkSvg(network, nodes, edges, data.legend); }
+    };
+    var toggle = el("button", "g60-panel-toggle", strings.panel);
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "true");
+    toggle.addEventListener("click", function () {
+      var open = body.classList.toggle("g60-panel-closed") === false;
+      toggle.setAttribute("aria-expanded", String(open));
+      network.redraw();
+    });
+    toolbar.insertBefore(toggle, status.nextSibling);
+    if (root.G60Export) root.G60Export.buttons(toolbar, exporters, strings, "g60graph-network");
+
     function freeze() {
       if (container.getAttribute("data-state") === "stable") return;
       network.setOptions({physics: false});
       container.setAttribute("data-state", "stable");
+      if (root.G60Export) root.G60Export.fromHash(exporters);
     }
     if (!data.nodes.length) {
       freeze();  // nothing to lay out: vis-network would never report "stabilized"
@@ -283,7 +304,71 @@
     search.addEventListener("change", runSearch);
     search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") runSearch(); });
 
-    return {network: network, nodes: nodes, edges: edges, select: select};
+    return {network: network, nodes: nodes, edges: edges, select: select,
+            png: exporters.png, svg: exporters.svg};
+  }
+
+  /* The drawing as a PNG on white (vis-network draws on a transparent canvas). */
+  function networkPng(host) {
+    var source = host.querySelector("canvas");
+    var copy = document.createElement("canvas");
+    copy.width = source.width;
+    copy.height = source.height;
+    var g = copy.getContext("2d");
+    g.fillStyle = "#ffffff";
+    g.fillRect(0, 0, copy.width, copy.height);
+    g.drawImage(source, 0, 0);
+    return copy.toDataURL("image/png");
+  }
+
+  /* The drawing as SVG, from vis-network's frozen positions: lines, dots and labels,
+     built as DOM nodes (labels are text) and serialised. */
+  function networkSvg(network, nodes, edges, legend) {
+    var NS = "http://www.w3.org/2000/svg";
+    var colours = {};
+    (legend || []).forEach(function (e) { colours[e.group] = e.color; });
+    var positions = network.getPositions();
+    var shown = nodes.get().filter(function (n) { return !n.hidden && positions[n.id]; });
+    var xs = shown.map(function (n) { return positions[n.id].x; });
+    var ys = shown.map(function (n) { return positions[n.id].y; });
+    var minX = Math.min.apply(null, xs.concat([0])) - 60, maxX = Math.max.apply(null, xs.concat([0])) + 160;
+    var minY = Math.min.apply(null, ys.concat([0])) - 40, maxY = Math.max.apply(null, ys.concat([0])) + 40;
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("xmlns", NS);
+    svg.setAttribute("viewBox", [minX, minY, maxX - minX, maxY - minY].join(" "));
+    svg.setAttribute("width", String(Math.round(maxX - minX)));
+    svg.setAttribute("height", String(Math.round(maxY - minY)));
+    svg.setAttribute("font-family", "system-ui, 'Noto Sans CJK SC', sans-serif");
+    var back = document.createElementNS(NS, "rect");
+    [["x", minX], ["y", minY], ["width", maxX - minX], ["height", maxY - minY], ["fill", "#ffffff"]]
+      .forEach(function (a) { back.setAttribute(a[0], String(a[1])); });
+    svg.appendChild(back);
+    var visible = {};
+    shown.forEach(function (n) { visible[n.id] = true; });
+    edges.get().forEach(function (e) {
+      if (!visible[e.from] || !visible[e.to]) return;
+      var line = document.createElementNS(NS, "line");
+      var a = positions[e.from], b = positions[e.to];
+      [["x1", a.x], ["y1", a.y], ["x2", b.x], ["y2", b.y], ["stroke", "#8a8a8a"]]
+        .forEach(function (p) { line.setAttribute(p[0], typeof p[1] === "number" ? String(Math.round(p[1])) : p[1]); });
+      svg.appendChild(line);
+    });
+    shown.forEach(function (n) {
+      var p = positions[n.id];
+      var dot = document.createElementNS(NS, "circle");
+      var fill = typeof n.color === "string" ? n.color : colours[n.group] || "#a0aec0";
+      [["cx", Math.round(p.x)], ["cy", Math.round(p.y)], ["r", 9], ["fill", fill], ["stroke", "#1a202c"]]
+        .forEach(function (a) { dot.setAttribute(a[0], String(a[1])); });
+      svg.appendChild(dot);
+      var text = document.createElementNS(NS, "text");
+      text.setAttribute("x", String(Math.round(p.x)));
+      text.setAttribute("y", String(Math.round(p.y) + 24));
+      text.setAttribute("text-anchor", "middle");
+      text.setAttribute("font-size", "13");
+      text.textContent = String(n.label);
+      svg.appendChild(text);
+    });
+    return new XMLSerializer().serializeToString(svg);
   }
 
   function legendHost(container, toolbar, legend, onToggle) {

@@ -1,0 +1,268 @@
+"""`g60graph serve` against Oxigraph's own server, side by side, driven by wrk.
+
+Both servers hold the packaged graph: g60graph serve with its default limits
+(time limit, worker memory cap, row cap, safety check, read-only), and
+`oxigraph serve-read-only` (PyPI package `oxigraph`) on a store loaded from
+the same N-Quads export, with the union of the named graphs as its default
+graph. Each case runs on both servers, interleaved (the order alternates), at
+1 and 50 connections: the same small SELECT every time, a distinct query text
+on every request (so no cache can answer it), and each named query without
+parameters (50 connections). Optionally Oxigraph is also run with its own
+`--timeout-s`, which is what a time limit costs it under load.
+
+Needs wrk (Debian: apt-get install wrk).
+
+    python benchmarks/server_vs_oxigraph.py [--duration 8] [--named-duration 3]
+        [--oxigraph-timeout 30] [--only small,distinct,named]
+
+Prints a Markdown table: requests/s, p50, p99, errors, and the ratio
+g60graph / Oxigraph for each case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+SMALL = (
+    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    " LIMIT 10"
+)
+
+# wrk's Lua: POST the query as a form; for "distinct", a new LIMIT on every request.
+_LUA = """
+local counter = 0
+local id = 0
+local thread_count = 0
+function setup(thread)
+  thread:set("id", thread_count)
+  thread_count = thread_count + 1
+end
+function init(args)
+  id = tonumber(wrk.thread:get("id")) or 0
+end
+local function escape(s)
+  return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+local text = [==[QUERY]==]
+local distinct = DISTINCT
+request = function()
+  local query = text
+  if distinct then
+    counter = counter + 1
+    query = text .. " LIMIT " .. tostring(1000000 + id * 100000000 + counter)
+  end
+  return wrk.format("POST", nil, {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Accept"] = "application/sparql-results+json",
+  }, "query=" .. escape(query))
+end
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    name: str
+    url: str  # the SPARQL endpoint
+    process: subprocess.Popen[bytes]
+
+
+def _ready(server: Server, deadline: float = 120) -> None:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if server.process.poll() is not None:
+            raise SystemExit(f"{server.name} exited before answering")
+        try:
+            answer = httpx.get(server.url, params={"query": "ASK {}"}, timeout=2,
+                               headers={"Accept": "application/sparql-results+json"})
+            if answer.status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)  # between polls of the real condition above
+    raise SystemExit(f"{server.name} did not answer in time")
+
+
+@contextlib.contextmanager
+def started(name: str, command: list[str], url: str, env: dict[str, str] | None = None
+            ) -> Iterator[Server]:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=env)
+    server = Server(name, url, process)
+    try:
+        _ready(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def oxigraph_binary() -> str:
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if not found:
+        raise SystemExit("oxigraph is missing: pip install -e '.[dev]'")
+    return found
+
+
+@dataclass
+class Figures:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if not match:
+        raise ValueError(f"wrk latency {text!r}")
+    return float(match[1]) * _UNITS[match[2]]
+
+
+def run_wrk(url: str, query: str, distinct: bool, connections: int, seconds: float,
+            folder: Path) -> Figures:
+    script = folder / "request.lua"
+    script.write_text(_LUA.replace("QUERY", query).replace("DISTINCT", str(distinct).lower()),
+                      encoding="utf-8")
+    threads = min(2, connections)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+         "-s", str(script), url],
+        capture_output=True, text=True, check=True, timeout=seconds + 60,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
+    errors = 0
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if bad:
+        errors += int(bad[1])
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if sockets:
+        errors += sum(int(x) for x in sockets.groups())
+    return Figures(rps, p50, p99, errors)
+
+
+def named_queries() -> list[tuple[str, str]]:
+    from g60graph._namespaces import QUERY_PREFIXES
+    from g60graph.sparql._lexer import keywords, with_prefixes
+    from g60graph.sparql._named import catalogue
+
+    return [
+        (q.name, with_prefixes(q.text, QUERY_PREFIXES))
+        for q in catalogue().values()
+        if q.form == "SELECT" and not q.params and "SERVICE" not in keywords(q.text)
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--named-duration", type=float, default=3.0)
+    parser.add_argument("--oxigraph-timeout", type=float, default=30.0,
+                        help="also run Oxigraph with --timeout-s (0: skip)")
+    parser.add_argument("--only", default="small,distinct,named")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    only = set(args.only.split(","))
+    folder = Path(tempfile.mkdtemp(prefix="g60-vs-oxigraph-"))
+    data = folder / "graph.nq"
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    subprocess.run([sys.executable, "-m", "g60graph.cli", "export", "--format", "nq",
+                    "-o", str(data)], check=True, env=env)
+    store = folder / "oxigraph"
+    subprocess.run([oxigraph_binary(), "load", "--location", str(store), "--file", str(data)],
+                   check=True, capture_output=True)
+
+    cases: list[tuple[str, str, bool, int, float]] = []  # label, query, distinct, conns, secs
+    for connections in (1, 50):
+        if "small" in only:
+            cases.append(("small SELECT, same text", SMALL, False, connections, args.duration))
+        if "distinct" in only:
+            cases.append(("small SELECT, distinct texts", SMALL.rsplit(" LIMIT", 1)[0], True,
+                          connections, args.duration))
+    if "named" in only:
+        cases += [(f"named query `{n}`", t, False, 50, args.named_duration)
+                  for n, t in named_queries()]
+
+    g_port, o_port, t_port = free_port(), free_port(), free_port()
+    g60 = [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(g_port)]
+
+    def oxi(port: int, *extra: str) -> list[str]:
+        return [oxigraph_binary(), "serve-read-only", "--location", str(store),
+                "--bind", f"127.0.0.1:{port}", "--union-default-graph", *extra]
+
+    rows: list[str] = []
+    with started("g60graph", g60, f"http://127.0.0.1:{g_port}/sparql", env) as ours, \
+            started("oxigraph", oxi(o_port), f"http://127.0.0.1:{o_port}/query") as theirs:
+        for index, (label, query, distinct, connections, seconds) in enumerate(cases):
+            order = [ours, theirs] if index % 2 == 0 else [theirs, ours]
+            figures = {s.name: run_wrk(s.url, query, distinct, connections, seconds, folder)
+                       for s in order}
+            a, b = figures["g60graph"], figures["oxigraph"]
+            rows.append(
+                f"| {label} | {connections} | {a.rps:,.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} |"
+                f" {a.errors} | {b.rps:,.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} | {b.errors} |"
+                f" {a.rps / b.rps:.2f}× |"
+            )
+            print(rows[-1], file=sys.stderr)
+    timed = ""
+    if args.oxigraph_timeout > 0 and "small" in only:
+        command = oxi(t_port, "--timeout-s", f"{args.oxigraph_timeout:g}")
+        with started("oxigraph --timeout-s", command, f"http://127.0.0.1:{t_port}/query") as s:
+            try:
+                f = run_wrk(s.url, SMALL, False, 50, args.duration, folder)
+                alive = s.process.poll() is None
+                timed = (f"Oxigraph with `--timeout-s {args.oxigraph_timeout:g}`, small SELECT,"
+                         f" 50 connections: {f.rps:,.0f} requests/s, p50 {f.p50_ms:.2f} ms,"
+                         f" {f.errors} errors; server {'still running' if alive else 'exited'}.")
+            except (subprocess.CalledProcessError, TypeError) as err:
+                timed = f"Oxigraph with `--timeout-s`: the run failed ({err})."
+    print(f"Machine: {os.cpu_count()} cores, {platform.python_implementation()}"
+          f" {platform.python_version()}, {platform.system()}; wrk -t2 (-t1 at 1 connection).")
+    print()
+    print("| case | connections | g60graph req/s | p50 ms | p99 ms | errors |"
+          " Oxigraph req/s | p50 ms | p99 ms | errors | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    if timed:
+        print()
+        print(timed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""uvicorn's HTTP/1.1 protocol with a deadline per request and a connection limit.
+
+uvicorn has no header or body read timeout: a client that sends its request a
+byte at a time holds a socket (and a file descriptor) forever, and enough of
+them (slowloris) stop the server. Here every request must arrive whole, headers
+and body, within ``request_timeout`` seconds of its first byte (or of the
+connection, or of the previous answer); a slower one is dropped. Connections
+past ``max_connections`` are closed at once, so the server keeps descriptors
+for its own work. Behind a reverse proxy (nginx, Caddy) the proxy buffers
+requests and these limits rarely bite; see docs/server.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+__all__ = ["guarded_protocol"]
+
+
+def guarded_protocol(request_timeout: float, max_connections: int) -> type[asyncio.Protocol]:
+    """An H11Protocol class with these limits, to pass as ``uvicorn.run(http=...)``."""
+
+    class Guarded(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            if len(self.connections) > max_connections:
+                transport.close()
+                return
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            self._arm()
+            super().data_received(data)
+            if self.conn.their_state in (h11.DONE, h11.MUST_CLOSE, h11.CLOSED, h11.ERROR):
+                self._disarm()  # the request is in: the query's own time limit applies now
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._disarm()  # uvicorn's keep-alive timer covers the idle wait that follows
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._deadline is None and self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
+                self._deadline = self.loop.call_later(request_timeout, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _too_slow(self) -> None:
+            self._deadline = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+    return Guarded
