@@ -19,6 +19,7 @@ from browser import Watched, watched_page
 from g60graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
 from g60graph.render._timeline import timeline_data
+from g60graph.sparql._named import catalogue
 from server_harness import Server, running_server
 
 EVIL_EN = '<img src=x onerror="window.__pwned=1">'
@@ -274,8 +275,25 @@ def test_language_toggle_switches_the_ui_to_chinese_and_is_remembered(
     assert page.text_content("#run") == "运行"
     assert page.get_attribute("html", "lang") == "zh-Hans"
     assert "地点" in (page.text_content("#gallery-list details[data-theme=places] summary") or "")
+    # the gallery shows each query's title@zh and description@zh from its header
+    packaged = catalogue()
+    cards = page.locator("#gallery-list button").evaluate_all(
+        "els => els.map(e => [e.dataset.name, e.querySelector('strong').textContent,"
+        " e.querySelector('.desc').textContent])"
+    )
+    shown = {name: (title, desc) for name, title, desc in cards if name in packaged}
+    assert len(shown) >= 20
+    for name, (title, desc) in shown.items():
+        assert (title, desc) == (packaged[name].title_zh, packaged[name].description_zh), name
+    # a query of the server's own folder without title@zh keeps its English title
+    assert dict((n, t) for n, t, _ in cards)["my-provinces"] == "My provinces"
+    page.fill("#gallery-search", "大事记")  # searched in Chinese
+    names = page.locator("#gallery-list button").evaluate_all("els => els.map(e => e.dataset.name)")
+    assert names == ["timeline"]
+    page.fill("#gallery-search", "")
     page.click("#gallery-list button[data-name=provinces]")
     page.wait_for_selector("#view-table table.results tbody tr")
+    assert (page.text_content("#query-info") or "").startswith("省份及其走廊城市 — 每个省")
     assert "行，用时" in (page.text_content("#status") or "")
     assert "上海" in (page.text_content("#view-table tbody") or "")  # labels in Chinese too
     page.reload()

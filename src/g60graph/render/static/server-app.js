@@ -66,7 +66,7 @@
   }
 
   function entryTitle() {
-    if (state.current) return state.current.title || state.current.name;
+    if (state.current) return titleOf(state.current);
     var first = text().split("\n").filter(function (l) { return l.trim(); })[0] || "";
     return first.replace(/^#+\s*/, "").slice(0, 60);
   }
@@ -91,6 +91,16 @@
 
   /* -- gallery ----------------------------------------------------------------- */
 
+  /* A named query's title and description in the page's language (the header's
+   * title@zh / description@zh), the English ones where there is no translation. */
+  function titleOf(q) {
+    return (state.lang === "zh" && q.title_zh) || q.title || q.name;
+  }
+
+  function descriptionOf(q) {
+    return (state.lang === "zh" && q.description_zh) || q.description || "";
+  }
+
   function buildGallery(list) {
     list.forEach(function (q) { state.queries[q.name] = q; });
     showGallery();
@@ -105,7 +115,9 @@
       var members = Object.keys(state.queries).map(function (k) { return state.queries[k]; })
         .filter(function (q) { return (q.user ? "user" : q.theme || "other") === theme; })
         .filter(function (q) {
-          var hay = (q.name + " " + q.title + " " + q.description + " " + (q.tags || []).join(" ")).toLowerCase();
+          // both languages are searched, whichever the page shows
+          var hay = [q.name, q.title, q.description, q.title_zh || "", q.description_zh || ""]
+            .concat(q.tags || []).join(" ").toLowerCase();
           return words.every(function (w) { return hay.indexOf(w) >= 0; });
         });
       if (!members.length) return;
@@ -122,8 +134,8 @@
         button.type = "button";
         button.dataset.name = q.name;
         button.classList.toggle("active", !!state.current && state.current.name === q.name);
-        button.appendChild(el("strong", null, q.title || q.name));
-        button.appendChild(el("span", "desc", q.description || ""));
+        button.appendChild(el("strong", null, titleOf(q)));
+        button.appendChild(el("span", "desc", descriptionOf(q)));
         button.addEventListener("click", function () { loadNamed(q.name, {}); run(); });
         item.appendChild(button);
         ul.appendChild(item);
@@ -141,7 +153,7 @@
     state.editor.set(q.text);
     state.current = q;  // set() fired onChange, which forgets a named query whose text changed
     each("#gallery-list button", function (b) { b.classList.toggle("active", b.dataset.name === name); });
-    $("query-info").textContent = (q.title || q.name) + (q.description ? " — " + q.description : "");
+    showQueryInfo();
     var host = $("param-fields");
     clear(host);
     $("params").hidden = !(q.params || []).length;
@@ -161,6 +173,11 @@
     setStatus("");
     $("error").hidden = true;
     syncUrl();
+  }
+
+  function showQueryInfo() {
+    var q = state.current;
+    $("query-info").textContent = q ? titleOf(q) + (descriptionOf(q) ? " — " + descriptionOf(q) : "") : "";
   }
 
   function paramValues() {
@@ -799,6 +816,7 @@
     window.G60I18n.remember(lang);
     window.G60I18n.apply(document, lang);
     showGallery();
+    if (named()) showQueryInfo();
     showStored();
     updateDownloads();
     if (state.result) render();
