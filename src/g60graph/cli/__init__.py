@@ -198,7 +198,9 @@ def list_queries(fmt: str, lang: str) -> None:
         return
     rows = [[q.name, q.title_in(lang), q.view, ", ".join(_param_text(p) for p in q.params)]
             for q in entries]
-    head = ["名称", "标题", "视图", "参数"] if lang == "zh" else ["name", "title", "view", "parameters"]
+    head = ["name", "title", "view", "parameters"]
+    if lang == "zh":
+        head = ["名称", "标题", "视图", "参数"]
     click.echo(text_table(head, rows, _width()), nl=False)
 
 

@@ -48,12 +48,12 @@ from g60graph._namespaces import expand
 from g60graph.sparql import _lexer as sparql_text
 
 __all__ = [
+    "LANGS",
     "PARAM_TYPES",
     "QUERIES_ENV",
     "THEMES",
     "VIEWS",
     "WDQS_VIEWS",
-    "LANGS",
     "ChoiceResolver",
     "Param",
     "Query",
