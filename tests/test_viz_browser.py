@@ -207,7 +207,9 @@ def test_hostile_labels_on_the_map(browser: Any, tmp_path: Path) -> None:
         "@prefix g60r: <https://w3id.org/g60graph/id/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         f'g60r:evil-park a g60:IndustrialPark ; rdfs:label "{IMG}"@en ;\n'
-        f'  rdfs:comment "{SCRIPT}" ; g60:directlyLocatedIn g60r:hefei .\n',
+        f'  rdfs:comment "{SCRIPT}" ; g60:directlyLocatedIn g60r:hefei .\n'
+        f'g60r:evil-line a g60:Railway ; rdfs:label "{SCRIPT}"@en ;\n'
+        "  g60:connects g60r:hefei , g60r:wuhu .\n",
         encoding="utf-8",
     )
     out = tmp_path / "evil-map.html"
@@ -219,6 +221,9 @@ def test_hostile_labels_on_the_map(browser: Any, tmp_path: Path) -> None:
     site.locator("rect").click()
     assert page.locator("#g60-panel h2").inner_text() == IMG
     assert SCRIPT in page.locator("#g60-panel").inner_text()
+    # a line's label reaches the legend drawn in the SVG, as text
+    assert SCRIPT in page.locator(".g60-map-legend").text_content()
+    assert page.locator("svg script").count() == 0
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator("img").count() == 0
     assert_clean(watched, out)

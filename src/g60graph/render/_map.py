@@ -92,10 +92,11 @@ _TEXT = {
         "subtitle": "{places} places, {lines} lines, on Natural Earth. "
                     "Click a feature for its facts and sources.",
         "site": "Park or institute (placed around the city it is in)",
+        "site_plain": "Park or institute",
         "station": "Station (at the point of the place it is in)",
         "schematic": "Lines: straight segments between the places the graph says they "
-                     "connect, east to west (the graph holds no route geometry)",
-        "routes": "Lines: drawn along the route geometry the graph holds",
+                     "connect, east to west (the graph holds no route geometry for them)",
+        "routes": "Lines with a route in the graph: drawn along it",
         "attribution": "Basemap: Natural Earth 1:10m (public domain). Places and lines: "
                        "g60graph, from {sources} cited sources (click a feature for them).",
         "north": "N",
@@ -105,11 +106,13 @@ _TEXT = {
     },
     "zh": {
         "title": "G60科创走廊地图",
-        "subtitle": "{places} 个地点，{lines} 条线路，底图为 Natural Earth。点击要素查看其事实和来源。",
+        "subtitle": "{places} 个地点，{lines} 条线路，底图为 Natural Earth。"
+                    "点击要素查看其事实和来源。",
         "site": "园区或研究机构（画在所在城市周围）",
+        "site_plain": "园区或研究机构",
         "station": "车站（画在所在地点的坐标处）",
-        "schematic": "线路：按图谱所载连接地点由东向西以直线段连接（图谱无线路几何）",
-        "routes": "线路：按图谱所载的线路几何绘制",
+        "schematic": "线路：按图谱所载连接地点由东向西以直线段连接（图谱无其线路几何）",
+        "routes": "图谱载有走向的线路：按其走向绘制",
         "attribution": "底图：Natural Earth 1:10m（公有领域）。地点与线路：g60graph，"
                        "来自 {sources} 个引用来源（点击要素查看）。",
         "north": "北",
@@ -185,16 +188,26 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     colour = {p: PROVINCE_COLOURS[i % len(PROVINCE_COLOURS)] for i, p in enumerate(province_ids)}
     legend = [{"group": p, "label": kg.label(URIRef(p), lang), "color": colour[p], "shape": "dot"}
               for p in province_ids if any(provinces.get(c) == p for c in coords)]
+    site_rows = kg.query(_SITES).rows
+    stations_rows = kg.query(_STATIONS).rows
+    own_marks = {str(r[1]) for r in stations_rows} | {str(r[0]) for r in site_rows}
     places = []
     for iri, (lon, lat) in coords.items():
+        if iri in own_marks:
+            continue  # a station or a site with a point of its own: drawn as one, below
         item = _feature(kg, ctx, URIRef(iri), lang)
         prov = provinces.get(iri, "")
         item.update(kind="city", lon=lon, lat=lat, color=colour.get(prov, "#718096"),
                     group=prov)
         places.append(item)
     sites: dict[str, list[URIRef]] = {}
-    for site, _kind, in_place in kg.query(_SITES).rows:
-        if where(str(in_place)) is not None and str(site) not in coords:
+    for site, _kind, in_place in site_rows:
+        if str(site) in coords:
+            item = _feature(kg, ctx, URIRef(str(site)), lang)
+            lon, lat = coords[str(site)]
+            item.update(kind="site", lon=lon, lat=lat, color="#ffffff", city=str(in_place))
+            places.append(item)
+        elif where(str(in_place)) is not None:
             sites.setdefault(str(in_place), []).append(URIRef(str(site)))
     for place, members in sites.items():
         lon, lat = where(place) or (0.0, 0.0)
@@ -207,7 +220,7 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
                         city=place, anchor=[lon, lat])
             places.append(item)
     lines = _lines(kg, ctx, lang, where, tracks)
-    stations = _stations(kg, ctx, lang, where, {line["id"]: line for line in lines})
+    stations = _stations(kg, ctx, lang, where, stations_rows, {line["id"]: line for line in lines})
     for line in lines:
         legend.append({"group": line["id"], "label": line["label"], "color": line["color"],
                        "shape": "line", "dash": line["dash"]})
@@ -215,13 +228,11 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
         legend.append({"group": "station", "label": text["station"], "color": "#ffffff",
                        "shape": "station"})
     if any(p["kind"] == "site" for p in places):
-        legend.append({"group": "site", "label": text["site"], "color": "#ffffff",
-                       "shape": "square"})
-    notes = []
-    if any(not line["geometry"] for line in lines):
-        notes.append(text["schematic"])
-    elif lines:
-        notes.append(text["routes"])
+        ringed = any("anchor" in p for p in places)
+        legend.append({"group": "site", "label": text["site" if ringed else "site_plain"],
+                       "color": "#ffffff", "shape": "square"})
+    notes = [text[key] for key, wanted in (("routes", True), ("schematic", False))
+             if any(line["geometry"] is wanted for line in lines)]
     drawn = [*places, *lines, *stations]
     cited = {s["iri"] for feature in drawn for s in feature["sources"]}
     return {"places": places, "lines": lines, "stations": stations, "legend": legend,
@@ -252,11 +263,11 @@ def _lines(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any,
     return lines
 
 
-def _stations(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any,
+def _stations(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any, rows: list[Any],
               lines: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """One mark per point with stations: a station's own point, or its place's."""
     marks: dict[tuple[float, float], dict[str, Any]] = {}
-    for line, station, place in kg.query(_STATIONS).rows:
+    for line, station, place in rows:
         point = where(str(station)) or (where(str(place)) if place is not None else None)
         if point is None or str(line) not in lines:
             continue
