@@ -33,6 +33,7 @@ __all__ = [
     "PROVINCE_COLOURS",
     "basemap",
     "map_data",
+    "map_options",
     "render_map",
 ]
 
@@ -43,6 +44,7 @@ _LINESTRING = re.compile(r"LINESTRING\s*\(([-\d.\s,]+)\)", re.IGNORECASE)
 PROVINCE_COLOURS = ["#2b6cb0", "#c0392b", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c"]
 # the classes' colours from the one palette, so a line looks as it does in the network
 LINE_COLOURS = {kind: style_for(_G60 + kind).colour for kind in ("Expressway", "Railway")}
+_STATION = style_for(_G60 + "RailwayStation").colour
 _DASHES = ["", "9 5", "3 4", "12 4 3 4"]  # a second line of the same class is told apart
 
 # -- The map's queries, all here. They use only predicates both data layouts have
@@ -225,7 +227,7 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
         legend.append({"group": line["id"], "label": line["label"], "color": line["color"],
                        "shape": "line", "dash": line["dash"]})
     if stations:
-        legend.append({"group": "station", "label": text["station"], "color": "#ffffff",
+        legend.append({"group": "station", "label": text["station"], "color": _STATION,
                        "shape": "station"})
     if any(p["kind"] == "site" for p in places):
         ringed = any("anchor" in p for p in places)
@@ -285,6 +287,7 @@ def _stations(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any, rows: list[An
                   for name in sorted(mark["lines"])]
         sources = {s["iri"]: s for m in members for s in m["sources"]}
         out.append({**first, "kind": "station", "label": label, "lon": lon, "lat": lat,
+                    "color": _STATION,
                     "facts": facts, "sources": sorted(sources.values(),
                                                       key=lambda s: s["label"]),
                     "stations": [m["id"] for m in members]})
@@ -294,18 +297,22 @@ def _stations(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any, rows: list[An
 _BOOT = """(function () {
   var data = G60Network.readJson("g60-data");
   var options = G60Network.readJson("g60-options");
-  options.basemap = G60Network.readJson("g60-basemap");
   window.g60map = G60Map.render(document.getElementById("g60-map"), data, options);
 })();"""
+
+
+def map_options(lang: str = "en", tiles: str | None = None) -> dict[str, Any]:
+    """What static/map.js needs besides the data: the basemap, its strings, tiles."""
+    text = _TEXT.get(lang, _TEXT["en"])
+    own = {key: text[key] for key in ("north", "conic", "mercator")}
+    return {"tiles": tiles, "strings": {**viz.STRINGS.get(lang, {}), **own}, "lang": lang,
+            "title": text["title"], "basemap": basemap()}
 
 
 def render_map(data: dict[str, Any], *, tiles: str | None = None, lang: str = "en") -> str:
     """The complete map page (works offline; ``tiles`` adds an online basemap)."""
     text = _TEXT.get(lang, _TEXT["en"])
     subtitle = text["subtitle"].format(places=len(data["places"]), lines=len(data["lines"]))
-    own = {key: text[key] for key in ("north", "conic", "mercator")}
-    options = {"tiles": tiles, "strings": {**viz.STRINGS.get(lang, {}), **own},
-               "lang": lang, "title": text["title"]}
     img_src = ""
     if tiles:
         match = re.match(r"^(https?://[A-Za-z0-9.-]+(?::[0-9]+)?)/", tiles)
@@ -321,6 +328,6 @@ def render_map(data: dict[str, Any], *, tiles: str | None = None, lang: str = "e
         scripts=[viz.static_text("network.js"), viz.static_text("export.js"),
                  viz.static_text("map.js"), _BOOT],
         styles=[viz.static_text("network.css")],
-        data={"g60-data": data, "g60-options": options, "g60-basemap": basemap()},
+        data={"g60-data": data, "g60-options": map_options(lang, tiles)},
         lang=lang, img_src=img_src,
     )

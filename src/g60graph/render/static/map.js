@@ -212,7 +212,7 @@
     });
     (data.stations || []).forEach(function (station) {
       var p = view.project(station.lon, station.lat);
-      var ring = svg("circle", {cx: p[0], cy: p[1], r: 13, fill: "none", stroke: "#2d3748",
+      var ring = svg("circle", {cx: p[0], cy: p[1], r: 13, fill: "none", stroke: station.color || "#718096",
                                 "stroke-width": 2.5, "class": "g60-station", tabindex: 0});
       ring.setAttribute("data-id", station.id);
       var title = svg("title");
@@ -333,7 +333,7 @@
         item.appendChild(svg("line", {x1: x, y1: y, x2: x + 22, y2: y, stroke: entry.color, "stroke-width": 3.5,
                                       "stroke-dasharray": entry.dash || "none"}));
       } else if (entry.shape === "station") {
-        item.appendChild(svg("circle", {cx: x + 11, cy: y, r: 6, fill: "none", stroke: "#2d3748", "stroke-width": 2}));
+        item.appendChild(svg("circle", {cx: x + 11, cy: y, r: 6, fill: "none", stroke: entry.color, "stroke-width": 2}));
       } else if (entry.shape === "square") {
         item.appendChild(svg("rect", {x: x + 7, y: y - 4, width: 8, height: 8, fill: entry.color, stroke: "#444"}));
       } else {
