@@ -122,6 +122,8 @@ g60r:test-railway-route geo:asWKT
 g60r:test-station a g60:RailwayStation ; rdfs:label "Test station"@en ;
   g60:directlyLocatedIn g60r:testcity ; geo:hasGeometry g60r:test-station-point .
 g60r:test-station-point geo:asWKT "POINT(119.6 29.95)"^^geo:wktLiteral .
+g60r:test-expressway a g60:Expressway ; rdfs:label "Unlocated expressway"@en ;
+  g60:connects g60r:testcity .
 """
 
 
@@ -139,5 +141,8 @@ def test_centroids_routes_and_station_points_are_used(tmp_path: Path) -> None:
     station = next(s for s in data["stations"] if s["id"] == str(G60R["test-station"]))
     assert (station["lon"], station["lat"]) == (119.6, 29.95)
     assert str(G60R["test-station"]) not in {p["id"] for p in data["places"]}
-    # the other lines still have no route: the legend says which is which
-    assert data["notes"] == [geomap._TEXT["en"]["routes"], geomap._TEXT["en"]["schematic"]]
+    # the other lines still have no route: the legend says which is which, and names
+    # the line it cannot draw (one located place)
+    assert str(G60R["test-expressway"]) not in {line["id"] for line in data["lines"]}
+    assert data["notes"] == [geomap._TEXT["en"]["routes"], geomap._TEXT["en"]["schematic"],
+                             geomap._TEXT["en"]["undrawn"].format(names="Unlocated expressway")]

@@ -65,8 +65,9 @@ _PLACES = _GEO + """SELECT ?place ?via ?wkt ?province WHERE {
 # (a VALUES'd predicate rather than a `|` path: Virtuoso 7.2.5 mishandles UNIONs of paths)
 
 _LINES = _GEO + """SELECT ?line ?kind ?place WHERE {
-  ?line g60:connects ?place ; a ?kind .
+  ?line a ?kind .
   FILTER(?kind IN (g60:Expressway, g60:Railway))
+  OPTIONAL { ?line g60:connects ?place }
 } ORDER BY ?line ?place"""
 
 _STATIONS = _GEO + """SELECT ?line ?station ?place WHERE {
@@ -99,8 +100,13 @@ _TEXT = {
         "schematic": "Lines: straight segments between the places the graph says they "
                      "connect, east to west (the graph holds no route geometry for them)",
         "routes": "Lines with a route in the graph: drawn along it",
+        "undrawn": "Not drawn, as the graph locates fewer than two of the places "
+                   "they connect: {names}",
+        "and": "; ",
         "attribution": "Basemap: Natural Earth 1:10m (public domain). Places and lines: "
                        "g60graph, from {sources} cited sources (click a feature for them).",
+        "attribution_plain": "Basemap: Natural Earth 1:10m (public domain). Places and "
+                             "lines: g60graph (click a feature for its facts).",
         "north": "N",
         "conic": "Lambert conformal conic, standard parallels {a}° and {b}°, "
                  "central meridian {c}°",
@@ -115,8 +121,12 @@ _TEXT = {
         "station": "车站（画在所在地点的坐标处）",
         "schematic": "线路：按图谱所载连接地点由东向西以直线段连接（图谱无其线路几何）",
         "routes": "图谱载有走向的线路：按其走向绘制",
+        "undrawn": "未绘出（图谱中其连接地点有坐标者不足两个）：{names}",
+        "and": "；",
         "attribution": "底图：Natural Earth 1:10m（公有领域）。地点与线路：g60graph，"
                        "来自 {sources} 个引用来源（点击要素查看）。",
+        "attribution_plain": "底图：Natural Earth 1:10m（公有领域）。地点与线路：g60graph"
+                             "（点击要素查看其事实）。",
         "north": "北",
         "conic": "兰勃特等角圆锥投影，标准纬线 {a}° 与 {b}°，中央经线 {c}°",
         "mercator": "Web 墨卡托投影",
@@ -221,7 +231,8 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
                         lat=lat + 0.16 * math.sin(angle), color="#ffffff",
                         city=place, anchor=[lon, lat])
             places.append(item)
-    lines = _lines(kg, ctx, lang, where, tracks)
+    undrawn: list[str] = []
+    lines = _lines(kg, ctx, lang, where, tracks, undrawn)
     stations = _stations(kg, ctx, lang, where, stations_rows, {line["id"]: line for line in lines})
     for line in lines:
         legend.append({"group": line["id"], "label": line["label"], "color": line["color"],
@@ -235,28 +246,35 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
                        "color": "#ffffff", "shape": "square"})
     notes = [text[key] for key, wanted in (("routes", True), ("schematic", False))
              if any(line["geometry"] is wanted for line in lines)]
+    if undrawn:
+        notes.append(text["undrawn"].format(names=text["and"].join(sorted(undrawn))))
     drawn = [*places, *lines, *stations]
     cited = {s["iri"] for feature in drawn for s in feature["sources"]}
+    credit = text["attribution"] if cited else text["attribution_plain"]
     return {"places": places, "lines": lines, "stations": stations, "legend": legend,
-            "notes": notes, "attribution": text["attribution"].format(sources=len(cited))}
+            "notes": notes, "attribution": credit.format(sources=len(cited))}
 
 
 def _lines(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any,
-           tracks: dict[str, list[tuple[float, float]]]) -> list[dict[str, Any]]:
-    """The expressways and railways: their own LINESTRING, else their places in order."""
+           tracks: dict[str, list[tuple[float, float]]],
+           undrawn: list[str]) -> list[dict[str, Any]]:
+    """The expressways and railways: their own LINESTRING, else their places in order;
+    the names of those with neither (fewer than two located places) go to ``undrawn``."""
     stops: dict[str, list[tuple[float, float]]] = {}
     kinds: dict[str, str] = {}
     for line, line_kind, stop in kg.query(_LINES).rows:
         kinds[str(line)] = str(line_kind).rsplit("#", 1)[-1]
-        if (point := where(str(stop))) is not None:
-            stops.setdefault(str(line), []).append(point)
+        stops.setdefault(str(line), [])
+        if stop is not None and (point := where(str(stop))) is not None:
+            stops[str(line)].append(point)
     lines = []
     seen: dict[str, int] = {}
-    for line_iri in sorted(set(stops) | (set(tracks) & set(kinds))):
+    for line_iri in sorted(kinds):
         kind = kinds[line_iri]
         points = tracks.get(line_iri) or _route(stops[line_iri])
         if len(points) < 2:
-            continue  # one place is not a line
+            undrawn.append(kg.label(URIRef(line_iri), lang))  # one place is not a line
+            continue
         item = _feature(kg, ctx, URIRef(line_iri), lang)
         nth = seen[kind] = seen.get(kind, -1) + 1
         item.update(points=[list(p) for p in points], kind=kind, geometry=line_iri in tracks,

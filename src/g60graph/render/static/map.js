@@ -339,12 +339,12 @@
       } else {
         item.appendChild(svg("circle", {cx: x + 11, cy: y, r: 5, fill: entry.color, stroke: "#222"}));
       }
-      wrap(entry.label, 36).forEach(function (part, i) {
+      var parts = wrap(entry.label, 36);
+      parts.forEach(function (part, i) {
         item.appendChild(text(x + 30, y + 4 + 14 * i, part, {"class": "g60-legend-text"}));
-        if (i) y += 14;
       });
       g.appendChild(item);
-      y += 20;
+      y += 20 + 14 * (parts.length - 1);
     });
     y += 6;
     (data.notes || []).forEach(function (note) {
