@@ -69,9 +69,9 @@ def test_query_page_text_reaches_aa_contrast(browser: Any, server: Server, schem
               for part in PARTS}
     print(scheme, ratios)  # the lowest ratio of each named part (pytest -s shows it)
     # the views, with the renderers' side panels, legends and toolbars
-    for view, ready in (("map", ".g60-map[data-state=stable]"),
-                        ("network", ".g60-net[data-state=stable]")):
-        page.goto(f"{server.url}/#name={'cities' if view == 'map' else 'neighbourhood'}&view={view}")
+    for name, view, ready in (("cities", "map", ".g60-map[data-state=stable]"),
+                              ("neighbourhood", "network", ".g60-net[data-state=stable]")):
+        page.goto(f"{server.url}/#name={name}&view={view}")
         page.wait_for_selector(f"#view-{view} {ready}")
         if view == "map":  # a feature's facts and sources in the side panel
             page.focus("#view-map g.g60-city")
