@@ -267,7 +267,7 @@ def to_networkx(
         add(o)  # type: ignore[arg-type]
         g.add_edge(str(s), str(o), key=str(p), predicate=str(p), label=ctx.label(p))  # type: ignore[arg-type]
     if triples is not None:  # a CONSTRUCT may name resources with labels only
-        for s in sorted(set(drawn.subjects(RDFS.label))):
+        for s in sorted(set(drawn.subjects(RDFS.label)), key=str):
             if isinstance(s, URIRef) and not ctx.is_schema(s):
                 add(s)
     return g
