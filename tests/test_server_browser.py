@@ -246,16 +246,10 @@ def test_each_view_draws_and_the_header_picks_the_first(
     corridor = {p["id"]: p for p in _file_data(kg.map().html)["places"]}  # the CLI's file
     assert {iri for iri, _ in drawn} == located
     assert all(fill == corridor[iri]["color"] for iri, fill in drawn)  # its palette
-    # the map's own legend (in whatever form map.js draws it): the file's entries, less the
-    # places' groups none of the query's places is in (the corridor's sites here)
-    legend = "".join((page.text_content("#view-map .g60-map-legend") or "").split())
-    entries = _file_data(kg.map().html)["legend"]
-    provinces = {e["label"] for e in entries if e["group"] in {p["group"] for p in corridor.values()
-                                                                if p["id"] in located}}
-    assert {"Zhejiang", "Anhui"} <= provinces
-    for entry in entries:
-        shown = "".join(entry["label"].split()) in legend  # (long labels wrap in lines)
-        assert shown == (entry["group"] != "site"), entry["label"]
+    file_legend = {e["label"]: e["color"] for e in _file_data(kg.map().html)["legend"]}
+    shown = _legend(page, "#view-map")
+    assert {"Zhejiang", "Anhui", "Expressway"} <= {text for text, _ in shown}
+    assert all(file_legend[text] == colour for text, colour in shown)
     assert page.locator("#view-map .g60-export button").count() == 2  # PNG and SVG
     assert page.locator("#view-map .g60-line").count() > 0  # the corridor's lines around them
     assert page.is_visible(".tabs button[data-view=table]")

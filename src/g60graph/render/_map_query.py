@@ -1,8 +1,8 @@
 """The corridor map of a query's answer, for the query page's Map tab.
 
 The page draws with the renderer of ``g60graph map`` (static/map.js), fed with
-``map_data``'s data: everything that map draws around its places (lines, stations, and
-whatever else it gains) stays as it is, and the places are the query's own: each row's first
+``map_data``'s data: everything that map draws around its places (lines, and whatever
+else it gains) stays as it is, and the places are the query's own: each row's first
 IRI with a point (a WKT ``POINT`` literal, or ``?lat``/``?lon`` columns), drawn as the
 corridor map draws it where that map has it (its colour, side panel, sources), at the
 query's point otherwise.
@@ -82,14 +82,10 @@ def query_map_data(kg: KnowledgeGraph, result: QueryResult, lang: str = "en") ->
                     "sources": []}
         item.update(kind="city", lon=point[0], lat=point[1], color=_OTHER, group="")
         places.append(item)
-    # the legend keeps every entry but those of places' groups (provinces, "site") that
-    # none of the query's places is in: the rest (lines, ...) is still drawn
-    def groups(items: list[dict[str, Any]]) -> set[str]:
-        return {str(p.get("group", "")) for p in items} | {
-            "site" for p in items if p.get("kind") == "site"}
-
-    unused = groups(base["places"]) - groups(places)
-    legend = [e for e in base["legend"] if e["group"] not in unused]
+    groups = {p.get("group") for p in places} | {"site" if p["kind"] == "site" else ""
+                                                 for p in places}
+    groups |= {line.get("kind") for line in base["lines"]}
+    legend = [e for e in base["legend"] if e["group"] in groups]
     return {**base, "places": places, "legend": legend}
 
 
