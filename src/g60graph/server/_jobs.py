@@ -7,7 +7,11 @@ picklable values (bytes, strings, dicts) to the server process.
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import signal
+import socket
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -31,6 +35,7 @@ from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
 
 __all__ = [
+    "HEADER",
     "JOBS",
     "Reply",
     "apply_update",
@@ -65,6 +70,31 @@ class Reply:
 
 # -- the worker loop -------------------------------------------------------------
 
+# Each message on a worker's socket: its length (8 bytes, big-endian), then the pickle.
+HEADER = struct.Struct("!Q")
+
+
+def frame(message: Any) -> bytes:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(payload)) + payload
+
+
+def _read_exactly(sock: socket.socket, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = sock.recv(min(size, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(sock: socket.socket) -> Any:
+    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
+    return pickle.loads(_read_exactly(sock, size))
+
+
 
 def worker_main(
     conn: Connection,
@@ -74,7 +104,13 @@ def worker_main(
     isolate: bool = True,
     allow_network: bool = False,
 ) -> None:
-    """Drop the network, load the graph once, replay past updates, then answer jobs."""
+    """Drop the network, load the graph once, replay past updates, then answer jobs.
+
+    ``conn`` is only the carrier of the socket: messages are framed by ``frame``, so
+    the server reads them with asyncio, without a thread per worker."""
+    sock = socket.socket(fileno=os.dup(conn.fileno()))
+    conn.close()
+    sock.setblocking(True)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server process stops us
     if memory_mb:
         import resource
@@ -93,12 +129,12 @@ def worker_main(
         for text in updates:
             _writable(kg).update(text)
     except Exception as err:  # reported to the server, which gives up starting
-        conn.send(("error", type(err).__name__, str(err)))
+        sock.sendall(frame(("error", type(err).__name__, str(err))))
         return
-    conn.send(("ready", None))
+    sock.sendall(frame(("ready", None)))
     while True:
         try:
-            name, args = conn.recv()
+            name, args = _receive(sock)
         except (EOFError, OSError):
             return
         try:
@@ -109,7 +145,10 @@ def worker_main(
             reply = ("error", "MemoryError", "")  # the server replaces this worker
         except Exception as err:  # a bug or a store failure: report, keep serving
             reply = ("error", "ExecutionError", f"query failed: {type(err).__name__}: {err}")
-        conn.send(reply)
+        try:
+            sock.sendall(frame(reply))
+        except OSError:  # the server is gone
+            return
 
 
 def _drop_network(allow_network: bool) -> None:
