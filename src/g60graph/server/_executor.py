@@ -276,6 +276,8 @@ class Executor:
 
     async def _next_idle(self) -> _Worker:
         """An idle worker, waiting at most ``queue_wait`` seconds (then Busy: 503)."""
+        if not self._idle.empty():  # the common case, without wait_for's task
+            return self._idle.get_nowait()
         try:
             return await asyncio.wait_for(self._idle.get(), self.queue_wait)
         except TimeoutError:

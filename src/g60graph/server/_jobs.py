@@ -31,6 +31,8 @@ from g60graph._namespaces import PREFIXES
 from g60graph.backends import Dataset
 from g60graph.results._model import QueryResult, empty_graph
 from g60graph.server import _page_jobs as page_jobs
+from g60graph.server import _protocol as protocol
+from g60graph.sparql import _lexer as sparql_text
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
 
@@ -66,6 +68,11 @@ class Reply:
     form: str
     truncated: bool
     size: int  # rows, or triples for a graph
+    cacheable: bool = True  # False when a run may give other values (RAND(), NOW(), ...)
+
+
+# Functions whose value differs on every run: an answer using them is never kept.
+_PER_RUN = {"RAND", "NOW", "UUID", "STRUUID", "BNODE"}
 
 
 # -- the worker loop -------------------------------------------------------------
@@ -168,14 +175,19 @@ def _drop_network(allow_network: bool) -> None:
 def run_query(
     kg: KnowledgeGraph,
     text: str,
+    base: str,
     default_graphs: Sequence[str],
     named_graphs: Sequence[str],
     fmt: str,
     max_rows: int,
     max_bytes: int | None = None,
 ) -> Reply:
+    """A query from /sparql; ``base`` resolves its relative IRIs when it has no BASE (read
+    here, in the worker: the lexing is off the server process's one thread)."""
+    tokens = list(sparql_text.tokens(text))  # read once, for the base and the cache
+    text = protocol.with_base(text, base, tokens)
     result = execute(kg, text, default_graphs, named_graphs, max_rows)
-    return _reply(result, fmt, max_bytes)
+    return _reply(result, fmt, max_bytes, _cacheable(tokens))
 
 
 def run_named(
@@ -183,10 +195,17 @@ def run_named(
     max_bytes: int | None = None,
 ) -> Reply:
     text = kg.bind(queries.get(name), params)
-    return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes)
+    tokens = list(sparql_text.tokens(text))
+    return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes, _cacheable(tokens))
 
 
-def _reply(result: QueryResult, fmt: str, max_bytes: int | None = None) -> Reply:
+def _cacheable(tokens: Sequence[sparql_text.Token]) -> bool:
+    return not any(t.kind == "word" and t.text.upper() in _PER_RUN for t in tokens)
+
+
+def _reply(
+    result: QueryResult, fmt: str, max_bytes: int | None = None, cacheable: bool = True
+) -> Reply:
     body = result.serialize(fmt)
     if result.truncated and fmt == "json":
         # An extra key, before "results": readers ignore it, and strict ones (pyoxigraph)
@@ -202,7 +221,7 @@ def _reply(result: QueryResult, fmt: str, max_bytes: int | None = None) -> Reply
             f"the answer is {len(encoded) / 1e6:.1f} MB, more than the server sends"
             f" ({max_bytes / 1e6:g} MB); ask for fewer or shorter values"
         )
-    return Reply(encoded, result.form, result.truncated, len(result))
+    return Reply(encoded, result.form, result.truncated, len(result), cacheable)
 
 
 def execute(
