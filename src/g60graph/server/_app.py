@@ -95,6 +95,7 @@ def create_app(
         isolate=settings.isolate_workers,
         allow_network=settings.allow_network,
         queue_wait=settings.queue_wait,
+        reserved=settings.reserved_workers,
     )
     links = pages.Links(settings.id_base, settings.def_base)
 
@@ -159,9 +160,8 @@ def create_app(
                 status_code=401,
                 headers={"WWW-Authenticate": 'Bearer realm="g60graph"'},
             )
-        if op.default_graphs or op.named_graphs:
-            raise ProtocolError(400, "using-graph-uri parameters are not supported")
-        triples = await executor.update(protocol.with_base(op.text, str(request.url_for("sparql"))))
+        text = protocol.with_using(op.text, op.default_graphs, op.named_graphs)
+        triples = await executor.update(protocol.with_base(text, str(request.url_for("sparql"))))
         return PlainTextResponse(f"update applied; the dataset holds {triples} triples\n")
 
     async def service_description(request: Request) -> Response:

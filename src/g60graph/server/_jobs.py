@@ -29,6 +29,7 @@ from g60graph.results._model import QueryResult, empty_graph
 from g60graph.server import _page_jobs as page_jobs
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
+from g60graph.sparql._lexer import writes_default_graph
 
 __all__ = [
     "JOBS",
@@ -202,6 +203,13 @@ def check_update(text: str, local_graphs: Sequence[str]) -> None:
 
 def apply_update(kg: KnowledgeGraph, text: str) -> int:
     check_update(text, kg.graph_names())
+    if writes_default_graph(text):
+        # The default graph is the union of the named graphs, one per source: it has no
+        # triples of its own (Oxigraph would hide them there, rdflib fails).
+        raise InputError(
+            "the default graph is the union of the named graphs and takes no triples of"
+            " its own: name the graph, as in INSERT DATA { GRAPH <...> { ... } }"
+        )
     _writable(kg).update(text)  # parsed and run by the engine that holds the data
     kg._labels = None  # labels may have changed
     return triple_count(kg)

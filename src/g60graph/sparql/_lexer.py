@@ -29,6 +29,7 @@ __all__ = [
     "unescape",
     "where_brace",
     "with_prefixes",
+    "writes_default_graph",
 ]
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
@@ -172,3 +173,39 @@ def where_brace(text: str) -> int | None:
         elif tok.text == "}":
             level -= 1
     return None
+
+
+def writes_default_graph(text: str) -> bool:
+    """Whether an update writes into the default graph (or deletes from it): a triple
+    outside ``GRAPH`` in an INSERT or DELETE block of an operation without WITH, or
+    ADD, COPY or MOVE ... TO DEFAULT. (A glued ``GRAPHex:g`` counts as a triple.)"""
+    level = 0
+    with_graph = expect_block = in_block = after_graph = False
+    previous = ""
+    for tok in tokens(text):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if level == 0:
+            if tok.text == ";":
+                with_graph = False
+            elif word == "WITH":
+                with_graph = True
+            elif word in ("INSERT", "DELETE"):
+                expect_block = True  # the next '{' opens its block (after DATA or WHERE)
+            elif word == "DEFAULT" and previous == "TO":
+                return True
+        elif level == 1 and in_block:
+            if word == "GRAPH":
+                after_graph = True
+            elif after_graph:
+                after_graph = tok.text != "{"
+            elif tok.text not in (".", "}") and not with_graph:
+                return True
+        if tok.text in _BRACKETS:
+            in_block = in_block or (level == 0 and tok.text == "{" and expect_block)
+            expect_block = expect_block and level != 0
+            level += 1
+        elif tok.text in (")", "}", "]"):
+            level -= 1
+            in_block = in_block and level > 0
+        previous = word
+    return False
