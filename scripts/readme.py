@@ -44,8 +44,8 @@ def query_tables() -> str:
         kind = ("federated" if "SERVICE" in keywords(query.text)
                 else "diagram" if name.startswith("diagram-") else "table")
         shown = name.removeprefix("diagram-") if kind == "diagram" else name
-        groups[kind].append(f"| `{shown}` | {query.title} | {params} |")
-    head = "| name | what it answers | parameters |\n| --- | --- | --- |\n"
+        groups[kind].append(f"| `{shown}` | {query.title} | {query.title_in('zh')} | {params} |")
+    head = "| name | what it answers | 中文标题 | parameters |\n| --- | --- | --- | --- |\n"
     return (
         head + "\n".join(groups["table"]) + "\n\n"
         "Diagrams, drawn with `g60graph viz --diagram NAME` (the query `diagram-NAME`):\n\n"

@@ -34,6 +34,15 @@ def test_queries_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None
     listed = {q["name"]: q for q in json.loads(out)}
     assert len(listed) >= 15
     assert listed["parks"]["params"][0]["name"] == "city"
+    assert listed["cities"]["title_zh"] == "走廊城市"
+
+
+def test_queries_in_chinese_show_the_chinese_titles(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "queries", "--lang", "zh")
+    assert code == 0
+    lines = {line.split()[0]: line for line in out.splitlines()[2:]}
+    assert "走廊城市" in lines["cities"] and "Corridor cities" not in out
+    assert out.split()[:2] == ["名称", "标题"]
 
 
 def test_show_prints_header_and_query(capsys: pytest.CaptureFixture[str]) -> None:

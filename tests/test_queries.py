@@ -55,6 +55,10 @@ def test_unknown_query_suggests_close_names() -> None:
          "not a valid integer"),
         ("#+ title: T\n#+ description: D\n#+ params:\n#+   x: {type: string, nullable: 1}\n",
          "unknown keys: nullable"),
+        ("#+ title: T\n#+ title@fr: Tf\n#+ description: D\n", "unknown header keys: title@fr"),
+        ("#+ title: T\n#+ title@zh: ''\n#+ description: D\n", "'title@zh' must be non-empty"),
+        ("#+ title: T\n#+ description: D\n#+ description@zh: [1]\n",
+         "'description@zh' must be non-empty"),
     ],
 )
 def test_bad_metadata_is_an_error(header: str, problem: str) -> None:
@@ -68,6 +72,26 @@ def test_every_named_query_has_a_theme_and_a_header_without_one_is_other() -> No
     assert Query.from_text("#+ title: T\n#+ description: D\n#+ theme: events\nASK {}\n").info()[
         "theme"
     ] == "events"
+
+
+def test_chinese_title_and_description() -> None:
+    """title@zh / description@zh: folded lines join without spaces in Chinese text."""
+    q = Query.from_text(
+        "#+ title: Cities\n#+ title@zh: 走廊城市\n#+ description: Each city.\n"
+        "#+ description@zh: >\n#+   每个城市，\n#+   及其 IRI 和\n#+   坐标。\nASK {}\n"
+    )
+    assert (q.title_in("zh"), q.description_in("zh")) == ("走廊城市", "每个城市，及其 IRI 和坐标。")
+    assert (q.title_in("en"), q.description_in("en")) == ("Cities", "Each city.")
+    assert q.info()["title_zh"] == "走廊城市"
+    plain = Query.from_text("#+ title: T\n#+ description: D\nASK {}\n")
+    assert (plain.title_in("zh"), plain.description_in("zh")) == ("T", "D")  # English stands in
+
+
+def test_every_packaged_query_has_a_chinese_title_and_description() -> None:
+    for query in catalogue().values():
+        assert query.title_zh and query.description_zh, query.name
+        assert query.title_zh != query.title, query.name
+        assert any("\u4e00" <= c <= "\u9fff" for c in query.title_zh), query.name
 
 
 def test_header_is_read() -> None:

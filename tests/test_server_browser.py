@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from browser import Watched, watched_page
 from g60graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
 from g60graph.render._timeline import timeline_data
+from g60graph.sparql._named import catalogue
 from server_harness import Server, running_server
 
 EVIL_EN = '<img src=x onerror="window.__pwned=1">'
@@ -203,23 +205,69 @@ def test_table_sorts_filters_and_pages(browser: Any, server: Server) -> None:
     _clean(watched, server)
 
 
+def _file_data(html: str) -> Any:
+    """The data a page written by the CLI draws (its <script id="g60-data">)."""
+    start = html.index('<script type="application/json" id="g60-data">')
+    body = html[html.index(">", start) + 1 : html.index("</script>", start)]
+    return json.loads(body)
+
+
+def _legend(page: Any, scope: str) -> list[tuple[str, str]]:
+    """(text, swatch colour as #rrggbb) of each legend entry in ``scope``."""
+    return [
+        (text, colour) for text, colour in page.locator(f"{scope} .g60-legend-item").evaluate_all(
+            "els => els.map(e => [e.textContent, getComputedStyle(e.querySelector('.g60-swatch'))"
+            ".backgroundColor])"
+        )
+        for colour in [_hex(colour)]
+    ]
+
+
+def _hex(rgb: str) -> str:
+    r, g, b = (int(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
 def test_each_view_draws_and_the_header_picks_the_first(
     browser: Any, server: Server, kg: KnowledgeGraph
 ) -> None:
     watched = _open(browser, server)
     page = watched.page
     page.click("#gallery-list button[data-name=cities]")  # view: map
-    page.wait_for_selector("#view-map svg.map circle")
+    page.wait_for_selector("#view-map .g60-map[data-state=stable]")
     cities = kg.query("cities")
     lat, lon = cities.vars.index("lat"), cities.vars.index("lon")
-    located = [r for r in cities.rows if r[lat] is not None and r[lon] is not None]
-    assert page.locator("#view-map svg.map circle").count() == len(located) > 0
+    located = {str(r[0]) for r in cities.rows if r[lat] is not None and r[lon] is not None}
+    # drawn by map.js, the renderer of `g60graph map`: one feature per located city
+    assert int(page.get_attribute("#view-map .g60-map", "data-places") or 0) == len(located) > 0
+    drawn = page.locator("#view-map .g60-map g.g60-city").evaluate_all(
+        "els => els.map(e => [e.dataset.id, e.querySelector('circle').getAttribute('fill')])"
+    )
+    corridor = {p["id"]: p for p in _file_data(kg.map().html)["places"]}  # the CLI's file
+    assert {iri for iri, _ in drawn} == located
+    assert all(fill == corridor[iri]["color"] for iri, fill in drawn)  # its palette
+    file_legend = {e["label"]: e["color"] for e in _file_data(kg.map().html)["legend"]}
+    shown = _legend(page, "#view-map")
+    assert {"Zhejiang", "Anhui", "Expressway"} <= {text for text, _ in shown}
+    assert all(file_legend[text] == colour for text, colour in shown)
+    assert page.locator("#view-map .g60-export button").count() == 2  # PNG and SVG
+    assert page.locator("#view-map .g60-line").count() > 0  # the corridor's lines around them
     assert page.is_visible(".tabs button[data-view=table]")
     page.click(".tabs button[data-view=table]")
     assert _rows(page) == min(len(cities.rows), 50)
     page.click("#gallery-list button[data-name=neighbourhood]")  # view: graph
-    page.wait_for_selector("#view-network [data-nodes]")
-    assert int(page.get_attribute("#view-network [data-nodes]", "data-nodes") or 0) > 3
+    page.wait_for_selector("#view-network .g60-net[data-state=stable]")
+    written = _file_data(kg.show("neighbourhood").html)  # what `g60graph viz` writes
+    nodes = page.get_attribute("#view-network .g60-net", "data-nodes")
+    edges = page.get_attribute("#view-network .g60-net", "data-edges")
+    assert int(nodes or 0) == len(written["nodes"]) > 3
+    assert int(edges or 0) == len(written["edges"])
+    # the legend of the file: one colour per class, technical classes left out
+    expected = [(f"{e['label']} ({e['count']})", e["color"]) for e in written["legend"]
+                if not e.get("hidden")]
+    assert _legend(page, "#view-network") == expected and len(expected) > 3
+    assert page.locator("#view-network .g60-export button").count() == 2
+    page.click("#view-network .g60-export-svg")  # the export buttons work on the page too
     assert page.is_hidden(".tabs button[data-view=map]")  # no coordinates: not offered
     assert page.is_hidden(".tabs button[data-view=chart]")
     page.click("#gallery-list button[data-name=series]")  # view: line-chart
@@ -234,13 +282,42 @@ def test_each_view_draws_and_the_header_picks_the_first(
     _clean(watched, server)
 
 
+def test_a_typed_select_draws_its_rows_on_the_map_and_network(
+    browser: Any, server: Server, kg: KnowledgeGraph
+) -> None:
+    """A query of one's own: its places on the map (lat/lon columns), its IRIs linked."""
+    query = ("SELECT ?park ?city ?lat ?lon WHERE { ?park a g60:TechnologyTransferBase ;"
+             " g60:directlyLocatedIn ?city . ?city geo:hasGeometry/geo:asWKT ?wkt ."
+             ' BIND(xsd:decimal(STRBEFORE(STRAFTER(STR(?wkt), "POINT("), " ")) AS ?lon)'
+             ' BIND(xsd:decimal(STRBEFORE(STRAFTER(STRAFTER(STR(?wkt), "POINT("), " "), ")"))'
+             " AS ?lat) }")
+    result = kg.query(query)
+    assert result.rows
+    watched = _open(browser, server)
+    page = watched.page
+    _type_query(page, query)
+    page.click("#run")
+    page.wait_for_selector("#view-table table.results tbody tr")
+    page.click(".tabs button[data-view=map]")
+    page.wait_for_selector("#view-map .g60-map[data-state=stable]")
+    parks = {str(row[0]) for row in result.rows}
+    assert int(page.get_attribute("#view-map .g60-map", "data-places") or 0) == len(parks)
+    page.click(".tabs button[data-view=network]")
+    page.wait_for_selector("#view-network .g60-net[data-state=stable]")
+    ends = {str(t) for row in result.rows for t in row[:2]}
+    assert int(page.get_attribute("#view-network .g60-net", "data-nodes") or 0) == len(ends)
+    labels = [text for text, _ in _legend(page, "#view-network")]
+    assert any(text.startswith("Technology-transfer demonstration base") for text in labels), labels
+    _clean(watched, server)
+
+
 def test_the_share_link_restores_query_parameters_and_view(
     browser: Any, server: Server, kg: KnowledgeGraph
 ) -> None:
     watched = _open(browser, server)
     page = watched.page
     page.click("#gallery-list button[data-name=cities]")
-    page.wait_for_selector("#view-map svg.map circle")
+    page.wait_for_selector("#view-map .g60-map[data-state=stable]")
     page.fill("#param-fields input[data-param=province]", "Zhejiang")
     page.click(".tabs button[data-view=table]")
     link = page.get_attribute("#share", "href") or ""
@@ -274,8 +351,25 @@ def test_language_toggle_switches_the_ui_to_chinese_and_is_remembered(
     assert page.text_content("#run") == "运行"
     assert page.get_attribute("html", "lang") == "zh-Hans"
     assert "地点" in (page.text_content("#gallery-list details[data-theme=places] summary") or "")
+    # the gallery shows each query's title@zh and description@zh from its header
+    packaged = catalogue()
+    cards = page.locator("#gallery-list button").evaluate_all(
+        "els => els.map(e => [e.dataset.name, e.querySelector('strong').textContent,"
+        " e.querySelector('.desc').textContent])"
+    )
+    shown = {name: (title, desc) for name, title, desc in cards if name in packaged}
+    assert len(shown) >= 20
+    for name, (title, desc) in shown.items():
+        assert (title, desc) == (packaged[name].title_zh, packaged[name].description_zh), name
+    # a query of the server's own folder without title@zh keeps its English title
+    assert dict((n, t) for n, t, _ in cards)["my-provinces"] == "My provinces"
+    page.fill("#gallery-search", "大事记")  # searched in Chinese
+    names = page.locator("#gallery-list button").evaluate_all("els => els.map(e => e.dataset.name)")
+    assert names == ["timeline"]
+    page.fill("#gallery-search", "")
     page.click("#gallery-list button[data-name=provinces]")
     page.wait_for_selector("#view-table table.results tbody tr")
+    assert (page.text_content("#query-info") or "").startswith("省份及其走廊城市 — 每个省")
     assert "行，用时" in (page.text_content("#status") or "")
     assert "上海" in (page.text_content("#view-table tbody") or "")  # labels in Chinese too
     page.reload()
@@ -365,7 +459,7 @@ def test_hostile_labels_stay_text_in_every_view(browser: Any, server: Server) ->
         shown = EVIL_ZH if lang == "zh" else EVIL_EN
         assert shown in (page.text_content("#view-table tbody") or "")
         page.click(".tabs button[data-view=map]")
-        page.wait_for_selector("#view-map svg.map circle")
+        page.wait_for_selector("#view-map .g60-map[data-state=stable]")
         assert shown in (page.text_content("#view-map svg") or "")
         page.click(".tabs button[data-view=network]")
         page.wait_for_selector("#view-network [data-nodes]")

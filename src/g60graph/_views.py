@@ -94,7 +94,7 @@ def _heading(kg: KnowledgeGraph, chosen: Query, params: Mapping[str, object], la
         if value:
             term = kg.resolve(str(value)) if key == "area" else URIRef(_iri(str(value)))
             parts.append(kg.label(term, lang))
-    return " · ".join(parts) or chosen.title
+    return " · ".join(parts) or chosen.title_in(lang)
 
 
 def _iri(text: str) -> str:
@@ -122,7 +122,7 @@ def chart_view(
     heading = title or _heading(kg, chosen, given, lang)
     data = _chart.chart_data(
         result, lambda t: kg.label(t, lang), kind=shape, lang=lang, title=heading,
-        subtitle=chosen.title if heading != chosen.title else "",
+        subtitle=chosen.title_in(lang) if heading != chosen.title_in(lang) else "",
     )
     return View(_chart.view_page(data, title=heading, lang=lang), heading, shape, 640)
 
@@ -140,8 +140,7 @@ def timeline_view(
 
     chosen = _query(query, "timeline")
     result = kg.query(chosen, dict(params or {}))
-    heading = title or (chosen.title if lang == "en" or chosen.name != "timeline"
-                        else "G60科创走廊大事记")
+    heading = title or chosen.title_in(lang)
     data = _timeline.timeline_data(result, lambda t: kg.label(t, lang), lang=lang, title=heading)
     height = max(420, len(data["lanes"]) * 52 + 220) + 260
     return View(_chart.view_page(data, title=heading, lang=lang), heading, "timeline", height)
@@ -164,7 +163,7 @@ def network_view(
     chosen = _query(query or "diagram-overview", "diagram-overview")
     graph = network.select(kg, query=chosen, params={k: str(v) for k, v in (params or {}).items()},
                            focus=focus, depth=depth, lang=lang)
-    heading = title or chosen.title
+    heading = title or chosen.title_in(lang)
     page = viz.render_graph(
         graph, title=heading, lang=lang,
         subtitle=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",

@@ -179,12 +179,14 @@ def cli() -> None:
 )
 @width_option
 @queries_option
-def list_queries(fmt: str) -> None:
-    """List the named queries: name, title, parameters.
+@lang_option
+def list_queries(fmt: str, lang: str) -> None:
+    """List the named queries: name, title (in English or Chinese), parameters.
 
     \b
     Examples:
       g60graph queries
+      g60graph queries --lang zh
       g60graph queries --format json
     """
     from g60graph.results._model import text_table
@@ -194,8 +196,12 @@ def list_queries(fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([q.info() for q in entries], ensure_ascii=False, indent=2))
         return
-    rows = [[q.name, q.title, q.view, ", ".join(_param_text(p) for p in q.params)] for q in entries]
-    click.echo(text_table(["name", "title", "view", "parameters"], rows, _width()), nl=False)
+    rows = [[q.name, q.title_in(lang), q.view, ", ".join(_param_text(p) for p in q.params)]
+            for q in entries]
+    head = ["name", "title", "view", "parameters"]
+    if lang == "zh":
+        head = ["名称", "标题", "视图", "参数"]
+    click.echo(text_table(head, rows, _width()), nl=False)
 
 
 @cli.command("show")

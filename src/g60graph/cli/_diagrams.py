@@ -134,7 +134,7 @@ def viz_command(
         layout == "auto" and chosen is not None and "hierarchical" in chosen.tags
     )
     whole = "G60科创走廊知识图谱" if lang == "zh" else "The G60 corridor knowledge graph"
-    heading = title or (chosen.title if chosen is not None and lang == "en" else whole)
+    heading = title or (chosen.title_in(lang) if chosen is not None else whole)
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
     parts = [f"{nodes} 个节点，{edges} 条边" if lang == "zh" else f"{nodes} nodes, {edges} edges"]
     if focus:

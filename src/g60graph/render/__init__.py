@@ -1,7 +1,9 @@
 """Self-contained pages: network, map, chart, timeline, the server's HTML; vendored assets.
 
 The query page (server) reuses the same renderers: ``chart_data``/``timeline_data``
-give the data static/views.js draws (``G60Views.render``), ``style_for`` the one
+give the data static/views.js draws (``G60Views.render``), ``network_data`` what
+static/network.js draws (``G60Network.render``), ``_map_query.query_map_data`` what
+static/map.js draws (``G60Map.render``) for a query's answer; ``style_for`` the one
 colour and shape of each class, ``echarts_asset`` the vendored ECharts build.
 """
 

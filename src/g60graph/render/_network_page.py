@@ -24,6 +24,7 @@ from g60graph.render._palette import style_for
 __all__ = [
     "STRINGS",
     "network_data",
+    "network_options",
     "network_page",
     "page",
     "render_graph",
@@ -278,5 +279,10 @@ def render_graph(
 ) -> str:
     """The complete network page for a g60graph.network graph."""
     data = network_data(g, context=context, size_by=size_by)
-    options: dict[str, Any] = {"hierarchical": hierarchical, "strings": STRINGS.get(lang, {})}
+    options = network_options(hierarchical=hierarchical, lang=lang)
     return network_page(data, title=title, subtitle=subtitle, options=options, lang=lang)
+
+
+def network_options(*, hierarchical: str | bool = False, lang: str = "en") -> dict[str, Any]:
+    """The options of network.js's ``G60Network.render`` (the files' and the query page's)."""
+    return {"hierarchical": hierarchical, "strings": STRINGS.get(lang, {})}

@@ -12,8 +12,9 @@ Routes
   /api/entities?q=       resources whose label contains q (completion)
   /api/spreadsheet       ?query= or ?name=&<param>=, format=csv|xlsx, lang=en|zh:
                          a labelled table for spreadsheets (CSV with a BOM, or XLSX)
-  /api/view              the same query parameters, kind=line|bar|timeline: the data
-                         of the chart and timeline renderer (static/views.js)
+  /api/view              the same query parameters, kind=line|bar|timeline|network|map:
+                         the data of the renderer the CLI's files use for that view
+                         (static/views.js, network.js, map.js)
   /queries/{name}        run a named query with ?param=value, results by conneg
   /id/{slug}             a resource: HTML, or Turtle / JSON-LD / N-Triples by Accept
   /def                   the ontology: HTML documentation, or RDF by Accept
@@ -77,6 +78,7 @@ __all__ = [
 STATIC = Path(__file__).resolve().parent.parent / "render" / "static"
 VENDOR = STATIC / "vendor"  # vis-network from npm (scripts/vendor-js.sh)
 TRUNCATED = "X-G60-Truncated"
+VIEW_KINDS = ("line", "bar", "timeline", "network", "map")  # /api/view: the renderers' data
 _SLUG = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")  # characters an IRI may hold
 
 
@@ -343,8 +345,8 @@ def create_app(
 
     async def view_data(request: Request) -> Response:
         kind = request.query_params.get("kind", "line")
-        if kind not in ("line", "bar", "timeline"):
-            raise ProtocolError(400, "kind: line, bar or timeline")
+        if kind not in VIEW_KINDS:
+            raise ProtocolError(400, f"kind: {', '.join(VIEW_KINDS)}")
         text, name, params, lang = page_query(request)
         data = await executor.run("view_data", text, name, params, kind, lang, settings.max_rows)
         return JSONResponse(data)

@@ -461,9 +461,10 @@ def view_data(
     lang: str,
     max_rows: int,
 ) -> dict[str, Any]:
-    """A query's answer as the data of the chart or timeline renderer (static/views.js)."""
+    """A query's answer as the data of a view's renderer (the CLI files' renderers)."""
     result = _page_result(kg, text, name, params, max_rows)
-    return page_jobs.view_data(kg, result, kind, lang)
+    tags = queries.get(name).tags if name is not None else ()
+    return page_jobs.view_data(kg, result, kind, lang, tags)
 
 
 def void(kg: KnowledgeGraph, base: str, id_base: str, fmt: str) -> bytes:

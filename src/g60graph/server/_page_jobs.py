@@ -1,5 +1,5 @@
 """Worker jobs behind the query page's own endpoints: editor completion (the graph's
-classes and properties, entities by label), spreadsheet downloads, chart and timeline data.
+classes and properties, entities by label), spreadsheet downloads, the data of the views.
 
 They run in the query workers (registered in ``_jobs.JOBS``), so the server's time limit
 and memory cap apply; the queries they run are files in ``queries/page/``.
@@ -74,14 +74,31 @@ def spreadsheet(kg: KnowledgeGraph, result: QueryResult, fmt: str, lang: str) ->
     return to_csv(table) if fmt == "csv" else to_xlsx(table)
 
 
-def view_data(kg: KnowledgeGraph, result: QueryResult, kind: str, lang: str) -> dict[str, Any]:
-    """Chart ("line", "bar") or timeline data for static/views.js, the renderer that the
-    CLI's chart and timeline files use too."""
-    from g60graph.render import _chart, _timeline
+def view_data(
+    kg: KnowledgeGraph, result: QueryResult, kind: str, lang: str, tags: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The data of the renderer the CLI's files use for this view: chart ("line",
+    "bar") or timeline data for static/views.js; for "network" and "map", ``{data,
+    options}`` for static/network.js and static/map.js. ``tags`` are the named query's
+    (``hierarchical`` lays a network out in levels, as ``g60graph viz`` does)."""
+    from g60graph.network import _graph as network
+    from g60graph.render import _chart, _map_query, _network_page, _timeline
 
     def label(term: Identifier) -> str:
         return kg.label(term, lang)
 
+    if kind == "network":
+        graph = network.graph_for_query(kg, result, lang)
+        context = network.Context(kg.union_graph(), lang)
+        return {
+            "data": _network_page.network_data(graph, context=context),
+            "options": _network_page.network_options(
+                hierarchical="UD" if "hierarchical" in tags else False, lang=lang
+            ),
+        }
+    if kind == "map":
+        return {"data": _map_query.query_map_data(kg, result, lang),
+                "options": _map_query.map_options(lang)}
     if kind == "timeline":
         return _timeline.timeline_data(result, label, lang=lang)
     return _chart.chart_data(result, label, kind=kind, lang=lang)

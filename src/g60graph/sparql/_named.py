@@ -3,7 +3,9 @@
 A query file stays valid SPARQL: its metadata lives in comment lines::
 
     #+ title: Cities of the corridor
+    #+ title@zh: 走廊城市
     #+ description: Each city with its province and coordinates.
+    #+ description@zh: 每个城市及其所在省份和坐标。
     #+ view: map
     #+ theme: places
     #+ params:
@@ -12,6 +14,10 @@ A query file stays valid SPARQL: its metadata lives in comment lines::
 Parameter values are turned into typed RDF terms and bound through a VALUES
 block at the top of the outer WHERE group, so no value can change the query's
 shape, and every store (embedded or remote) sees the same text.
+
+``title@zh`` and ``description@zh`` (optional) are the Chinese title and description,
+shown where the page or the CLI is in Chinese (``Query.title_in("zh")``); a query
+without them shows its English ones.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from g60graph._namespaces import expand
 from g60graph.sparql import _lexer as sparql_text
 
 __all__ = [
+    "LANGS",
     "PARAM_TYPES",
     "QUERIES_ENV",
     "THEMES",
@@ -67,7 +74,17 @@ WDQS_VIEWS = {"Table": "table", "Graph": "graph", "Map": "map", "Timeline": "tim
 PARAM_TYPES = ("iri", "entity", "string", "integer", "decimal", "date", "boolean")
 # The query page's gallery groups queries by theme; a query without one is "other".
 THEMES = ("places", "organisations", "events", "figures", "diagrams", "data-quality", "other")
-_HEADER_KEYS = {"title", "description", "view", "theme", "params", "tags"}
+# Languages a title or description may be given in besides English (``title@zh``).
+LANGS = ("zh",)
+_TEXT_KEYS = ("title", "description")
+_HEADER_KEYS = {"title", "description", "view", "theme", "params", "tags",
+                *(f"{key}@{lang}" for key in _TEXT_KEYS for lang in LANGS)}
+# Line breaks inside a folded header value are spaces, except next to Chinese punctuation
+# or between two Chinese characters (Chinese has no spaces between words).
+_CJK_BREAK = re.compile(
+    r"(?<=[\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\uff00-\uffef])"
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+)
 _PARAM_KEYS = {"type", "default", "required", "description"}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -101,6 +118,15 @@ class Query:
     params: tuple[Param, ...] = ()
     tags: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
+    title_zh: str = ""
+    description_zh: str = ""
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` ("en" or "zh"), the English one where there is no other."""
+        return (self.title_zh if lang == "zh" else "") or self.title
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_zh if lang == "zh" else "") or self.description
 
     @property
     def form(self) -> str:
@@ -133,6 +159,8 @@ class Query:
             "name": self.name,
             "title": self.title,
             "description": self.description,
+            "title_zh": self.title_zh,
+            "description_zh": self.description_zh,
             "view": self.view,
             "theme": self.theme,
             "form": self.form,
@@ -191,9 +219,13 @@ def parse_header(text: str, name: str) -> dict[str, Any]:
     unknown = set(meta) - _HEADER_KEYS
     if unknown:
         raise QueryMetadataError(f"{name}: unknown header keys: {', '.join(sorted(unknown))}")
-    for key in ("title", "description"):
+    for key in _TEXT_KEYS:
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise QueryMetadataError(f"{name}: header needs a non-empty '{key}'")
+        for lang in LANGS:
+            given = meta.get(f"{key}@{lang}")
+            if given is not None and (not isinstance(given, str) or not given.strip()):
+                raise QueryMetadataError(f"{name}: '{key}@{lang}' must be non-empty text")
     view = meta.get("view", "table")
     view = WDQS_VIEWS.get(view, view) if isinstance(view, str) else view
     if view not in VIEWS:
@@ -208,13 +240,19 @@ def parse_header(text: str, name: str) -> dict[str, Any]:
         raise QueryMetadataError(f"{name}: tags must be a list of strings")
     params = _parse_params(meta.get("params") or {}, name, text)
     return {
-        "title": meta["title"].strip(),
-        "description": " ".join(meta["description"].split()),
+        "title": _one_line(meta["title"]),
+        "description": _one_line(meta["description"]),
+        "title_zh": _one_line(meta.get("title@zh") or ""),
+        "description_zh": _one_line(meta.get("description@zh") or ""),
         "view": view,
         "theme": theme,
         "params": params,
         "tags": tuple(tags),
     }
+
+
+def _one_line(text: str) -> str:
+    return _CJK_BREAK.sub("", " ".join(text.split()))
 
 
 def _parse_params(raw: object, name: str, text: str) -> tuple[Param, ...]:

@@ -66,7 +66,7 @@
   }
 
   function entryTitle() {
-    if (state.current) return state.current.title || state.current.name;
+    if (state.current) return titleOf(state.current);
     var first = text().split("\n").filter(function (l) { return l.trim(); })[0] || "";
     return first.replace(/^#+\s*/, "").slice(0, 60);
   }
@@ -91,6 +91,16 @@
 
   /* -- gallery ----------------------------------------------------------------- */
 
+  /* A named query's title and description in the page's language (the header's
+   * title@zh / description@zh), the English ones where there is no translation. */
+  function titleOf(q) {
+    return (state.lang === "zh" && q.title_zh) || q.title || q.name;
+  }
+
+  function descriptionOf(q) {
+    return (state.lang === "zh" && q.description_zh) || q.description || "";
+  }
+
   function buildGallery(list) {
     list.forEach(function (q) { state.queries[q.name] = q; });
     showGallery();
@@ -105,7 +115,9 @@
       var members = Object.keys(state.queries).map(function (k) { return state.queries[k]; })
         .filter(function (q) { return (q.user ? "user" : q.theme || "other") === theme; })
         .filter(function (q) {
-          var hay = (q.name + " " + q.title + " " + q.description + " " + (q.tags || []).join(" ")).toLowerCase();
+          // both languages are searched, whichever the page shows
+          var hay = [q.name, q.title, q.description, q.title_zh || "", q.description_zh || ""]
+            .concat(q.tags || []).join(" ").toLowerCase();
           return words.every(function (w) { return hay.indexOf(w) >= 0; });
         });
       if (!members.length) return;
@@ -122,8 +134,8 @@
         button.type = "button";
         button.dataset.name = q.name;
         button.classList.toggle("active", !!state.current && state.current.name === q.name);
-        button.appendChild(el("strong", null, q.title || q.name));
-        button.appendChild(el("span", "desc", q.description || ""));
+        button.appendChild(el("strong", null, titleOf(q)));
+        button.appendChild(el("span", "desc", descriptionOf(q)));
         button.addEventListener("click", function () { loadNamed(q.name, {}); run(); });
         item.appendChild(button);
         ul.appendChild(item);
@@ -141,7 +153,7 @@
     state.editor.set(q.text);
     state.current = q;  // set() fired onChange, which forgets a named query whose text changed
     each("#gallery-list button", function (b) { b.classList.toggle("active", b.dataset.name === name); });
-    $("query-info").textContent = (q.title || q.name) + (q.description ? " — " + q.description : "");
+    showQueryInfo();
     var host = $("param-fields");
     clear(host);
     $("params").hidden = !(q.params || []).length;
@@ -161,6 +173,11 @@
     setStatus("");
     $("error").hidden = true;
     syncUrl();
+  }
+
+  function showQueryInfo() {
+    var q = state.current;
+    $("query-info").textContent = q ? titleOf(q) + (descriptionOf(q) ? " — " + descriptionOf(q) : "") : "";
   }
 
   function paramValues() {
@@ -469,8 +486,7 @@
     return r.vars.some(function (v, i) { return r.rows.some(function (row) { return test(row[i]); }); });
   }
 
-  /* The views this result's shape fits (chart and timeline: static/views.js, the
-   * renderer of the CLI's chart and timeline files, fed by the server's /api/view). */
+  /* The views this result's shape fits (each drawn by its renderer, see renderShared). */
   function fittingViews(r) {
     var fits = {table: true};
     if (r.ask || !r.rows.length) return fits;
@@ -478,7 +494,7 @@
       return r.rows.some(function (row) { return row[i] && row[i].type === "uri"; });
     }).length;
     fits.network = !!window.G60Network && !!window.vis && (r.graph || iriColumns >= 2);
-    fits.map = r.rows.some(function (row) { return coordinates(r, row) !== null; });
+    fits.map = !!window.G60Map && r.rows.some(function (row) { return coordinates(r, row) !== null; });
     fits.chart = !!window.G60Views && !r.graph && columnHas(r, numeric);
     fits.timeline = !!window.G60Views && !r.graph && columnHas(r, temporal);
     return fits;
@@ -513,8 +529,6 @@
     host.dataset.rendered = "yes";
     clear(host);
     if (view === "table") renderTable(host);
-    else if (view === "network") renderNetwork(host);
-    else if (view === "map") renderMap(host);
     else renderShared(host, view);
   }
 
@@ -632,94 +646,60 @@
     }
   }
 
-  /* Rows to nodes and edges: a CONSTRUCT gives triples (rdf:type colours a node
-   * instead of drawing an edge); a SELECT links the IRIs of each row in column order
-   * (edge labelled by the later column's variable). */
-  var RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
-  var PALETTE = ["#2b6cb0", "#c0392b", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c",
-                 "#319795", "#718096", "#dd6b20", "#3c366b"];
-
-  function toNetwork(r) {
-    var nodes = {}, edges = [], seen = {}, types = {};
-    function node(term) {
-      if (!nodes[term.value]) {
-        nodes[term.value] = {id: term.value, label: labelOf(term), iri: term.value, group: "resource", facts: []};
-      }
-      return nodes[term.value];
-    }
-    function edge(a, b, label) {
-      var key = a + "\u0000" + b + "\u0000" + label;
-      if (seen[key]) return;
-      seen[key] = true;
-      edges.push({from: a, to: b, label: label});
-    }
-    r.rows.forEach(function (row) {
-      if (r.graph) {
-        var s = row[0], p = row[1], o = row[2];
-        if (s.type === "literal") return;
-        var sn = node(s);
-        if (o.type === "literal") sn.facts.push({p: labelOf(p), v: o.value});
-        else if (p.value === RDF_TYPE && o.type === "uri") {
-          if (sn.group === "resource") sn.group = o.value;
-          types[o.value] = labelOf(o);
-          sn.facts.push({p: labelOf(p), v: labelOf(o)});
-        } else { node(o); edge(s.value, o.value, labelOf(p)); }
-        return;
-      }
-      var previous = null;
-      row.forEach(function (t, i) {
-        if (!t) return;
-        if (t.type === "literal") {
-          if (previous) nodes[previous].facts.push({p: r.vars[i], v: t.value});
-          return;
-        }
-        node(t);
-        if (previous && previous !== t.value) edge(previous, t.value, r.vars[i]);
-        previous = t.value;
-      });
-    });
-    var list = Object.keys(nodes).map(function (k) { return nodes[k]; });
-    var counts = {};
-    list.forEach(function (n) { counts[n.group] = (counts[n.group] || 0) + 1; });
-    var legend = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; })
-      .map(function (group, i) {
-        return {group: group, label: group === "resource" ? "other" : (types[group] || group),
-                color: PALETTE[i % PALETTE.length], shape: "dot", count: counts[group]};
-      });
-    return {nodes: list, edges: edges, legend: legend};
-  }
-
-  function renderNetwork(host) {
-    var data = toNetwork(state.result);
-    if (!data.nodes.length) { host.appendChild(el("p", "note", t("no_resources"))); return; }
-    var box = el("div", "network-host");
-    box.style.height = "580px";
-    host.appendChild(box);
-    window.G60Network.render(box, data, {height: "580px"});
-  }
-
-  /* Chart and timeline: the server turns the query's answer into the renderer's data
-   * (render/_chart.py, render/_timeline.py), drawn by static/views.js as in the CLI's files. */
+  /* Every view but the table is drawn by the renderer of the CLI's files, from the data
+   * the server computes for the query with the same Python code (/api/view): network
+   * (static/network.js, g60graph viz), map (static/map.js, g60graph map), chart and
+   * timeline (static/views.js). So legend, palette, side panel and export buttons are
+   * the files' own. */
   function chartKind() {
     var q = named();
     if (q && (q.view === "line-chart" || q.view === "bar-chart")) return q.view.slice(0, -6);
     return columnHas(state.result, temporal) ? "line" : "bar";
   }
 
+  function viewKind(view) {
+    return view === "chart" ? chartKind() : view;
+  }
+
   function renderShared(host, view) {
     var params = pageParams();
-    params.set("kind", view === "timeline" ? "timeline" : chartKind());
-    var url = "/api/view?" + params.toString();
+    params.set("kind", viewKind(view));
     var box = el("div", "g60-view");
     host.appendChild(box);
-    fetch(url, {headers: {Accept: "application/json"}}).then(function (response) {
+    fetch("/api/view?" + params.toString(), {headers: {Accept: "application/json"}}).then(function (response) {
       if (!response.ok) return response.text().then(function (body) { throw new Error(body.trim()); });
       return response.json();
-    }).then(function (data) {
-      window.G60Views.render(box, data);
+    }).then(function (answer) {
+      if (view === "network") drawNetwork(box, answer);
+      else if (view === "map") drawMap(box, answer);
+      else window.G60Views.render(box, answer);
     }).catch(function (err) {
       host.appendChild(el("p", "note", String(err.message || err)));
     });
+  }
+
+  function drawNetwork(box, answer) {
+    if (!answer.data.nodes.length) { box.appendChild(el("p", "note", t("no_resources"))); return; }
+    var net = el("div", "network-host");
+    box.appendChild(net);
+    answer.options.height = "540px";
+    window.G60Network.render(net, answer.data, answer.options);
+  }
+
+  /* The same elements as the page `g60graph map` writes: map.js puts its legend and
+   * toolbar before the body and opens features in the panel #g60-panel. */
+  function drawMap(box, answer) {
+    var frame = el("div", "g60-mapview");
+    var body = el("div", "g60-body");
+    var map = el("div", "g60-map");
+    map.id = "g60-map";
+    var panel = el("aside", "g60-panel");
+    panel.id = "g60-panel";
+    body.appendChild(map);
+    body.appendChild(panel);
+    frame.appendChild(body);
+    box.appendChild(frame);
+    window.G60Map.render(map, answer.data, answer.options);
   }
 
   /* Coordinates in a row: a WKT POINT literal (lon lat), or ?lat / ?lon columns. */
@@ -741,57 +721,6 @@
     return lat !== null && lon !== null && isFinite(lat) && isFinite(lon) ? [lon, lat] : null;
   }
 
-  function renderMap(host) {
-    var r = state.result;
-    var points = [];
-    r.rows.forEach(function (row) {
-      var c = coordinates(r, row);
-      if (!c) return;
-      var named = row.filter(function (t) { return t && t.type === "uri"; })[0];
-      points.push({lon: c[0], lat: c[1], label: named ? labelOf(named) : "", iri: named ? named.value : null});
-    });
-    if (!points.length) { host.appendChild(el("p", "note", t("no_points"))); return; }
-    var NS = "http://www.w3.org/2000/svg";
-    var w = 760, h = 520, pad = 50;
-    var lons = points.map(function (p) { return p.lon; }), lats = points.map(function (p) { return p.lat; });
-    var minX = Math.min.apply(null, lons), maxX = Math.max.apply(null, lons);
-    var minY = Math.min.apply(null, lats), maxY = Math.max.apply(null, lats);
-    var k = Math.cos((minY + maxY) / 2 * Math.PI / 180);  // equirectangular, scaled at mid-latitude
-    var scale = Math.min((w - 2 * pad) / Math.max((maxX - minX) * k, 1e-6), (h - 2 * pad) / Math.max(maxY - minY, 1e-6));
-    var svg = document.createElementNS(NS, "svg");
-    svg.setAttribute("viewBox", "0 0 " + w + " " + h);
-    svg.setAttribute("class", "map");
-    svg.setAttribute("role", "img");
-    points.forEach(function (p) {
-      var x = pad + (p.lon - minX) * k * scale, y = h - pad - (p.lat - minY) * scale;
-      var g = document.createElementNS(NS, "g");
-      var title = document.createElementNS(NS, "title");
-      title.textContent = p.label + " (" + p.lat + ", " + p.lon + ")";
-      var dot = document.createElementNS(NS, "circle");
-      dot.setAttribute("cx", x.toFixed(1));
-      dot.setAttribute("cy", y.toFixed(1));
-      dot.setAttribute("r", "6");
-      var text = document.createElementNS(NS, "text");
-      text.setAttribute("x", x.toFixed(1));
-      text.setAttribute("y", (y - 10).toFixed(1));
-      text.textContent = p.label;
-      g.appendChild(title);
-      g.appendChild(dot);
-      g.appendChild(text);
-      var local = p.iri && localPath(p.iri);
-      if (local) {
-        var a = document.createElementNS(NS, "a");
-        a.setAttribute("href", local);
-        a.appendChild(g);
-        svg.appendChild(a);
-      } else {
-        svg.appendChild(g);
-      }
-    });
-    host.appendChild(svg);
-    host.appendChild(el("p", "note", t("places_note", {n: points.length})));
-  }
-
   /* -- language ----------------------------------------------------------------------- */
 
   function setLanguage(lang) {
@@ -799,6 +728,7 @@
     window.G60I18n.remember(lang);
     window.G60I18n.apply(document, lang);
     showGallery();
+    if (named()) showQueryInfo();
     showStored();
     updateDownloads();
     if (state.result) render();
