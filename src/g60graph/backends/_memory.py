@@ -54,6 +54,9 @@ class MemoryBackend:
     graphs_query = GRAPHS
 
     def __init__(self, dataset: rdflib.Dataset | None = None) -> None:
+        # From the start, so that rdflib never fetches a FROM, USING or LOAD graph, even
+        # for a caller who queries the Dataset itself (KnowledgeGraph.dataset).
+        _sandbox.never_load_graphs()
         self.rdflib_dataset = dataset if dataset is not None else rdflib.Dataset(default_union=True)
 
     def _chosen(self, dataset: Dataset | None) -> rdflib.Dataset:
