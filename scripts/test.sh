@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh machine: installs what the tests need (Debian's
 # chromium, fonts-noto-cjk, virtuoso-opensource, graphviz and python3-venv when missing),
 # the package with its dev extra into .venv (created if missing), then runs ruff, mypy
-# (strict on src/) and pytest from that venv. CI runs exactly this (.ci/run).
+# (strict on src/), import-linter (the layers contract) and pytest from that venv. CI runs exactly this (.ci/run).
 # Works inside an active virtual environment or outside one, as root or with sudo.
 #   bash scripts/test.sh              # everything
 #   bash scripts/test.sh tests/test_cli.py -q    # arguments go to pytest
@@ -36,4 +36,5 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
 .venv/bin/python -m ruff check src tests benchmarks
 .venv/bin/python -m mypy
+.venv/bin/lint-imports  # the layers contract in pyproject.toml
 exec .venv/bin/python -m pytest "$@"

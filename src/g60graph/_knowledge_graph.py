@@ -65,21 +65,6 @@ def export_format(path: str | Path | None, fmt: str | None) -> str:
         )
     return chosen or implied or "trig"
 
-_LABELS = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
-PREFIX skos: <{PREFIXES["skos"]}>
-SELECT ?s ?label ?kind WHERE {{
-  {{ ?s rdfs:label ?label BIND("label" AS ?kind) }}
-  UNION {{ ?s skos:altLabel ?label BIND("alt" AS ?kind) }}
-}}"""
-
-
-_MENTIONS = Query(
-    name="<mentions>",
-    text="ASK WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } }",
-    params=(queries.Param("x", "iri", required=True),),
-)
-
-
 class KnowledgeGraph:
     """The corridor graph loaded into a store, ready to query.
 
@@ -256,7 +241,7 @@ class KnowledgeGraph:
     def _label_index(self) -> dict[str, list[tuple[str, Literal]]]:
         if self._labels is None:
             index: dict[str, list[tuple[str, Literal]]] = {}
-            for subject, label, kind in self._run(_LABELS).rows:
+            for subject, label, kind in self._run(queries.library("labels").text).rows:
                 if isinstance(label, Literal):
                     index.setdefault(str(subject), []).append((str(kind), label))
             self._labels = index
@@ -311,7 +296,7 @@ class KnowledgeGraph:
 
     def _mentions(self, iri: str) -> bool:
         """Whether any triple has ``iri`` as subject or object (the IRI is bound, not pasted)."""
-        return bool(self._run(_MENTIONS.bind({"x": iri})).boolean)
+        return bool(self._run(queries.library("mentions").bind({"iri": iri})).boolean)
 
     def describe(self, entity: str) -> QueryResult:
         """Everything known about one entity, with the source of each fact."""
@@ -321,8 +306,8 @@ class KnowledgeGraph:
 
     def stats(self) -> dict[str, Any]:
         """Triples, named graphs, entities per class, sources, label languages."""
-        classes = self.query(_STATS_CLASSES)
-        langs = self.query(_STATS_LANGS)
+        classes = self.query(queries.library("stats-classes"))
+        langs = self.query(queries.library("stats-languages"))
         return {
             "triples": backends.triple_count(self._backend),
             "graphs": len(self.graph_names()),
@@ -372,15 +357,6 @@ class KnowledgeGraph:
         from g60graph._fileio import write_atomic
 
         write_atomic(Path(path), self.serialize(export_format(path, fmt)))
-
-
-_STATS_CLASSES = f"""PREFIX rdf: <{PREFIXES["rdf"]}>
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s rdf:type ?class
-  FILTER(STRSTARTS(STR(?class), "{PREFIXES["g60"]}")) }} GROUP BY ?class ORDER BY DESC(?n)"""
-
-_STATS_LANGS = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
-SELECT ?lang (COUNT(*) AS ?n) WHERE {{ ?s rdfs:label ?l BIND(LANG(?l) AS ?lang) }}
-GROUP BY ?lang ORDER BY ?lang"""
 
 
 def _open_existing(

@@ -19,6 +19,7 @@ from rdflib import URIRef
 from rdflib.term import Identifier
 
 from g60graph.results._model import QueryResult
+from g60graph.sparql._named import library
 
 __all__ = [
     "GRAPHS",
@@ -48,7 +49,7 @@ class Backend(Protocol):
     """What the library, the CLI and the server ask of a store."""
 
     name: str
-    graphs_query: str  # lists the named graphs as ?g (the cheapest form this engine knows)
+    graphs_query: str  # the library query listing the named graphs as ?g (cheapest form here)
 
     def execute(
         self, text: str, *, limit: int | None = None, dataset: Dataset | None = None
@@ -75,17 +76,16 @@ class Writable(Backend, Protocol):
         ...
 
 
-GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"  # every named graph, even empty ones
-_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+GRAPHS = "graphs"  # queries/library/graphs.rq: every named graph, even empty ones
 
 
 def graph_names(backend: Backend) -> list[str]:
     """The named graphs, sorted."""
-    rows = backend.execute(backend.graphs_query).rows
+    rows = backend.execute(library(backend.graphs_query).text).rows
     return sorted(str(r[0]) for r in rows if isinstance(r[0], URIRef))
 
 
 def triple_count(backend: Backend) -> int:
     """Triples over all named graphs (a triple in two graphs counts twice)."""
-    rows = backend.execute(_TRIPLES).rows
+    rows = backend.execute(library("triples").text).rows
     return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0

@@ -87,7 +87,7 @@ class SparqlBackend:
     """
 
     name = "sparql"
-    graphs_query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"  # Virtuoso: no GRAPH ?g {}
+    graphs_query = "graphs-remote"  # Virtuoso has no GRAPH ?g {}
 
     def __init__(
         self,

@@ -9,158 +9,26 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import click
 
-from g60graph._errors import G60Error, InputError
-
-if TYPE_CHECKING:
-    from g60graph._knowledge_graph import KnowledgeGraph
-    from g60graph.sparql._named import Query
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def graph_options(func: F) -> F:
-    """Options shared by every command that loads the graph (local or remote store)."""
-    return _graph_options(func, publish=False)
-
-
-def publish_graph_options(func: F) -> F:
-    """graph_options plus the target server's write URLs (publish only)."""
-    return _graph_options(func, publish=True)
-
-
-def _graph_options(func: F, publish: bool) -> F:
-    options = [
-        click.option(
-            "--data",
-            "data",
-            multiple=True,
-            type=click.Path(dir_okay=False),
-            help="Add an RDF file (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML)."
-            " Repeatable.",
-        ),
-        click.option(
-            "--store",
-            default="oxigraph",
-            show_default=True,
-            metavar="oxigraph|memory|PATH",
-            help="Embedded store: Oxigraph (fast) or rdflib's memory store, or the PATH of"
-            " an on-disk store built by 'g60graph load' (opened read-only, instantly).",
-        ),
-        click.option(
-            "--infer",
-            type=click.Choice(["rdfs", "owlrl"]),
-            help="Materialise RDFS or OWL 2 RL entailments before querying.",
-        ),
-        click.option(
-            "--infer-timeout",
-            type=click.FloatRange(min=0.1),
-            default=60.0,
-            show_default=True,
-            help="Give up reasoning after this many seconds.",
-        ),
-        click.option(
-            "--endpoint",
-            metavar="URL",
-            help=(
-                "The SPARQL 1.1 server to publish to and verify against."
-                if publish
-                else "Run against this SPARQL 1.1 server instead (Virtuoso, Fuseki, GraphDB,"
-                " QLever)."
-            )
-            + " Credentials come from G60GRAPH_USER/G60GRAPH_PASSWORD"
-            " (G60GRAPH_AUTH=digest for digest) or ~/.netrc.",
-        ),
-    ]
-    if publish:
-        options += [
-            click.option(
-                "--update-endpoint", metavar="URL", help="The server's SPARQL Update URL."
-            ),
-            click.option(
-                "--graph-store",
-                metavar="URL",
-                help="The server's SPARQL 1.1 Graph Store Protocol URL.",
-            ),
-        ]
-    for option in reversed(options):
-        func = option(func)
-    return queries_option(func)
-
-
-def width_option(func: F) -> F:
-    """--width N for the commands that print tables (default: the terminal's width)."""
-
-    def remember(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
-        if value is not None:
-            ctx.meta["g60graph.width"] = value
-
-    return click.option(
-        "--width",
-        type=click.IntRange(min=20),
-        metavar="N",
-        expose_value=False,
-        callback=remember,
-        help="Table width in columns (default: the terminal's, 120 when piped);"
-        " long cells wrap, and a table that cannot fit shows one block per row.",
-    )(func)
-
-
-def queries_option(func: F) -> F:
-    """--queries DIR: the user's own named queries, beside the packaged ones."""
-
-    def use(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> None:
-        import os
-
-        from g60graph.sparql._named import QUERIES_ENV
-
-        if value:  # in the environment, so the server's worker processes see them too
-            given = [str(p) for p in value]
-            os.environ[QUERIES_ENV] = os.pathsep.join(
-                [*given, *filter(None, os.environ.get(QUERIES_ENV, "").split(os.pathsep))]
-            )
-
-    return click.option(
-        "--queries",
-        "queries_dirs",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        metavar="DIR",
-        expose_value=False,
-        is_eager=True,
-        callback=use,
-        help="Also take named queries from DIR/*.rq (repeatable; or set G60GRAPH_QUERIES)."
-        " A query there may replace a packaged one of the same name.",
-    )(func)
-
-
-def lang_option(func: F) -> F:
-    return click.option(
-        "--lang",
-        type=click.Choice(["en", "zh"]),
-        default="en",
-        show_default=True,
-        help="Language of the labels shown.",
-    )(func)
-
-
-def _open(
-    data: Sequence[str],
-    store: str,
-    infer: str | None,
-    infer_timeout: float,
-    endpoint: str | None = None,
-) -> KnowledgeGraph:
-    from g60graph._knowledge_graph import KnowledgeGraph
-
-    return KnowledgeGraph.load(
-        data, store=store, infer=infer, infer_timeout=infer_timeout, endpoint=endpoint
-    )
+from g60graph._errors import G60Error
+from g60graph.cli import _diagrams, _linking, _server, _stores, _views
+from g60graph.cli._options import (
+    _choose_query,
+    _open,
+    _param_text,
+    _parse_params,
+    _remap_services,
+    _width,
+    graph_options,
+    lang_option,
+    queries_option,
+    width_option,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -427,72 +295,7 @@ def export(fmt: str | None, output: Path | None, **load: Any) -> None:
         click.echo(f"wrote {output} ({chosen})", err=True)
 
 
-# -- helpers ----------------------------------------------------------------
-
-
-def _choose_query(query: str | None, sparql: str | None) -> Query | str:
-    from g60graph.sparql._named import Query
-
-    if sparql is not None and query is not None:
-        raise InputError("give either QUERY or --sparql, not both")
-    if sparql is not None:
-        return Query.from_text(sparql)
-    if query is None:
-        raise InputError("name a query (see 'g60graph queries'), a .rq file, - or --sparql TEXT")
-    if query == "-":
-        return Query.from_text(sys.stdin.read(), name="<stdin>")
-    path = Path(query)
-    if path.suffix in (".rq", ".sparql") or path.is_file():
-        if not path.is_file():
-            raise InputError(f"{query}: no such query file")
-        return Query.from_file(path)
-    return query
-
-
-def _remap_services(chosen: Query | str, mapping: Sequence[str]) -> Query:
-    import dataclasses
-
-    from g60graph.external._client import rewrite_services
-    from g60graph.sparql._named import get
-
-    pairs: dict[str, str] = {}
-    for item in mapping:
-        orig, sep, local = item.partition("=")
-        if not sep or not orig.strip() or not local.strip():
-            raise InputError(f"--service-endpoint: expected ORIG=URL, got {item!r}")
-        pairs[orig.strip()] = local.strip()
-    query = get(chosen) if isinstance(chosen, str) else chosen
-    return dataclasses.replace(query, text=rewrite_services(query.text, pairs))
-
-
-def _parse_params(params: Sequence[str]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--param: expected KEY=VALUE, got {item!r}")
-        values[key.strip()] = value
-    return values
-
-
-def _param_text(param: Any) -> str:
-    flag = "" if param.required else "?"
-    return f"{param.name}{flag}:{param.type}"
-
-
-def show_progress(quiet: bool = False) -> bool:
-    """Progress bars only on a terminal: in a log every redraw would be a line.
-    Without them each command still ends with its one summary line."""
-    return not quiet and sys.stderr.isatty()
-
-
-def _width() -> int:
-    import shutil
-
-    chosen = click.get_current_context(silent=True)
-    if chosen is not None and "g60graph.width" in chosen.meta:
-        return int(chosen.meta["g60graph.width"])
-    return shutil.get_terminal_size((120, 24)).columns
+# -- entry point ------------------------------------------------------------
 
 
 # Commands and options that reach the network on purpose; every other command
@@ -543,6 +346,8 @@ def main(argv: Sequence[str] | None = None, *, isolate: bool | None = None) -> i
     return code if isinstance(code, int) else 0
 
 
-# The feature commands register themselves on ``cli`` when imported; each
+# The feature commands, added here (importing a module registers nothing); each
 # imports its heavy dependencies only inside its command functions.
-from g60graph.cli import _diagrams, _linking, _server, _stores, _views  # noqa: E402, F401
+for _module in (_diagrams, _linking, _server, _stores, _views):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)

@@ -10,21 +10,22 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from g60graph._errors import InputError
-from g60graph.cli import (
+from g60graph.cli._options import (
     F,
     _choose_query,
     _open,
     _parse_params,
-    cli,
     graph_options,
+    image_flags,
     lang_option,
+    write_page,
 )
-from g60graph.cli._views import image_flags, write_page
 
 if TYPE_CHECKING:
     from g60graph._knowledge_graph import KnowledgeGraph
 
 __all__ = [
+    "COMMANDS",
     "analyze_command",
     "export_graph",
     "map_command",
@@ -89,7 +90,7 @@ def _selected(
     return graph, chosen
 
 
-@cli.command("viz")
+@click.command("viz")
 @selection_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("g60graph-network.html"), show_default=True,
@@ -149,7 +150,7 @@ def viz_command(
     return 0
 
 
-@cli.command("map")
+@click.command("map")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("g60graph-map.html"), show_default=True,
               help="The HTML file to write (atomically).")
@@ -180,7 +181,7 @@ def map_command(output: Path, tiles: str | None, image: str | None, lang: str,
     return 0
 
 
-@cli.command("analyze")
+@click.command("analyze")
 @selection_options
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many nodes in each ranking.")
@@ -221,7 +222,7 @@ def analyze_command(
     return 0
 
 
-@cli.command("path")
+@click.command("path")
 @click.argument("source")
 @click.argument("target")
 @click.option("--classes", metavar="LIST",
@@ -250,7 +251,7 @@ def path_command(
     return 0
 
 
-@cli.command("export-graph")
+@click.command("export-graph")
 @selection_options
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "cytoscape", "dot"]),
               default="graphml", show_default=True,
@@ -282,3 +283,6 @@ def export_graph(
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     return 0
+
+
+COMMANDS = [viz_command, map_command, analyze_command, path_command, export_graph]

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from g60graph.cli import (
+from g60graph.cli._options import (
     F,
     _open,
     _width,
-    cli,
     graph_options,
     show_progress,
     width_option,
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "COMMANDS",
     "client_options",
     "enrich_command",
     "link",
@@ -99,7 +99,7 @@ def _client(
     )
 
 
-@cli.command("link")
+@click.command("link")
 @click.option(
     "--types",
     default="city,district,province,organisation,road,railway",
@@ -161,7 +161,7 @@ def link(
     return 0
 
 
-@cli.command("enrich")
+@click.command("enrich")
 @click.option(
     "--output",
     "-o",
@@ -222,3 +222,6 @@ def enrich_command(
         err=True,
     )
     return 0
+
+
+COMMANDS = [link, enrich_command]

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from g60graph._errors import InputError
-from g60graph.cli import (
-    cli,
+from g60graph.cli._options import (
     graph_options,
 )
 
@@ -16,11 +15,12 @@ if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "COMMANDS",
     "serve",
 ]
 
 
-@cli.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port."
@@ -168,3 +168,6 @@ def serve(
     )
     serve_forever(host, port, settings, **load)
     return 0
+
+
+COMMANDS = [serve]

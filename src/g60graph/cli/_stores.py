@@ -8,15 +8,16 @@ from typing import Any
 import click
 
 from g60graph._errors import InputError
-from g60graph.cli import _open, cli, publish_graph_options, show_progress
+from g60graph.cli._options import _open, publish_graph_options, show_progress
 
 __all__ = [
+    "COMMANDS",
     "load_store",
     "publish_graph",
 ]
 
 
-@cli.command("load")
+@click.command("load")
 @click.option(
     "--store",
     "path",
@@ -46,7 +47,7 @@ def load_store(path: Path, no_packaged: bool, quiet: bool, files: tuple[Path, ..
     click.echo(f"{path}: {total} quads", err=True)
 
 
-@cli.command("publish")
+@click.command("publish")
 @click.option(
     "--graph",
     "graphs",
@@ -97,3 +98,6 @@ def publish_graph(graphs: tuple[str, ...], chunk_size: int, quiet: bool, **load:
         f" ({report.chunks} requests, {report.method}); counts verified",
         err=True,
     )
+
+
+COMMANDS = [load_store, publish_graph]

@@ -7,61 +7,22 @@ from typing import Any
 
 import click
 
-from g60graph.cli import F, _choose_query, _open, _parse_params, cli, graph_options, lang_option
-from g60graph.render._export import CHROMIUM_HELP
+from g60graph.cli._options import (
+    _choose_query,
+    _open,
+    _parse_params,
+    graph_options,
+    image_options,
+    lang_option,
+)
 
 __all__ = [
+    "COMMANDS",
     "chart_command",
-    "image_flags",
-    "image_options",
     "timeline_command",
-    "write_page",
 ]
 
 FONTS_HELP = "Chinese labels (--lang zh) need a CJK font, e.g. Debian's fonts-noto-cjk."
-
-
-def image_flags(func: F) -> F:
-    """--png and --svg, for commands that already have -o."""
-    for option in reversed([
-        click.option("--png", "image", flag_value="png",
-                     help="Write a PNG image instead; " + CHROMIUM_HELP),
-        click.option("--svg", "image", flag_value="svg",
-                     help="Write an SVG image instead; " + CHROMIUM_HELP),
-    ]):
-        func = option(func)
-    return func
-
-
-def write_page(page: str, output: Path, image: str | None) -> Path:
-    """The page, or its image (page.html becomes page.png), written atomically."""
-    from g60graph._fileio import write_atomic
-
-    if image is None:
-        write_atomic(output, page)
-        return output
-    from g60graph.render._export import export_image
-
-    target = output.with_suffix("." + image) if output.suffix == ".html" else output
-    write_atomic(target, export_image(page, image))
-    return target
-
-
-def image_options(func: F) -> F:
-    """-o, --png and --svg: what the visual commands write."""
-    options = [
-        click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                     help="The file to write (atomically); .html, .png or .svg by its name "
-                     "unless --png/--svg says."),
-        click.option("--png", "image", flag_value="png",
-                     help="Write a PNG image; " + CHROMIUM_HELP),
-        click.option("--svg", "image", flag_value="svg",
-                     help="Write an SVG image; " + CHROMIUM_HELP),
-        click.option("--title", help="The title drawn (default: the figure's or query's)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 def _write(view: Any, output: Path | None, image: str | None, default: str) -> None:
@@ -72,7 +33,7 @@ def _write(view: Any, output: Path | None, image: str | None, default: str) -> N
     click.echo(f"wrote {target} ({view.title})", err=True)
 
 
-@cli.command("chart", epilog=FONTS_HELP)
+@click.command("chart", epilog=FONTS_HELP)
 @click.argument("query", required=False, default="series")
 @click.option("--sparql", metavar="TEXT", help="Chart this SPARQL text instead of a named query.")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
@@ -105,7 +66,7 @@ def chart_command(
     return 0
 
 
-@cli.command("timeline", epilog=FONTS_HELP)
+@click.command("timeline", epilog=FONTS_HELP)
 @click.argument("query", required=False, default="timeline")
 @click.option("--sparql", metavar="TEXT", help="Draw this SPARQL text instead of a named query.")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
@@ -133,3 +94,6 @@ def timeline_command(
     view = timeline_view(kg, chosen, _parse_params(params), lang=lang, title=title)
     _write(view, output, image, "g60graph-timeline")
     return 0
+
+
+COMMANDS = [chart_command, timeline_command]

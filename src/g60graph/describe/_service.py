@@ -9,8 +9,6 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from g60graph.results._model import GRAPH_FORMATS
-from g60graph.server._protocol import GRAPH_TYPES, RESULT_TYPES
-from g60graph.server._settings import Settings
 
 __all__ = [
     "FORMATS",
@@ -22,6 +20,7 @@ __all__ = [
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 FORMATS = rdflib.Namespace("http://www.w3.org/ns/formats/")
+# the formats the endpoint answers in (the server's RESULT_TYPES and GRAPH_TYPES)
 _FORMAT_IRIS = {
     "json": "SPARQL_Results_JSON",
     "xml": "SPARQL_Results_XML",
@@ -32,7 +31,14 @@ _GRAPH_IRIS = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "xml": "
 
 
 def service_description(
-    endpoint: str, graphs: Sequence[str], triples: int, settings: Settings, fmt: str
+    endpoint: str,
+    graphs: Sequence[str],
+    triples: int,
+    fmt: str,
+    *,
+    updates: bool,
+    timeout: float,
+    max_rows: int,
 ) -> bytes:
     g = rdflib.Graph()
     g.bind("sd", SD)
@@ -41,12 +47,12 @@ def service_description(
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, URIRef(endpoint)))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    if settings.enable_updates:
+    if updates:
         g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
-    for name in RESULT_TYPES:
+    for name in _FORMAT_IRIS:
         g.add((service, SD.resultFormat, FORMATS[_FORMAT_IRIS[name]]))
-    for name in GRAPH_TYPES:
+    for name in _GRAPH_IRIS:
         g.add((service, SD.resultFormat, FORMATS[_GRAPH_IRIS[name]]))
     dataset = BNode("dataset")
     g.add((service, SD.defaultDataset, dataset))
@@ -60,9 +66,9 @@ def service_description(
         g.add((dataset, SD.namedGraph, named))
         g.add((named, SD.name, URIRef(iri)))
     limits = (
-        f"read-only: {not settings.enable_updates}; time limit {settings.timeout:g} s per query;"
-        f" at most {settings.max_rows} rows per answer; SERVICE, LOAD and FROM <elsewhere>"
-        " are refused"
+        f"read-only: {not updates}; time limit {timeout:g} s per query;"
+        f" at most {max_rows} rows per answer; SERVICE and LOAD are refused; a graph"
+        " the dataset lacks is empty, never fetched"
     )
     g.add((service, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal(limits)))
     return g.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")

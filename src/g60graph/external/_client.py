@@ -62,7 +62,7 @@ def user_agent() -> str:
     """Wikimedia's policy: name, version and a way to reach the maintainers."""
     from SPARQLWrapper import __version__ as wrapper_version
 
-    from g60graph import __version__
+    from g60graph._version import __version__
 
     return (
         f"g60graph/{__version__} ({PROJECT_URL}; linking and enrichment of an open"

@@ -19,7 +19,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import networkx as nx
 import rdflib
@@ -30,7 +30,6 @@ from g60graph._errors import InputError
 from g60graph._namespaces import GEO, PREFIXES, SCHEMA, shorten
 
 if TYPE_CHECKING:
-    from g60graph._knowledge_graph import KnowledgeGraph
     from g60graph.results._model import QueryResult
 
 __all__ = [
@@ -41,6 +40,7 @@ __all__ = [
     "SCHEMA_CLASSES",
     "SCHEMA_PROPERTIES",
     "Context",
+    "GraphSource",
     "analyze",
     "class_resolver",
     "export",
@@ -57,6 +57,18 @@ __all__ = [
     "to_networkx",
     "to_pyvis",
 ]
+
+
+class GraphSource(Protocol):
+    """What this stage reads from a g60graph.KnowledgeGraph. Declared here, so the
+    network stage sits below the graph that offers ``to_networkx`` (no import cycle)."""
+
+    def union_graph(self) -> rdflib.Graph: ...
+
+    def resolve(self, text: str) -> URIRef: ...
+
+    def query(self, query: Any, params: Any = None) -> QueryResult: ...
+
 
 DCT_SOURCE = URIRef("http://purl.org/dc/terms/source")
 # Labels for properties from other vocabularies (the ontology labels its own).
@@ -216,7 +228,7 @@ class Context:
         return attrs
 
 
-def _graph_of(source: KnowledgeGraph | rdflib.Graph) -> rdflib.Graph:
+def _graph_of(source: GraphSource | rdflib.Graph) -> rdflib.Graph:
     if isinstance(source, rdflib.Graph):
         return source
     return source.union_graph()
@@ -233,7 +245,7 @@ def _is_edge(ctx: Context, p: Any, o: Any) -> bool:
 
 
 def to_networkx(
-    source: KnowledgeGraph | rdflib.Graph,
+    source: GraphSource | rdflib.Graph,
     lang: str = "en",
     *,
     triples: rdflib.Graph | None = None,
@@ -281,7 +293,7 @@ def _edge_columns(result: QueryResult) -> tuple[str, list[str]] | None:
 
 
 def from_select(
-    result: QueryResult, source: KnowledgeGraph | rdflib.Graph, lang: str = "en"
+    result: QueryResult, source: GraphSource | rdflib.Graph, lang: str = "en"
 ) -> nx.MultiDiGraph:
     """A graph from a SELECT. In the Wikidata Query Service graph-view style,
     ``?item ?linkTo`` (or ``?source ?target``) are the edges, with optional
@@ -333,7 +345,7 @@ def from_select(
 
 
 def graph_for_query(
-    kg: KnowledgeGraph, result: QueryResult, lang: str = "en"
+    kg: GraphSource, result: QueryResult, lang: str = "en"
 ) -> nx.MultiDiGraph:
     """The network a CONSTRUCT or graph-view SELECT result draws."""
     if result.form in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
@@ -546,7 +558,7 @@ def to_dot(g: nx.MultiDiGraph) -> str:
 # -- what a command draws ---------------------------------------------------------
 
 
-def class_resolver(kg: KnowledgeGraph) -> Callable[[str], str]:
+def class_resolver(kg: GraphSource) -> Callable[[str], str]:
     """Name a class by prefixed name, local name (``Source``), IRI or label."""
     from g60graph._errors import EntityNotFoundError
     from g60graph._namespaces import expand
@@ -572,7 +584,7 @@ def class_resolver(kg: KnowledgeGraph) -> Callable[[str], str]:
 
 
 def select(
-    kg: KnowledgeGraph,
+    kg: GraphSource,
     *,
     query: Any = None,
     params: dict[str, str] | None = None,

@@ -210,8 +210,8 @@ class QueryResult:
                 f"--format: {fmt!r} is not a result format ({', '.join(RESULT_FORMATS)})"
             )
         if fmt in W3C_FORMATS:
-            text = write_w3c(self, fmt)
-            return text if text.endswith("\n") else text + "\n"
+            answer = bool(self.boolean) if self.form == "ASK" else None
+            return write_w3c(fmt, self.vars, self.rows, answer)
         show = label or _plain
         if self.form == "ASK":
             return ("yes" if self.boolean else "no") + "\n"

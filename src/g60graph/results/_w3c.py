@@ -11,14 +11,12 @@ text always ends with a newline.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from rdflib.term import BNode, Identifier, Literal, URIRef
 
 from g60graph._errors import ExecutionError
-
-if TYPE_CHECKING:
-    from g60graph.results._model import QueryResult
 
 __all__ = [
     "W3C_FORMATS",
@@ -67,19 +65,23 @@ def term_from_json(cell: dict[str, str] | None) -> Identifier | None:
     raise ExecutionError(f"unknown term type in SPARQL results: {kind!r}")
 
 
-def _document(result: QueryResult) -> dict[str, Any]:
-    if result.form == "ASK":
-        return {"head": {}, "boolean": bool(result.boolean)}
+Row = Sequence[Identifier | None]
+
+
+def _document(names: Sequence[str], rows: Sequence[Row], boolean: bool | None) -> dict[str, Any]:
+    if boolean is not None:
+        return {"head": {}, "boolean": boolean}
     bindings = [
-        {name: json_term(term) for name, term in zip(result.vars, row, strict=True)
-         if term is not None}
-        for row in result.rows
+        {name: json_term(term) for name, term in zip(names, row, strict=True) if term is not None}
+        for row in rows
     ]
-    return {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
+    return {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
 
 
-def write_w3c(result: QueryResult, fmt: str) -> str:
-    """A SELECT or ASK result in one of W3C_FORMATS."""
+def write_w3c(
+    fmt: str, names: Sequence[str], rows: Sequence[Row], boolean: bool | None = None
+) -> str:
+    """SELECT rows (or an ASK answer, ``boolean``) in one of W3C_FORMATS."""
     import pyoxigraph as ox
 
     formats = {
@@ -88,7 +90,7 @@ def write_w3c(result: QueryResult, fmt: str) -> str:
         "csv": ox.QueryResultsFormat.CSV,
         "tsv": ox.QueryResultsFormat.TSV,
     }
-    data = json.dumps(_document(result), ensure_ascii=False).encode("utf-8")
+    data = json.dumps(_document(names, rows, boolean), ensure_ascii=False).encode("utf-8")
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
     text = bytes(parsed.serialize(format=formats[fmt]) or b"").decode("utf-8")
     return text if text.endswith("\n") else text + "\n"  # a text file ends its last line

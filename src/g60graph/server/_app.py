@@ -179,7 +179,10 @@ def create_app(
 
         info = await executor.run("info")
         endpoint = str(request.url_for("sparql"))
-        body = describe(endpoint, info["graphs"], info["triples"], settings, fmt)
+        body = describe(
+            endpoint, info["graphs"], info["triples"], fmt, updates=settings.enable_updates,
+            timeout=settings.timeout, max_rows=settings.max_rows,
+        )
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
 
     # -- named queries ----------------------------------------------------------

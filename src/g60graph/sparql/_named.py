@@ -63,6 +63,7 @@ __all__ = [
     "folders",
     "get",
     "is_iri",
+    "library",
     "parse_header",
     "to_term",
 ]
@@ -392,6 +393,12 @@ def catalogue(directory: Path | None = None) -> dict[str, Query]:
             if path.stem not in found:
                 found[path.stem] = Query.from_file(path)
     return dict(sorted(found.items()))
+
+
+@functools.lru_cache(maxsize=64)
+def library(name: str) -> Query:
+    """One of the library's own queries (queries/library/NAME.rq), not in the catalogue."""
+    return Query.from_file(resources.queries_dir() / "library" / f"{name}.rq")
 
 
 def get(name: str, directory: Path | None = None) -> Query:

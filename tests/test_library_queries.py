@@ -1,0 +1,48 @@
+"""The library's own queries (queries/library/*.rq): strict headers, bound parameters,
+the same rows on every store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from g60graph import KnowledgeGraph
+from g60graph._errors import EntityNotFoundError, ParameterError
+from g60graph.sparql._named import library
+
+LIBRARY = sorted((Path(__file__).resolve().parents[1] / "queries" / "library").glob("*.rq"))
+
+
+def _rows(kg: KnowledgeGraph, name: str, params: dict[str, object]) -> object:
+    result = kg.query(library(name), params)
+    if result.form == "ASK":
+        return result.boolean
+    return sorted(tuple(str(t) for t in row) for row in result.rows)
+
+
+def test_the_library_is_there() -> None:
+    assert len(LIBRARY) >= 7
+
+
+@pytest.fixture(scope="module")
+def other() -> KnowledgeGraph:
+    return KnowledgeGraph.load(store="memory")
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
+def test_same_rows_on_every_store(path: Path, kg: KnowledgeGraph, other: KnowledgeGraph) -> None:
+    query = library(path.stem)
+    assert query.title and query.description  # the strict header
+    params = {"iri": "https://w3id.org/g60graph/id/hangzhou"} if query.params else {}
+    ours = _rows(kg, path.stem, params)
+    assert ours  # each answers something on the packaged graph
+    assert ours == _rows(other, path.stem, params)
+
+
+def test_a_bound_parameter_cannot_change_the_query(kg: KnowledgeGraph) -> None:
+    assert kg.resolve("g60r:hangzhou").endswith("/hangzhou")
+    with pytest.raises(EntityNotFoundError, match="not a valid IRI"):
+        kg.resolve("g60r:x> ?p ?o } UNION { ?s ?p ?o")
+    with pytest.raises(ParameterError, match="not an absolute IRI"):
+        library("mentions").bind({"iri": "https://x/a> ?p ?o } UNION { ?s ?p ?o"})
