@@ -20,11 +20,13 @@ from g60graph import KnowledgeGraph
 from g60graph._errors import G60Error, QuerySyntaxError, UnsafeQueryError
 from g60graph.cli import main
 from g60graph.load._files import build_disk
-from g60graph.sparql._safety import check
+from g60graph.sparql._safety import check, check_update
 from server_harness import REPO, Counter, counting_listener, running_server
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "bypass.yaml").read_text("utf-8"))
 NAMES = [case["name"] for case in CORPUS]
+UPDATES = [case for case in CORPUS if case.get("update")]
+TOKEN = "a-token-for-the-bypass-tests"
 ENTITY_ATTACKS = [
     "x:a> ?p ?o } UNION { SERVICE <$URL> {?s ?p ?o} } } #",
     "<http://x/a> ?p ?o } UNION { SERVICE <$URL> {?s ?p ?o} } } #>",
@@ -131,6 +133,36 @@ def test_the_server_refuses_every_spelling(tmp_path: Path, store: str, counter: 
     assert counter.connections == 0
 
 
+@pytest.mark.parametrize("case", UPDATES, ids=[case["name"] for case in UPDATES])
+def test_check_update_refuses_every_update_spelling(case: dict[str, str], counter: Counter
+                                                    ) -> None:
+    with pytest.raises(UnsafeQueryError):
+        check_update(spelled(case["query"], counter), local_graphs=["urn:x:g"])
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_a_writable_server_refuses_every_update_spelling(
+    tmp_path: Path, store: str, counter: Counter
+) -> None:
+    assert len(UPDATES) >= 20
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with running_server(
+        tmp_path, "--store", store, "--enable-updates", env={"G60GRAPH_UPDATE_TOKEN": TOKEN}
+    ) as server:
+        for case in CORPUS:  # the queries too, sent as updates: never a fetch, never a 500
+            answer = httpx.post(f"{server.url}/update", data={"update": spelled(
+                case["query"], counter)}, headers=auth, timeout=30)
+            assert answer.status_code < 500, (case["name"], answer.text)
+            if case.get("update"):
+                assert 400 <= answer.status_code < 500, (case["name"], answer.text)
+        scoped = httpx.post(f"{server.url}/update", headers=auth, timeout=30, data={
+            "update": "INSERT { GRAPH <urn:x:g> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
+            "using-graph-uri": counter.url,
+        })
+        assert scoped.status_code == 403, scoped.text
+    assert counter.connections == 0
+
+
 def _workers_have_their_own_network(pid: int) -> bool:
     """Every query worker of the server process lives in another network namespace."""
     children = [
@@ -201,4 +233,24 @@ print(open("/etc/hostname").read() != "")  # files stay readable
     assert lines[0].startswith("engine:") and "unreachable" in lines[0]
     assert lines[1].startswith("socket:") and "unreachable" in lines[1]
     assert lines[2] == "True"
+    assert counter.connections == 0
+
+
+def test_the_memory_stores_own_dataset_never_fetches(counter: Counter) -> None:
+    """KnowledgeGraph.dataset on --store memory is rdflib's Dataset, queried without our
+    check: rdflib must still never load a FROM, USING or LOAD graph (a fresh process,
+    so no earlier query has switched the loading off)."""
+    code = f"""
+from g60graph import KnowledgeGraph
+dataset = KnowledgeGraph.load(store="memory").dataset
+print(len(list(dataset.query("SELECT * FROM <{counter.url}> WHERE {{ ?s ?p ?o }}"))))
+dataset.update("INSERT {{ GRAPH <urn:x:g> {{ ?s ?p ?o }} }}"
+               " USING <{counter.url}> WHERE {{ ?s ?p ?o }}")
+dataset.update("LOAD <{counter.url}> INTO GRAPH <urn:x:h>")
+"""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0"]
     assert counter.connections == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from pathlib import Path
@@ -90,3 +91,45 @@ def test_a_request_waits_for_a_worker_at_most_the_queue_wait(tmp_path: Path) -> 
         assert answer.headers["Retry-After"] == "20"
         assert "busy" in answer.text
         busy.join()
+
+
+def test_slow_queries_cannot_starve_cheap_ones(tmp_path: Path) -> None:
+    """Two workers, one reserved for cheap jobs: runaway queries take the other and
+    queue for it, yet a query known to be cheap (the harness's ASK {}) and a page
+    job still answer at once, within the reserve's limit."""
+    from g60graph.server._executor import RESERVED_LIMIT
+
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } # %d"
+    answers: list[int] = []
+
+    def send(number: int) -> None:
+        with contextlib.suppress(httpx.TransportError):  # the server stops first
+            got = httpx.get(f"{srv.url}/sparql", params={"query": runaway % number}, timeout=90)
+            answers.append(got.status_code)
+
+    with (
+        running_server(
+            tmp_path, "--timeout", "60", "--workers", "2", "--queue-wait", "1"
+        ) as srv,
+        httpx.Client(base_url=srv.url, timeout=30) as http,
+    ):
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(3)]
+        for thread in threads:
+            thread.start()
+        # Readiness: a new query (not known to be cheap) finds no worker it may use.
+        probe = None
+        for number in range(30):
+            probe = http.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # probe {number}"})
+            if probe.status_code == 503:
+                break
+        assert probe is not None and probe.status_code == 503 and "busy" in probe.text
+        start = time.monotonic()
+        cheap = http.get("/sparql", params={"query": "ASK {}"})
+        assert cheap.status_code == 200 and cheap.json()["boolean"] is True
+        page = http.post("/api/labels", json=["https://w3id.org/g60graph/id/shanghai"])
+        assert page.status_code == 200 and page.json()
+        assert time.monotonic() - start < RESERVED_LIMIT
+    for thread in threads:
+        thread.join()
+    # one runaway ran on the general worker; the two that queued for it were refused
+    assert answers == [503, 503]

@@ -59,3 +59,29 @@ def test_an_iri_value_decodes_codepoint_escapes() -> None:
 
 def test_depth_counts_brackets_outside_literals() -> None:
     assert sparql_text.depth('SELECT * WHERE { { BIND(("((((" ) AS ?x) } }') == 4
+
+
+def test_a_keyword_glued_to_a_prefixed_name_is_read_as_pyoxigraph_reads_it() -> None:
+    """pyoxigraph matches keywords with no word boundary: FROMe:g is FROM e:g there."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for graph, obj in (("http://e/g", "in-g"), ("http://e/h", "in-h")):
+        store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"),
+                          ox.Literal(obj), ox.NamedNode(graph)))
+    glued = "PREFIX e: <http://e/> SELECT ?o FROMe:g WHERE { ?s ?p ?o }"
+    spaced = "PREFIX e: <http://e/> SELECT ?o FROM e:g WHERE { ?s ?p ?o }"
+    assert [s["o"].value for s in store.query(glued)] == ["in-g"]  # the engine's reading
+    assert [t.text for t in sparql_text.tokens(glued)] == [
+        t.text for t in sparql_text.tokens(spaced)
+    ]
+    assert "FROM" in sparql_text.keywords(glued)
+    named = "SELECT * FROM NAMEDe:g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert [t.text for t in sparql_text.tokens(named)][2:5] == ["FROM", "NAMED", "e:g"]
+    assert sparql_text.declared_prefixes("PREFIXe: <http://e/> ASK {}") == {"e": "http://e/"}
+    # where a name stands, a name it stays
+    brie = "PREFIX fromage: <x:> SELECT * WHERE { ?s ?p fromage:brie }"
+    assert "FROM" not in sparql_text.keywords(brie)
+    declared = "PREFIX NAMEDe: <x:> SELECT * FROM NAMEDe:g WHERE {}"
+    assert "NAMEDe:g" in [t.text for t in sparql_text.tokens(declared)]
+    assert [t.text for t in sparql_text.tokens("PREFIX PREFIXe: <x:> ASK {}")][1] == "PREFIXe:"

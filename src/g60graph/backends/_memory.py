@@ -8,6 +8,7 @@ clause: that is switched off here, so a graph the dataset lacks is empty.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from rdflib import URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from g60graph import _sandbox
-from g60graph._errors import ExecutionError
+from g60graph._errors import ExecutionError, InputError
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.backends._oxigraph import from_ox
 from g60graph.backends._seam import GRAPHS, Dataset, Quad
@@ -53,6 +54,9 @@ class MemoryBackend:
     graphs_query = GRAPHS
 
     def __init__(self, dataset: rdflib.Dataset | None = None) -> None:
+        # From the start, so that rdflib never fetches a FROM, USING or LOAD graph, even
+        # for a caller who queries the Dataset itself (KnowledgeGraph.dataset).
+        _sandbox.never_load_graphs()
         self.rdflib_dataset = dataset if dataset is not None else rdflib.Dataset(default_union=True)
 
     def _chosen(self, dataset: Dataset | None) -> rdflib.Dataset:
@@ -87,6 +91,14 @@ class MemoryBackend:
     def update(self, text: str, *, dataset: Dataset | None = None) -> None:
         from pyparsing import ParseException
 
+        words = [t.text.upper() for t in tokens(text) if t.kind == "word"]
+        if any(a == "USING" and b == "NAMED" for a, b in itertools.pairwise(words)):
+            # rdflib keeps every named graph visible: the update would run unscoped
+            raise InputError(
+                "USING NAMED (using-named-graph-uri) is not supported on --store memory,"
+                " whose engine ignores it; use --store oxigraph"
+            )
+        _sandbox.never_load_graphs()  # USING <g> reads g from the dataset, never fetches it
         try:
             self.rdflib_dataset.update(text, initNs=QUERY_PREFIXES)
         except ParseException as err:

@@ -79,6 +79,14 @@ __all__ = [
     help="Answer 503 with Retry-After when no worker is free within this many seconds.",
 )
 @click.option(
+    "--reserved-workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Workers kept for cheap queries, so that slow ones cannot starve them"
+    " (at most --workers minus one).",
+)
+@click.option(
     "--request-timeout",
     default=20.0,
     show_default=True,
@@ -127,6 +135,7 @@ def serve(
     enable_updates: bool,
     allow_network: bool,
     queue_wait: float,
+    reserved_workers: int,
     request_timeout: float,
     max_connections: int,
     max_answer_bytes: int,
@@ -161,6 +170,7 @@ def serve(
         isolate_workers=not load.get("endpoint"),  # a remote store is reached over the network
         allow_network=allow_network,
         queue_wait=queue_wait,
+        reserved_workers=reserved_workers,
         request_timeout=request_timeout,
         max_connections=max_connections,
         max_answer_bytes=max_answer_bytes,

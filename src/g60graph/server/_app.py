@@ -99,6 +99,7 @@ def create_app(
         isolate=settings.isolate_workers,
         allow_network=settings.allow_network,
         queue_wait=settings.queue_wait,
+        reserved=settings.reserved_workers,
     )
     links = pages.Links(settings.id_base, settings.def_base)
     cache = AnswerCache(settings.answer_cache_mb << 20) if settings.answer_cache_mb else None
@@ -173,12 +174,9 @@ def create_app(
                 status_code=401,
                 headers={"WWW-Authenticate": 'Bearer realm="g60graph"'},
             )
-        if op.default_graphs or op.named_graphs:
-            raise ProtocolError(400, "using-graph-uri parameters are not supported")
+        text = protocol.with_using(op.text, op.default_graphs, op.named_graphs)
         try:
-            triples = await executor.update(
-                protocol.with_base(op.text, _endpoint(request))
-            )
+            triples = await executor.update(protocol.with_base(text, _endpoint(request)))
         finally:  # whatever the outcome, no answer from before it is served again
             if cache is not None:
                 cache.clear()

@@ -5,6 +5,13 @@ in a worker process that holds its own copy of the graph. A query that runs
 past the limit has its worker killed (the work really stops) and a fresh
 worker started in its place; the server keeps answering meanwhile.
 Updates (when enabled) go to every worker and are replayed by new ones.
+
+Some workers are reserved for cheap jobs, so that a flood of slow queries
+cannot starve a trivial one: a job runs on a reserved worker only when it is
+known to be cheap (one of the server's own page jobs, or a job, by name and
+arguments, that last finished within ``CHEAP_SECONDS``) and no other worker is
+free, and then under the shorter ``RESERVED_LIMIT``, so that a job that was
+cheap once but is slow now cannot hold the reserve for long either.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import os
 import pickle
 import signal
 import socket
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.process import BaseProcess
@@ -35,6 +44,15 @@ __all__ = [
 ]
 
 log = logging.getLogger("g60graph.server")
+
+CHEAP_SECONDS = 0.5  # a job that last finished within this is cheap
+RESERVED_LIMIT = 5.0  # seconds a job may run on a reserved worker
+# The server's own jobs for pages and the query page: their cost is bounded by a page.
+_CHEAP_JOBS = frozenset(
+    {"info", "labels", "resource", "resource_rdf", "ontology", "ontology_rdf", "void",
+     "vocabulary", "entities"}
+)
+_REMEMBERED = 10_000  # job keys whose cost is remembered (the least recent go first)
 
 
 class QueryTimeout(errors.ExecutionError):
@@ -62,7 +80,9 @@ class _Worker:
         updates: list[str],
         memory_mb: int | None,
         network: tuple[bool, bool] = (True, False),
+        reserved: bool = False,
     ) -> None:
+        self.reserved = reserved  # kept for cheap jobs
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()  # a socket pair; the child frames messages itself
         self.process: BaseProcess = ctx.Process(
@@ -166,15 +186,19 @@ class Executor:
         isolate: bool = True,
         allow_network: bool = False,
         queue_wait: float = 10.0,
+        reserved: int = 1,
     ) -> None:
         self._factory = kg_factory
         self.queue_wait = queue_wait
         self._network = (isolate, allow_network)
         self._memory_mb = memory_mb
         self._size = max(1, workers)
+        self.reserved = min(max(0, reserved), self._size - 1)
         self.timeout = timeout
         self._startup_timeout = startup_timeout
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._reserve: asyncio.Queue[_Worker] = asyncio.Queue()  # idle reserved workers
+        self._cheap: OrderedDict[str, bool] = OrderedDict()  # job key -> last run was cheap
         self._all: set[_Worker] = set()
         self._updates: list[str] = []
         self._update_lock = asyncio.Lock()
@@ -190,9 +214,10 @@ class Executor:
     async def start(self) -> None:
         # Workers are not daemons, so make sure none outlives the server process.
         atexit.register(self._kill_all)
-        started = await asyncio.gather(*(self._spawn() for _ in range(self._size)))
+        general = self._size - self.reserved
+        started = await asyncio.gather(*(self._spawn(i >= general) for i in range(self._size)))
         for worker in started:
-            self._idle.put_nowait(worker)
+            self._release(worker)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -210,9 +235,9 @@ class Executor:
             worker.process.join(5)
         self._all.clear()
 
-    async def _spawn(self) -> _Worker:
+    async def _spawn(self, reserved: bool = False) -> _Worker:
         worker: _Worker = await self._blocking(
-            _Worker, self._factory, self._updates, self._memory_mb, self._network
+            _Worker, self._factory, self._updates, self._memory_mb, self._network, reserved
         )
         self._all.add(worker)
         try:
@@ -232,12 +257,12 @@ class Executor:
             await self._blocking(worker.process.join, 5)
             while True:
                 try:
-                    fresh = await self._spawn()
+                    fresh = await self._spawn(worker.reserved)
                 except errors.ExecutionError as err:  # keep trying: the pool must not shrink
                     log.error("restarting a query worker failed: %s", err)
                     await asyncio.sleep(1)
                     continue
-                self._idle.put_nowait(fresh)
+                self._release(fresh)
                 return
 
         task = asyncio.get_running_loop().create_task(renew())
@@ -245,41 +270,62 @@ class Executor:
         task.add_done_callback(self._tasks.discard)
 
     async def run(self, name: str, *args: Any, timeout: float | None = None) -> Any:
-        return await self._on_worker(name, args, timeout or self.timeout)
+        key = repr((name, args))
+        cheap = self._cheap.get(key, name in _CHEAP_JOBS)
+        reserve = cheap and self.reserved > 0 and self._idle.empty()
+        limit = min(timeout or self.timeout, RESERVED_LIMIT) if reserve else timeout or self.timeout
+        return await self._on_worker(name, args, limit, key=key, reserve=reserve)
 
     async def _on_worker(self, name: str, args: tuple[Any, ...], timeout: float,
-                         record: str | None = None) -> Any:
-        """Borrow an idle worker for one call; a worker whose state is unknown afterwards
-        (timed out, crashed, cancelled) is replaced instead of returned."""
-        worker = await self._next_idle()
+                         record: str | None = None, key: str | None = None,
+                         reserve: bool = False) -> Any:
+        """Borrow an idle worker (a reserved one if ``reserve``) for one call; a worker
+        whose state is unknown afterwards (timed out, crashed, cancelled) is replaced
+        instead of returned. With ``key``, remember whether the call was cheap."""
+        queue = self._reserve if reserve else self._idle
+        worker = await self._next_idle(queue)
         while not worker.process.is_alive():  # died while idle (OOM killer, kill -9)
             log.warning("a query worker died while idle; replacing it")
             self._replace(worker)
-            worker = await self._next_idle()
+            worker = await self._next_idle(queue)
         try:
             await self._catch_up(worker)
+            start = time.monotonic()
             result = await worker.call(name, args, timeout)
         except (QueryTimeout, WorkerCrashed):
+            self._remember(key, False)
             self._replace(worker)
             raise
         except errors.G60Error:
-            self._idle.put_nowait(worker)
+            self._release(worker)
             raise
         except BaseException:  # cancelled mid-call
             self._replace(worker)
             raise
+        self._remember(key, time.monotonic() - start <= CHEAP_SECONDS)
         if record is not None:  # an update that succeeded: the others catch up later
             self._updates.append(record)
             worker.applied = len(self._updates)
-        self._idle.put_nowait(worker)
+        self._release(worker)
         return result
 
-    async def _next_idle(self) -> _Worker:
+    def _release(self, worker: _Worker) -> None:
+        (self._reserve if worker.reserved else self._idle).put_nowait(worker)
+
+    def _remember(self, key: str | None, cheap: bool) -> None:
+        if key is None:
+            return
+        self._cheap[key] = cheap
+        self._cheap.move_to_end(key)
+        if len(self._cheap) > _REMEMBERED:
+            self._cheap.popitem(last=False)
+
+    async def _next_idle(self, queue: asyncio.Queue[_Worker]) -> _Worker:
         """An idle worker, waiting at most ``queue_wait`` seconds (then Busy: 503)."""
-        if not self._idle.empty():  # the common case, without wait_for's task
-            return self._idle.get_nowait()
+        if not queue.empty():  # the common case, without wait_for's task
+            return queue.get_nowait()
         try:
-            return await asyncio.wait_for(self._idle.get(), self.queue_wait)
+            return await asyncio.wait_for(queue.get(), self.queue_wait)
         except TimeoutError:
             raise Busy(
                 f"every query worker stayed busy for {self.queue_wait:g} s; try again later",

@@ -35,6 +35,7 @@ from g60graph.server import _protocol as protocol
 from g60graph.sparql import _lexer as sparql_text
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
+from g60graph.sparql._lexer import writes_default_graph
 
 __all__ = [
     "HEADER",
@@ -260,6 +261,13 @@ def check_update(text: str, local_graphs: Sequence[str]) -> None:
 
 def apply_update(kg: KnowledgeGraph, text: str) -> int:
     check_update(text, kg.graph_names())
+    if writes_default_graph(text):
+        # The default graph is the union of the named graphs, one per source: it has no
+        # triples of its own (Oxigraph would hide them there, rdflib fails).
+        raise InputError(
+            "the default graph is the union of the named graphs and takes no triples of"
+            " its own: name the graph, as in INSERT DATA { GRAPH <...> { ... } }"
+        )
     _writable(kg).update(text)  # parsed and run by the engine that holds the data
     kg._labels = None  # labels may have changed
     return triple_count(kg)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from g60graph.sparql import _lexer as sparql_text
+from g60graph.sparql._named import is_iri
 
 __all__ = [
     "GRAPH_TYPES",
@@ -27,6 +28,7 @@ __all__ = [
     "prefers_html",
     "ranked",
     "with_base",
+    "with_using",
 ]
 
 # short name -> media type; the short names are QueryResult.serialize formats
@@ -174,6 +176,45 @@ def with_base(text: str, base: str, tokens: Sequence[sparql_text.Token] | None =
             return text
         relative = relative or (tok.kind == "iri" and not _ABSOLUTE.match(tok.text))
     return f"BASE <{base}> {text}" if relative else text
+
+
+def with_using(text: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:
+    """The update with the protocol's ``using-graph-uri`` / ``using-named-graph-uri``
+    written as USING / USING NAMED clauses before the WHERE of each operation that
+    has one, which is what the protocol says they mean (§2.2.3); the engines take
+    the dataset of an update only from its text."""
+    if not default_graphs and not named_graphs:
+        return text
+    if {"USING", "WITH"} & sparql_text.keywords(text):
+        raise ProtocolError(
+            400, "an update with USING or WITH may not also have using-graph-uri parameters"
+        )
+    clauses = "".join(f"USING <{_iri(g)}> " for g in default_graphs) + "".join(
+        f"USING NAMED <{_iri(g)}> " for g in named_graphs
+    )
+    parts, pos, level, previous = [], 0, 0, ""
+    for tok in sparql_text.tokens(text):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "WHERE" and level == 0:
+            if previous == "DELETE":
+                raise ProtocolError(
+                    400, "using-graph-uri cannot scope DELETE WHERE { ... }: write it as"
+                    " DELETE { ... } WHERE { ... }"
+                )
+            parts += [text[pos : tok.start], clauses]
+            pos = tok.start
+        if tok.text in ("(", "{", "["):
+            level += 1
+        elif tok.text in (")", "}", "]"):
+            level -= 1
+        previous = word
+    return "".join([*parts, text[pos:]])
+
+
+def _iri(value: str) -> str:
+    if not is_iri(value):
+        raise ProtocolError(400, f"using-graph-uri: {value!r} is not an absolute IRI")
+    return value
 
 
 def _text(body: bytes) -> str:

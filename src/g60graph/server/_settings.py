@@ -29,6 +29,7 @@ class Settings:
     isolate_workers: bool = True  # workers drop their network (False: they query --endpoint)
     allow_network: bool = False  # serve even where the OS cannot take the network away
     queue_wait: float = 10.0  # seconds a request may wait for a free worker (then 503)
+    reserved_workers: int = 1  # of --workers, kept for cheap queries (none with one worker)
     request_timeout: float = 20.0  # seconds to receive a whole request, headers and body
     max_connections: int = 512  # open connections; more are closed at once
     max_answer_bytes: int = 64 * 1024 * 1024  # a larger serialised answer is a 503

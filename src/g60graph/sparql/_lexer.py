@@ -29,6 +29,7 @@ __all__ = [
     "unescape",
     "where_brace",
     "with_prefixes",
+    "writes_default_graph",
 ]
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
@@ -94,11 +95,73 @@ def token_at(text: str, pos: int) -> tuple[str, int]:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens (no whitespace or comments), reading ``<...>`` as an IRI."""
+    """The significant tokens (no whitespace or comments), reading ``<...>`` as an IRI,
+    and a keyword glued to a prefixed name (``FROMex:g``) as pyoxigraph reads it."""
+    level = 0
+    previous: Token | None = None
+    describing = False  # in the resource list of DESCRIBE
+    declared: set[str] | None = None
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "punct"
-        if kind not in ("ws", "comment"):
-            yield Token(kind, match.group(), match.start())
+        if kind in ("ws", "comment"):
+            continue
+        tok = Token(kind, match.group(), match.start())
+        if kind == "pname" and level == 0:
+            if declared is None:
+                declared = {p.upper() for p in declared_prefixes(text)}
+            split = _glued(tok, previous, describing, declared)
+            if split:
+                yield split[0]
+                tok = previous = split[1]
+        describing = (tok.kind == "word" and tok.text.upper() == "DESCRIBE") or (
+            describing and tok.kind in ("iri", "pname", "var")
+        )
+        if tok.text in _BRACKETS:
+            level += 1
+        elif tok.text in (")", "}", "]"):
+            level -= 1
+        previous = tok
+        yield tok
+
+
+# Keywords pyoxigraph reads even when a prefixed name follows with no space (it matches
+# keywords without a word boundary): in a query's header, ``FROMex:g`` is FROM ex:g.
+_GLUE = ("FROM", "NAMED", "USING", "PREFIX")
+# Words after which a prefixed name is a name, not a keyword glued to one.
+_NAME_AFTER = {"PREFIX", "WITH", "USING", "NAMED", "GRAPH", "TO", "ADD", "COPY", "MOVE",
+               "SILENT", "LOAD", "INTO", "FROM", "DESCRIBE", "SERVICE"}
+_PNAME = re.compile(rf"(?:{_PREFIX})?:(?:{_LOCAL})?")
+
+
+def _glued(
+    tok: Token, previous: Token | None, describing: bool, declared: set[str]
+) -> tuple[Token, Token] | None:
+    """A top-level prefixed name read as a keyword and a prefixed name, where pyoxigraph
+    reads it so: not where a name is expected, unless that name's prefix is undeclared
+    (``FROM NAMEDex:g``, ``DESCRIBE <a> FROMex:g``: the name fails, the keyword is tried)."""
+    prefix = tok.text.split(":", 1)[0].upper()
+    keyword = next((k for k in _GLUE if prefix.startswith(k)), None)
+    rest = tok.text[len(keyword):] if keyword else ""
+    if keyword is None or not _PNAME.fullmatch(rest):
+        return None
+    expects_name = describing or (
+        previous is not None and previous.kind == "word" and previous.text.upper() in _NAME_AFTER
+    )
+    if expects_name:
+        # The name is tried first; where a keyword may also stand, pyoxigraph falls back
+        # to it when the name's prefix is undeclared.
+        fallback = describing or (previous is not None and previous.text.upper() == "FROM"
+                                  and keyword == "NAMED")
+        if not fallback or prefix in declared:
+            return None
+    cut = tok.start + len(keyword)
+    return Token("word", tok.text[: len(keyword)], tok.start), Token("pname", rest, cut)
+
+
+def _plain_tokens(text: str) -> Iterator[Token]:
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup not in ("ws", "comment"):
+            yield Token(match.lastgroup or "punct", match.group(), match.start())
 
 
 def strip_comments(text: str) -> str:
@@ -130,11 +193,14 @@ def query_form(text: str) -> str:
 def declared_prefixes(text: str) -> dict[str, str]:
     """The prefixes the text declares itself (``PREFIX ex: <...>``), with their IRIs."""
     found: dict[str, str] = {}
-    toks = list(tokens(text))
+    toks = [Token("ws", "", 0), *_plain_tokens(text)]
     for first, name, iri in zip(toks, toks[1:], toks[2:], strict=False):
         declares = first.kind == "word" and first.text.upper() == "PREFIX"
         if declares and name.kind == "pname" and name.text.endswith(":") and iri.kind == "iri":
             found[name.text[:-1]] = iri.value
+        elif (not declares and name.kind == "pname" and name.text.endswith(":")
+              and name.text[:6].upper() == "PREFIX" and iri.kind == "iri"):
+            found[name.text[6:-1]] = iri.value  # PREFIXex: <...>, glued as pyoxigraph reads it
     return found
 
 
@@ -172,3 +238,39 @@ def where_brace(text: str) -> int | None:
         elif tok.text == "}":
             level -= 1
     return None
+
+
+def writes_default_graph(text: str) -> bool:
+    """Whether an update writes into the default graph (or deletes from it): a triple
+    outside ``GRAPH`` in an INSERT or DELETE block of an operation without WITH, or
+    ADD, COPY or MOVE ... TO DEFAULT. (A glued ``GRAPHex:g`` counts as a triple.)"""
+    level = 0
+    with_graph = expect_block = in_block = after_graph = False
+    previous = ""
+    for tok in tokens(text):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if level == 0:
+            if tok.text == ";":
+                with_graph = False
+            elif word == "WITH":
+                with_graph = True
+            elif word in ("INSERT", "DELETE"):
+                expect_block = True  # the next '{' opens its block (after DATA or WHERE)
+            elif word == "DEFAULT" and previous == "TO":
+                return True
+        elif level == 1 and in_block:
+            if word == "GRAPH":
+                after_graph = True
+            elif after_graph:
+                after_graph = tok.text != "{"
+            elif tok.text not in (".", "}") and not with_graph:
+                return True
+        if tok.text in _BRACKETS:
+            in_block = in_block or (level == 0 and tok.text == "{" and expect_block)
+            expect_block = expect_block and level != 0
+            level += 1
+        elif tok.text in (")", "}", "]"):
+            level -= 1
+            in_block = in_block and level > 0
+        previous = word
+    return False

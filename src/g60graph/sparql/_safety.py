@@ -63,20 +63,24 @@ def check_update(
 ) -> None:
     """Refuse an update that would fetch anything (LOAD, SERVICE, USING <elsewhere>) or
     compute a different value in each query worker (RAND(), NOW(), UUID(), ...)."""
-    for tok in sparql_text.tokens(text):
-        if tok.kind == "word" and tok.text.upper() in _NON_DETERMINISTIC:
-            raise UnsafeQueryError(
-                f"{tok.text.upper()}() refused in an update: each query worker would compute"
-                " its own value and the workers would disagree; insert the value itself"
-            )
-    for reading in _readings(text):
+    readings = _readings(text)  # as pyoxigraph reads it, and as rdflib does
+    for reading in readings:
+        for tok in sparql_text.tokens(reading):
+            if tok.kind == "word" and tok.text.upper() in _NON_DETERMINISTIC:
+                raise UnsafeQueryError(
+                    f"{tok.text.upper()}() refused in an update: each query worker would"
+                    " compute its own value and the workers would disagree; insert the value"
+                    " itself"
+                )
+    for reading in readings:
         for tok in _suspects(reading):
             word = _word_of(tok).upper()
             if "SERVICE" in word:
                 raise UnsafeQueryError("SERVICE refused: the server never fetches data")
-            if word.startswith("LOAD"):
+            loads = "LOAD" in word if tok.kind == "word" else word.startswith("LOAD")
+            if loads:
                 raise UnsafeQueryError("LOAD refused: the server never fetches data")
-            if tok.kind == "word" and word == "USING":
+            if word.startswith("USING") and (tok.kind == "pname" or word == "USING"):
                 iri = _graph_name_after(reading, tok, prefixes)
                 if iri not in local_graphs:
                     raise UnsafeQueryError(
@@ -153,14 +157,15 @@ def _word_of(tok: sparql_text.Token) -> str:
 
 
 def _is_suspect(kind: str, piece: str) -> bool:
-    """SERVICE anywhere in a word, prefix or language tag; the update words as words;
-    a prefix starting with LOAD (``LOADx:y`` is ``LOAD x:y`` to pyoxigraph)."""
+    """SERVICE anywhere in a word, prefix or language tag; LOAD anywhere in a word; the
+    update words as words; a prefix starting with LOAD or USING (``LOADx:y`` is
+    ``LOAD x:y`` to pyoxigraph)."""
     upper = piece.split(":", 1)[0].upper() if kind == "pname" else piece.upper()
     if "SERVICE" in upper:
         return True
-    if kind == "word":
-        return upper in _UPDATE
-    return kind == "pname" and upper.startswith("LOAD")
+    if kind == "word":  # LOADSILENT<url> is LOAD SILENT <url> to pyoxigraph
+        return upper in _UPDATE or "LOAD" in upper
+    return kind == "pname" and upper.startswith(("LOAD", "USING"))
 
 
 # -- judging one token ------------------------------------------------------------------
@@ -201,8 +206,10 @@ def _service_endpoint(
 
 
 def _graph_name_after(text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]) -> str:
-    """The graph a USING [NAMED] names."""
+    """The graph a USING [NAMED] names (``USINGex:g`` is USING ex:g to pyoxigraph)."""
     following = _after(text, tok.start + len(tok.text))
+    if tok.kind == "pname":  # the keyword glued to a prefixed name
+        following = iter([sparql_text.Token("pname", tok.text[5:], tok.start + 5)])
     target = next(following, None)
     if target is not None and target.kind == "word" and target.text.upper() == "NAMED":
         target = next(following, None)
