@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from g60graph._namespaces import expand
+from g60graph._wkt import point as wkt_point
 from g60graph.render import _network_page as viz
+from g60graph.sparql._named import library
 
 if TYPE_CHECKING:
     from g60graph._knowledge_graph import KnowledgeGraph
@@ -28,45 +30,8 @@ __all__ = [
     "render_map",
 ]
 
-_POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.IGNORECASE)
 PROVINCE_COLOURS = ["#2b6cb0", "#c0392b", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c"]
 LINE_COLOURS = {"Expressway": "#dd6b20", "Railway": "#3c366b"}
-
-_PLACES = """
-PREFIX g60: <https://w3id.org/g60graph/def#>
-PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-SELECT ?place ?wkt ?province WHERE {
-  ?place geo:hasGeometry/geo:asWKT ?wkt .
-  OPTIONAL {
-    ?place g60:directlyLocatedIn+ ?province .
-    ?province a ?kind FILTER(?kind IN (g60:Province, g60:ProvinceLevelMunicipality))
-  }
-} ORDER BY ?place"""
-
-_LINES = """
-PREFIX g60: <https://w3id.org/g60graph/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?line ?kind ?place WHERE {
-  ?line g60:connects ?place ; a ?kind .
-  FILTER(?kind IN (g60:Expressway, g60:Railway))
-} ORDER BY ?line ?place"""
-
-_SITES = """
-PREFIX g60: <https://w3id.org/g60graph/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?site ?kind ?place WHERE {
-  ?site a ?kind ; g60:directlyLocatedIn ?place .
-  ?kind rdfs:subClassOf* ?top .
-  VALUES ?top { g60:IndustrialPark g60:ResearchInstitute }
-} ORDER BY ?place ?site"""
-# (VALUES, not a UNION of two zero-or-more paths: Virtuoso 7.2.5 answers that UNION with no rows)
-
-# A place with no point of its own (Shanghai) stands at a located-in place that has one.
-_STAND_IN = """
-PREFIX g60: <https://w3id.org/g60graph/def#>
-PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-SELECT ?outer ?inner WHERE { ?inner g60:directlyLocatedIn ?outer ; geo:hasGeometry ?g }"""
-
 
 def _feature(kg: KnowledgeGraph, ctx: Any, iri: URIRef, lang: str) -> dict[str, Any]:
     attrs = ctx.node_attributes(iri)
@@ -98,13 +63,15 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     ctx = Context(kg.union_graph(), lang)
     coords: dict[str, tuple[float, float]] = {}
     provinces: dict[str, str] = {}
-    for p_term, wkt, province in kg.query(_PLACES).rows:
-        match = _POINT.search(str(wkt))
-        if match:
-            coords[str(p_term)] = (float(match.group(1)), float(match.group(2)))
+    for p_term, wkt, province in kg.query(library("map-places")).rows:
+        lon_lat = wkt_point(str(wkt))
+        if lon_lat:
+            coords[str(p_term)] = lon_lat
             if province is not None:
                 provinces[str(p_term)] = str(province)
-    stand_in = {str(o): str(i) for o, i in kg.query(_STAND_IN).rows if str(i) in coords}
+    # a place with no point of its own (Shanghai) stands at a located-in place that has one
+    stand_in = {str(o): str(i) for o, i in kg.query(library("map-stand-ins")).rows
+                if str(i) in coords}
 
     def where(place: str) -> tuple[float, float] | None:
         return coords.get(place) or coords.get(stand_in.get(place, ""))
@@ -121,7 +88,7 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
                     group=prov)
         places.append(item)
     sites: dict[str, list[URIRef]] = {}
-    for site, _kind, in_place in kg.query(_SITES).rows:
+    for site, _kind, in_place in kg.query(library("map-sites")).rows:
         if where(str(in_place)) is not None:
             sites.setdefault(str(in_place), []).append(URIRef(str(site)))
     for place, members in sites.items():
@@ -136,7 +103,7 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
             places.append(item)
     stops: dict[str, list[tuple[float, float]]] = {}
     kinds: dict[str, str] = {}
-    for line, line_kind, stop in kg.query(_LINES).rows:
+    for line, line_kind, stop in kg.query(library("map-lines")).rows:
         point = where(str(stop))
         kinds[str(line)] = str(line_kind).rsplit("#", 1)[-1]
         if point is not None:
