@@ -84,7 +84,8 @@ def _named_texts() -> dict[str, str]:
     return {
         name: q.bind({}, resolve)
         for name, q in catalogue().items()
-        if "federated" not in q.tags
+        # those that run as they are: no SERVICE, no required parameter without a default
+        if "federated" not in q.tags and not any(p.required and not p.default for p in q.params)
     }
 
 
