@@ -89,8 +89,8 @@ def _named_texts() -> dict[str, str]:
     }
 
 
-class _TimeoutError(Exception):
-    pass
+class _TimeoutError(BaseException):
+    """Not an Exception: a store's own ``except Exception`` must not turn the cap into an error."""
 
 
 def _alarm(signum: int, frame: Any) -> None:
