@@ -7,9 +7,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from g60graph._knowledge_graph import KnowledgeGraph
-from g60graph._namespaces import G60, PREFIXES
+from g60graph._namespaces import G60
 from g60graph.backends import triple_count
-from g60graph.sparql._named import is_iri
+from g60graph.sparql._named import is_iri, library
 
 __all__ = [
     "LICENSE",
@@ -28,8 +28,8 @@ TARGETS = {
 }
 
 
-def _count(kg: KnowledgeGraph, body: str) -> int:
-    rows = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {body} }}").rows
+def _count(kg: KnowledgeGraph, name: str, params: dict[str, str]) -> int:
+    rows = kg.query(library(name), params).rows
     return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
 
 
@@ -54,44 +54,23 @@ def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
     add((dataset, VOID.uriSpace, Literal(id_base)))
     add((dataset, VOID.vocabulary, URIRef(str(G60))))
     add((dataset, VOID.triples, Literal(triple_count(kg.backend), datatype=XSD.integer)))
-    for prop, body in [
-        (VOID.classes, "SELECT DISTINCT ?c WHERE { ?s a ?c }"),
-        (VOID.properties, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"),
-        (VOID.distinctSubjects, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"),
-        (VOID.distinctObjects, "SELECT DISTINCT ?o WHERE { ?s ?p ?o }"),
-    ]:
-        add((dataset, prop, Literal(_count(kg, "{ " + body + " }"), datatype=XSD.integer)))
-    add(
-        (
-            dataset,
-            VOID.entities,
-            Literal(
-                _count(
-                    kg,
-                    "SELECT DISTINCT ?s WHERE { ?s ?p ?o"
-                    f' FILTER(STRSTARTS(STR(?s), "{id_base}")) }}',
-                ),
-                datatype=XSD.integer,
-            ),
-        )
-    )
-    sizes = {
-        str(g): int(str(n))
-        for g, n in kg.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        ).rows
-    }
+    counts = kg.query(library("void-counts"))
+    for prop, n in zip(
+        (VOID.classes, VOID.properties, VOID.distinctSubjects, VOID.distinctObjects),
+        counts.rows[0],
+        strict=True,
+    ):
+        add((dataset, prop, Literal(int(str(n)), datatype=XSD.integer)))
+    entities = _count(kg, "void-entities", {"base": id_base})
+    add((dataset, VOID.entities, Literal(entities, datatype=XSD.integer)))
+    sizes = {str(g): int(str(n)) for g, n in kg.query(library("graph-sizes")).rows}
     for graph_iri in kg.graph_names():
         add((dataset, VOID.subset, URIRef(graph_iri)))
         add((URIRef(graph_iri), RDF.type, VOID.Dataset))
         size = Literal(sizes.get(graph_iri, 0), datatype=XSD.integer)
         add((URIRef(graph_iri), VOID.triples, size))
     for name, prefix in TARGETS.items():
-        links = _count(
-            kg,
-            f"?s ?p ?o VALUES ?p {{ <{PREFIXES['owl']}sameAs> <{PREFIXES['skos']}exactMatch>"
-            f' <{PREFIXES["skos"]}closeMatch> }} FILTER(STRSTARTS(STR(?o), "{prefix}"))',
-        )
+        links = _count(kg, "void-links", {"target": prefix})
         linkset = URIRef(base + f".well-known/void#links-{name}")
         add((dataset, VOID.subset, linkset))
         add((linkset, RDF.type, VOID.Linkset))
@@ -105,9 +84,7 @@ def describe(kg: KnowledgeGraph, base: str, id_base: str) -> rdflib.Graph:
 
 
 def execute_sources(kg: KnowledgeGraph) -> list[str]:
-    text = f"""SELECT DISTINCT ?url WHERE {{ ?src a <{G60}Source> ; <https://schema.org/url> ?url }}
-    ORDER BY ?url"""
     # Only IRIs that can be written back: one bad value (a literal, a leading space)
     # must not take the page down for everyone.
-    rows = kg.query(text).rows
+    rows = kg.query(library("sources")).rows
     return [str(r[0]) for r in rows if isinstance(r[0], URIRef) and is_iri(str(r[0]))]

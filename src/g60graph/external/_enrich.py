@@ -32,6 +32,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from g60graph._errors import ExecutionError, InputError
 from g60graph._namespaces import G60, G60R, GEO, GRAPH, PREFIXES, SCHEMA, shorten
+from g60graph._wkt import point as wkt_point
 from g60graph.external._client import SparqlClient, values_block
 from g60graph.external._linking import distance_km, stable_rdf
 
@@ -350,11 +351,11 @@ class _Entity:
 
     def coordinates(self, values: list[tuple[Any, Any]]) -> None:
         """A geometry where we have none; otherwise a conflict if more than AGREE_KM apart."""
-        points = sorted(p for v, _ in values if (p := _point(str(v))))
+        points = sorted(p for v, _ in values if (p := wkt_point(str(v))))
         if not points:
             return
         lon, lat = points[0]
-        ours = [p for w in self.curated.get("coordinates", []) if (p := _point(str(w)))]
+        ours = [p for w in self.curated.get("coordinates", []) if (p := wkt_point(str(w)))]
         if ours:
             km = distance_km((ours[0][1], ours[0][0]), (lat, lon))
             if km > AGREE_KM:
@@ -436,12 +437,6 @@ def _date(term: Any) -> dt.date | None:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
-
-
-def _point(wkt: str) -> tuple[float, float] | None:
-    """(lon, lat) from ``Point(lon lat)`` or ``POINT(lon lat)``."""
-    match = re.search(r"point\s*\(\s*([-\d.eE+]+)\s+([-\d.eE+]+)\s*\)", wkt, re.IGNORECASE)
-    return (float(match[1]), float(match[2])) if match else None
 
 
 def _time_literal(value: str, precision: Any) -> Literal | None:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from rdflib import Literal, URIRef
 from g60graph._errors import InputError
 from g60graph._fileio import write_atomic
 from g60graph._namespaces import G60, G60R, PREFIXES, WD, shorten
+from g60graph._wkt import point as wkt_point
 from g60graph.external._client import EndpointError, SparqlClient, values_block
 
 __all__ = [
@@ -204,9 +204,9 @@ def _kinds_by_class(kg: Any) -> dict[str, str]:
 
 
 def _wkt_point(wkt: str) -> tuple[float, float] | None:
-    """``POINT(lon lat)`` (either case, as GeoSPARQL and Wikidata write it) -> (lat, lon)."""
-    match = re.search(r"point\s*\(\s*([-\d.eE+]+)\s+([-\d.eE+]+)\s*\)", wkt, re.IGNORECASE)
-    return (float(match[2]), float(match[1])) if match else None
+    """(lat, lon), the order distance_km takes, of a WKT point."""
+    lon_lat = wkt_point(wkt)
+    return (lon_lat[1], lon_lat[0]) if lon_lat else None
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from g60graph._namespaces import expand
+from g60graph._wkt import point as wkt_point
 from g60graph.render import _network_page as viz
 from g60graph.render._palette import style_for
+from g60graph.sparql._named import library
 
 if TYPE_CHECKING:
     from g60graph._knowledge_graph import KnowledgeGraph
@@ -38,7 +40,6 @@ __all__ = [
 ]
 
 _G60 = "https://w3id.org/g60graph/def#"
-_POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.IGNORECASE)
 _CENTROID = URIRef("http://www.opengis.net/ont/geosparql#hasCentroid")
 _LINESTRING = re.compile(r"LINESTRING\s*\(([-\d.\s,]+)\)", re.IGNORECASE)
 PROVINCE_COLOURS = ["#2b6cb0", "#c0392b", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c"]
@@ -47,47 +48,8 @@ LINE_COLOURS = {kind: style_for(_G60 + kind).colour for kind in ("Expressway", "
 _STATION = style_for(_G60 + "RailwayStation").colour
 _DASHES = ["", "9 5", "3 4", "12 4 3 4"]  # a second line of the same class is told apart
 
-# -- The map's queries, all here. They use only predicates both data layouts have
-# (the flat data/ and v2's named graph per source, read as the union): points come
-# through geo:hasCentroid (v2's cities) or geo:hasGeometry, each with geo:asWKT.
-_GEO = """PREFIX g60: <https://w3id.org/g60graph/def#>
-PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-_PLACES = _GEO + """SELECT ?place ?via ?wkt ?province WHERE {
-  VALUES ?via { geo:hasCentroid geo:hasGeometry }
-  ?place ?via ?geometry . ?geometry geo:asWKT ?wkt .
-  OPTIONAL {
-    ?place g60:directlyLocatedIn+ ?province .
-    ?province a ?kind FILTER(?kind IN (g60:Province, g60:ProvinceLevelMunicipality))
-  }
-} ORDER BY ?place ?via ?wkt"""
-# (a VALUES'd predicate rather than a `|` path: Virtuoso 7.2.5 mishandles UNIONs of paths)
-
-_LINES = _GEO + """SELECT ?line ?kind ?place WHERE {
-  ?line a ?kind .
-  FILTER(?kind IN (g60:Expressway, g60:Railway))
-  OPTIONAL { ?line g60:connects ?place }
-} ORDER BY ?line ?place"""
-
-_STATIONS = _GEO + """SELECT ?line ?station ?place WHERE {
-  ?line g60:hasStation ?station ; a ?kind .
-  FILTER(?kind IN (g60:Expressway, g60:Railway))
-  OPTIONAL { ?station g60:directlyLocatedIn ?place }
-} ORDER BY ?line ?station"""
-
-_SITES = _GEO + """SELECT DISTINCT ?site ?kind ?place WHERE {
-  ?site a ?kind ; g60:directlyLocatedIn ?place .
-  ?kind rdfs:subClassOf* ?top .
-  VALUES ?top { g60:IndustrialPark g60:ResearchInstitute }
-} ORDER BY ?place ?site"""
-# (VALUES, not a UNION of two zero-or-more paths: Virtuoso 7.2.5 answers that UNION with no rows)
-
-# A place with no point of its own (Shanghai) stands at a located-in place that has one.
-_STAND_IN = _GEO + """SELECT ?outer ?inner WHERE {
-  VALUES ?via { geo:hasCentroid geo:hasGeometry }
-  ?inner g60:directlyLocatedIn ?outer ; ?via ?g .
-} ORDER BY ?outer ?inner"""
+# The map's queries are queries/library/map-*.rq; points come through geo:hasCentroid
+# (v2's cities) or geo:hasGeometry, each with geo:asWKT.
 
 _TEXT = {
     "en": {
@@ -172,12 +134,12 @@ def _points(kg: KnowledgeGraph) -> tuple[dict[str, tuple[float, float]], dict[st
     coords: dict[str, tuple[float, float]] = {}
     provinces: dict[str, str] = {}
     tracks: dict[str, list[tuple[float, float]]] = {}
-    for p_term, via, wkt, province in kg.query(_PLACES).rows:
+    for p_term, via, wkt, province in kg.query(library("map-places")).rows:
         key = str(p_term)
         if province is not None:
             provinces[key] = str(province)
-        if (match := _POINT.search(str(wkt))) and (key not in coords or via == _CENTROID):
-            coords[key] = (float(match.group(1)), float(match.group(2)))
+        if (lon_lat := wkt_point(str(wkt))) and (key not in coords or via == _CENTROID):
+            coords[key] = lon_lat
         elif (line := _LINESTRING.search(str(wkt))) and key not in tracks:
             pairs = (pair.split() for pair in line.group(1).split(","))
             tracks[key] = [(float(x), float(y)) for x, y in pairs]
@@ -191,7 +153,8 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     text = _TEXT.get(lang, _TEXT["en"])
     ctx = Context(kg.union_graph(), lang)
     coords, provinces, tracks = _points(kg)
-    stand_in = {str(o): str(i) for o, i in kg.query(_STAND_IN).rows if str(i) in coords}
+    stand_ins = kg.query(library("map-stand-ins")).rows
+    stand_in = {str(o): str(i) for o, i in stand_ins if str(i) in coords}
 
     def where(place: str) -> tuple[float, float] | None:
         return coords.get(place) or coords.get(stand_in.get(place, ""))
@@ -200,8 +163,8 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     colour = {p: PROVINCE_COLOURS[i % len(PROVINCE_COLOURS)] for i, p in enumerate(province_ids)}
     legend = [{"group": p, "label": kg.label(URIRef(p), lang), "color": colour[p], "shape": "dot"}
               for p in province_ids if any(provinces.get(c) == p for c in coords)]
-    site_rows = kg.query(_SITES).rows
-    stations_rows = kg.query(_STATIONS).rows
+    site_rows = kg.query(library("map-sites")).rows
+    stations_rows = kg.query(library("map-stations")).rows
     own_marks = {str(r[1]) for r in stations_rows} | {str(r[0]) for r in site_rows}
     places = []
     for iri, (lon, lat) in coords.items():
@@ -262,7 +225,7 @@ def _lines(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any,
     the names of those with neither (fewer than two located places) go to ``undrawn``."""
     stops: dict[str, list[tuple[float, float]]] = {}
     kinds: dict[str, str] = {}
-    for line, line_kind, stop in kg.query(_LINES).rows:
+    for line, line_kind, stop in kg.query(library("map-lines")).rows:
         kinds[str(line)] = str(line_kind).rsplit("#", 1)[-1]
         stops.setdefault(str(line), [])
         if stop is not None and (point := where(str(stop))) is not None:

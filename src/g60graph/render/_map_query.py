@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 
+from g60graph._wkt import point as wkt_point
 from g60graph.render import _map as geomap
 
 if TYPE_CHECKING:
@@ -40,9 +41,9 @@ def row_point(variables: list[str], row: tuple[Any, ...]) -> tuple[float, float]
     """(lon, lat) of a row: its first WKT point, else its ?lat and ?lon columns."""
     for term in row:
         if isinstance(term, Literal):
-            match = geomap._POINT.search(str(term))
-            if match:
-                return float(match.group(1)), float(match.group(2))
+            lon_lat = wkt_point(str(term))
+            if lon_lat:
+                return lon_lat
     lat = lon = None
     for var, term in zip(variables, row, strict=True):
         if term is not None and _LAT.match(var):

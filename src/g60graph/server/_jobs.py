@@ -313,16 +313,8 @@ def _triples(kg: KnowledgeGraph, s: Any, p: Any, o: Any) -> list[tuple[Any, Any,
     terms = (s, p, o)
     if any(isinstance(term, BNode) for term in terms):
         return []  # a blank node cannot be named in a query
-    free = [f"?{name}" for term, name in zip(terms, "spo", strict=True) if term is None]
-    pattern = " ".join(
-        f"?{name}" if term is None else term.n3() for term, name in zip(terms, "spo", strict=True)
-    )
-    text = f"SELECT DISTINCT {' '.join(free)} WHERE {{ {pattern} }}"
-    out = []
-    for row in execute(kg, text, (), (), 1_000_000).rows:
-        given = iter(row)
-        out.append(tuple(term if term is not None else next(given) for term in terms))
-    return sorted(out)  # type: ignore[arg-type]
+    text = queries.library("pattern").bind({"s": s, "p": p, "o": o})
+    return sorted(tuple(row) for row in execute(kg, text, (), (), 1_000_000).rows)  # type: ignore[misc]
 
 
 def safe_iri(iri: str) -> URIRef:
@@ -418,9 +410,7 @@ def resource_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes | None:
     subject = safe_iri(iri)
     geometry = URIRef(iri + "-geom")
     # its own triples, and those of its blank nodes and geometry node, one level down
-    text = f"""CONSTRUCT {{ {subject.n3()} ?p ?o . ?o ?p2 ?o2 }} WHERE {{
-      {subject.n3()} ?p ?o
-      OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o) || ?o = {geometry.n3()}) }} }}"""
+    text = queries.library("resource").bind({"subject": subject, "geometry": geometry})
     found = execute(kg, text, (), (), 1_000_000).graph
     graph = empty_graph()
     if found is not None:
@@ -434,12 +424,7 @@ def ontology(kg: KnowledgeGraph) -> dict[str, Any]:
     """Classes and properties of the g60 ontology with labels and definitions."""
     from g60graph._namespaces import G60
 
-    text = f"""PREFIX owl: <{PREFIXES["owl"]}> PREFIX rdfs: <{PREFIXES["rdfs"]}>
-    PREFIX rdf: <{PREFIXES["rdf"]}>
-    SELECT ?term ?kind WHERE {{
-      VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty
-                      owl:AnnotationProperty rdf:Property }}
-      ?term a ?kind FILTER(STRSTARTS(STR(?term), "{G60}")) }}"""
+    text = queries.library("ontology-terms").text
     kinds: dict[str, str] = {}
     for term, kind in execute(kg, text, (), (), 100_000).rows:
         name = "class" if str(kind).endswith("Class") else "property"
@@ -477,7 +462,7 @@ def ontology_rdf(kg: KnowledgeGraph, fmt: str) -> bytes:
     from g60graph._namespaces import GRAPH
     from g60graph.results._model import GRAPH_FORMATS
 
-    text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {GRAPH['g60'].n3()} {{ ?s ?p ?o }} }}"
+    text = queries.library("ontology-graph").bind({"graph": GRAPH["g60"]})
     found = execute(kg, text, (), (), 1_000_000).graph
     graph = empty_graph()
     if found is not None:
