@@ -219,7 +219,16 @@ def under_load(server: Server, seconds: float, folder: Path) -> str:
         try:
             answer = httpx.post(server.url, data={"query": RUNAWAY}, timeout=seconds + 120,
                                 headers={"Accept": "application/sparql-results+json"})
-            outcome.append(f"{answer.status_code} after {time.monotonic() - start:.1f} s")
+            took = time.monotonic() - start
+            if answer.status_code >= 400:
+                body = repr(answer.text.strip().splitlines()[0][:60])
+            else:
+                try:
+                    answer.json()
+                    body = "a JSON body"
+                except ValueError:
+                    body = "a body that is not JSON (cut off)"
+            outcome.append(f"{answer.status_code} after {took:.1f} s, {body}")
         except httpx.HTTPError as err:
             outcome.append(f"{type(err).__name__} after {time.monotonic() - start:.1f} s")
 
