@@ -6,17 +6,19 @@ Both servers hold the packaged graph: g60graph serve with its default limits
 the same N-Quads export, with the union of the named graphs as its default
 graph. Each case runs on both servers, interleaved (the order alternates), at
 1 and 50 connections: the same small SELECT every time, a distinct query text
-on every request (so no cache can answer it), and each named query without
-parameters (50 connections). Optionally Oxigraph is also run with its own
-`--timeout-s`, which is what a time limit costs it under load.
+on every request (a renamed variable: the same ten rows, but no cache can
+answer it), and each named query without parameters (50 connections). Then
+both run with a time limit (`--timeout` / Oxigraph's `--timeout-s`) and get a
+runaway query in the middle of a load: is it stopped, and does the load go on?
 
 Needs wrk (Debian: apt-get install wrk).
 
     python benchmarks/server_vs_oxigraph.py [--duration 8] [--named-duration 3]
-        [--oxigraph-timeout 30] [--only small,distinct,named]
+        [--time-limit 3] [--only small,distinct,named] [--serve-args '--workers 3']
 
-Prints a Markdown table: requests/s, p50, p99, errors, and the ratio
-g60graph / Oxigraph for each case.
+Prints Markdown tables: requests/s, p50, p99, errors, the server's CPU time per
+request (all its processes; steadier than requests/s on a shared machine), and
+the ratio g60graph / Oxigraph of requests/s for each case.
 """
 
 from __future__ import annotations
@@ -202,6 +204,46 @@ def run_wrk(server: Server, query: str, distinct: bool, connections: int, second
     return Figures(rps, p50, p99, errors, cpu * 1e6 / max(1, total))
 
 
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def under_load(server: Server, seconds: float, folder: Path) -> str:
+    """Table cells: what became of a runaway query sent during a load, and of the load."""
+    import threading
+
+    outcome: list[str] = []
+
+    def runaway() -> None:
+        time.sleep(1)  # into the load: wrk has started
+        start = time.monotonic()
+        try:
+            answer = httpx.post(server.url, data={"query": RUNAWAY}, timeout=seconds + 120,
+                                headers={"Accept": "application/sparql-results+json"})
+            took = time.monotonic() - start
+            if answer.status_code >= 400:
+                body = repr(answer.text.strip().splitlines()[0][:60])
+            else:
+                try:
+                    answer.json()
+                    body = "a JSON body"
+                except ValueError:
+                    body = "a body that is not JSON (cut off)"
+            outcome.append(f"{answer.status_code} after {took:.1f} s, {body}")
+        except httpx.HTTPError as err:
+            outcome.append(f"{type(err).__name__} after {time.monotonic() - start:.1f} s")
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    try:
+        f = run_wrk(server, SMALL, True, 50, seconds, folder)
+        load = f"{f.rps:,.0f} requests/s, p99 {f.p99_ms:.0f} ms, {f.errors} errors"
+    except (subprocess.CalledProcessError, TypeError) as err:
+        load = f"wrk failed ({type(err).__name__})"
+    thread.join()
+    alive = server.process.poll() is None
+    return f"{outcome[0]} | {load} | {'running' if alive else 'exited'}"
+
+
 def named_queries() -> list[tuple[str, str]]:
     from g60graph._namespaces import QUERY_PREFIXES
     from g60graph.sparql._lexer import keywords, with_prefixes
@@ -218,8 +260,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--named-duration", type=float, default=3.0)
-    parser.add_argument("--oxigraph-timeout", type=float, default=30.0,
-                        help="also run Oxigraph with --timeout-s (0: skip)")
+    parser.add_argument("--time-limit", type=float, default=3.0,
+                        help="also run both with this time limit and a runaway query (0: skip)")
     parser.add_argument("--only", default="small,distinct,named")
     parser.add_argument("--serve-args", default="",
                         help="extra options for g60graph serve (for example '--workers 3')")
@@ -247,16 +289,18 @@ def main() -> None:
         cases += [(f"named query `{n}`", t, False, 50, args.named_duration)
                   for n, t in named_queries()]
 
-    g_port, o_port, t_port = free_port(), free_port(), free_port()
-    g60 = [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(g_port),
-           *args.serve_args.split()]
+    g_port, o_port = free_port(), free_port()
+
+    def g60(port: int, *extra: str) -> list[str]:
+        return [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(port),
+                *args.serve_args.split(), *extra]
 
     def oxi(port: int, *extra: str) -> list[str]:
         return [oxigraph_binary(), "serve-read-only", "--location", str(store),
                 "--bind", f"127.0.0.1:{port}", "--union-default-graph", *extra]
 
     rows: list[str] = []
-    with started("g60graph", g60, f"http://127.0.0.1:{g_port}/sparql", env) as ours, \
+    with started("g60graph", g60(g_port), f"http://127.0.0.1:{g_port}/sparql", env) as ours, \
             started("oxigraph", oxi(o_port), f"http://127.0.0.1:{o_port}/query") as theirs:
         for index, (label, query, distinct, connections, seconds) in enumerate(cases):
             order = [ours, theirs] if index % 2 == 0 else [theirs, ours]
@@ -269,18 +313,18 @@ def main() -> None:
                 f" {b.errors} | {b.cpu_us:,.0f} | {a.rps / b.rps:.2f}× |"
             )
             print(rows[-1], file=sys.stderr)
-    timed = ""
-    if args.oxigraph_timeout > 0 and "small" in only:
-        command = oxi(t_port, "--timeout-s", f"{args.oxigraph_timeout:g}")
-        with started("oxigraph --timeout-s", command, f"http://127.0.0.1:{t_port}/query") as s:
-            try:
-                f = run_wrk(s, SMALL, False, 50, args.duration, folder)
-                alive = s.process.poll() is None
-                timed = (f"Oxigraph with `--timeout-s {args.oxigraph_timeout:g}`, small SELECT,"
-                         f" 50 connections: {f.rps:,.0f} requests/s, p50 {f.p50_ms:.2f} ms,"
-                         f" {f.errors} errors; server {'still running' if alive else 'exited'}.")
-            except (subprocess.CalledProcessError, TypeError) as err:
-                timed = f"Oxigraph with `--timeout-s`: the run failed ({err})."
+    limits: list[str] = []
+    if args.time_limit > 0:
+        limit = f"{args.time_limit:g}"
+        port = free_port()
+        both = [
+            ("g60graph serve --timeout " + limit, g60(port, "--timeout", limit), "/sparql"),
+            ("oxigraph serve-read-only --timeout-s " + limit,
+             oxi(port, "--timeout-s", limit), "/query"),
+        ]
+        for label, command, path in both:
+            with started(label, command, f"http://127.0.0.1:{port}{path}", env) as s:
+                limits.append(f"| `{label}` | {under_load(s, args.duration, folder)} |")
     print(f"Machine: {os.cpu_count()} cores, {platform.python_implementation()}"
           f" {platform.python_version()}, {platform.system()}; wrk -t2 (-t1 at 1 connection).")
     print()
@@ -288,9 +332,14 @@ def main() -> None:
           " Oxigraph req/s | p50 ms | p99 ms | errors | CPU µs/req | ratio |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
-    if timed:
+    if limits:
         print()
-        print(timed)
+        print("A runaway query (a three-way cross product, COUNT) sent 1 s into a"
+              f" {args.duration:g} s load of distinct small SELECTs at 50 connections:")
+        print()
+        print("| server | runaway query | the load meanwhile | server afterwards |")
+        print("|---|---|---|---|")
+        print("\n".join(limits))
 
 
 if __name__ == "__main__":
