@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import platform
 import re
@@ -45,7 +46,9 @@ SMALL = (
     " LIMIT 10"
 )
 
-# wrk's Lua: POST the query as a form; for "distinct", a new LIMIT on every request.
+# wrk's Lua: POST the query (read from a file, so no text of it is ever Lua syntax) as a
+# form. For distinct texts, every request renames the variable ?label to ?label<thread><n>:
+# the same work and the same ten rows, but a text never sent before.
 _LUA = """
 local counter = 0
 local id = 0
@@ -60,18 +63,22 @@ end
 local function escape(s)
   return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
-local text = [==[QUERY]==]
-local distinct = DISTINCT
+local file = assert(io.open(@PATH@, "rb"))
+local text = file:read("*a")
+file:close()
+local distinct = @DISTINCT@
+local fixed = "query=" .. escape(text)
 request = function()
-  local query = text
+  local body = fixed
   if distinct then
     counter = counter + 1
-    query = text .. " LIMIT " .. tostring(1000000 + id * 100000000 + counter)
+    local name = "?label" .. tostring(id) .. "x" .. tostring(counter)
+    body = "query=" .. escape((text:gsub("%?label", name)))
   end
   return wrk.format("POST", nil, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Accept"] = "application/sparql-results+json",
-  }, "query=" .. escape(query))
+  }, body)
 end
 """
 
@@ -139,6 +146,7 @@ class Figures:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float  # the server's CPU time (all its processes) per request, in µs
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -151,18 +159,36 @@ def _ms(text: str) -> float:
     return float(match[1]) * _UNITS[match[2]]
 
 
-def run_wrk(url: str, query: str, distinct: bool, connections: int, seconds: float,
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a server process and all its children (the workers)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def run_wrk(server: Server, query: str, distinct: bool, connections: int, seconds: float,
             folder: Path) -> Figures:
+    text = folder / "query.rq"
+    text.write_text(query, encoding="utf-8")
     script = folder / "request.lua"
-    script.write_text(_LUA.replace("QUERY", query).replace("DISTINCT", str(distinct).lower()),
-                      encoding="utf-8")
+    script.write_text(_LUA.replace("@PATH@", json.dumps(str(text)))
+                      .replace("@DISTINCT@", str(distinct).lower()), encoding="utf-8")
     threads = min(2, connections)
+    before = cpu_seconds(server.process.pid)
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
-         "-s", str(script), url],
-        capture_output=True, text=True, check=True, timeout=seconds + 60,
+         "--timeout", "60s", "-s", str(script), server.url],
+        capture_output=True, text=True, check=True, timeout=seconds + 120,
     ).stdout
+    cpu = cpu_seconds(server.process.pid) - before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    total = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
     errors = 0
@@ -173,7 +199,7 @@ def run_wrk(url: str, query: str, distinct: bool, connections: int, seconds: flo
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if sockets:
         errors += sum(int(x) for x in sockets.groups())
-    return Figures(rps, p50, p99, errors)
+    return Figures(rps, p50, p99, errors, cpu * 1e6 / max(1, total))
 
 
 def named_queries() -> list[tuple[str, str]]:
@@ -195,6 +221,8 @@ def main() -> None:
     parser.add_argument("--oxigraph-timeout", type=float, default=30.0,
                         help="also run Oxigraph with --timeout-s (0: skip)")
     parser.add_argument("--only", default="small,distinct,named")
+    parser.add_argument("--serve-args", default="",
+                        help="extra options for g60graph serve (for example '--workers 3')")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -213,14 +241,15 @@ def main() -> None:
         if "small" in only:
             cases.append(("small SELECT, same text", SMALL, False, connections, args.duration))
         if "distinct" in only:
-            cases.append(("small SELECT, distinct texts", SMALL.rsplit(" LIMIT", 1)[0], True,
-                          connections, args.duration))
+            cases.append(("small SELECT, distinct texts", SMALL, True, connections,
+                          args.duration))
     if "named" in only:
         cases += [(f"named query `{n}`", t, False, 50, args.named_duration)
                   for n, t in named_queries()]
 
     g_port, o_port, t_port = free_port(), free_port(), free_port()
-    g60 = [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(g_port)]
+    g60 = [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(g_port),
+           *args.serve_args.split()]
 
     def oxi(port: int, *extra: str) -> list[str]:
         return [oxigraph_binary(), "serve-read-only", "--location", str(store),
@@ -231,13 +260,13 @@ def main() -> None:
             started("oxigraph", oxi(o_port), f"http://127.0.0.1:{o_port}/query") as theirs:
         for index, (label, query, distinct, connections, seconds) in enumerate(cases):
             order = [ours, theirs] if index % 2 == 0 else [theirs, ours]
-            figures = {s.name: run_wrk(s.url, query, distinct, connections, seconds, folder)
+            figures = {s.name: run_wrk(s, query, distinct, connections, seconds, folder)
                        for s in order}
             a, b = figures["g60graph"], figures["oxigraph"]
             rows.append(
                 f"| {label} | {connections} | {a.rps:,.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} |"
-                f" {a.errors} | {b.rps:,.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} | {b.errors} |"
-                f" {a.rps / b.rps:.2f}× |"
+                f" {a.errors} | {a.cpu_us:,.0f} | {b.rps:,.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} |"
+                f" {b.errors} | {b.cpu_us:,.0f} | {a.rps / b.rps:.2f}× |"
             )
             print(rows[-1], file=sys.stderr)
     timed = ""
@@ -245,7 +274,7 @@ def main() -> None:
         command = oxi(t_port, "--timeout-s", f"{args.oxigraph_timeout:g}")
         with started("oxigraph --timeout-s", command, f"http://127.0.0.1:{t_port}/query") as s:
             try:
-                f = run_wrk(s.url, SMALL, False, 50, args.duration, folder)
+                f = run_wrk(s, SMALL, False, 50, args.duration, folder)
                 alive = s.process.poll() is None
                 timed = (f"Oxigraph with `--timeout-s {args.oxigraph_timeout:g}`, small SELECT,"
                          f" 50 connections: {f.rps:,.0f} requests/s, p50 {f.p50_ms:.2f} ms,"
@@ -255,9 +284,9 @@ def main() -> None:
     print(f"Machine: {os.cpu_count()} cores, {platform.python_implementation()}"
           f" {platform.python_version()}, {platform.system()}; wrk -t2 (-t1 at 1 connection).")
     print()
-    print("| case | connections | g60graph req/s | p50 ms | p99 ms | errors |"
-          " Oxigraph req/s | p50 ms | p99 ms | errors | ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| case | connections | g60graph req/s | p50 ms | p99 ms | errors | CPU µs/req |"
+          " Oxigraph req/s | p50 ms | p99 ms | errors | CPU µs/req | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     if timed:
         print()

@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -56,11 +57,14 @@ def watched_page(
     locale: str = "en-GB",
     accept_downloads: bool = True,
     only_host: str | None = None,
+    color_scheme: Literal["light", "dark"] = "light",
 ) -> Watched:
     """``only_host``: every request elsewhere is aborted (and still recorded), so a page
-    under test is offline except for the server the test started."""
+    under test is offline except for the server the test started. ``color_scheme`` is
+    what the page's ``prefers-color-scheme`` sees."""
     context = browser.new_context(
-        offline=offline, locale=locale, accept_downloads=accept_downloads
+        offline=offline, locale=locale, accept_downloads=accept_downloads,
+        color_scheme=color_scheme,
     )
     if only_host is not None:
         host = only_host.rstrip("/") + "/"

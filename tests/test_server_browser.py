@@ -223,6 +223,17 @@ def _legend(page: Any, scope: str) -> list[tuple[str, str]]:
     ]
 
 
+def _map_legend(page: Any, scope: str) -> list[tuple[str, str]]:
+    """(text, colour) of each entry of the legend map.js draws in its SVG: a mark's
+    fill, or its stroke where it has none (a line, a station's ring)."""
+    return page.locator(f"{scope} .g60-map-legend .g60-legend-entry").evaluate_all(
+        "els => els.map(e => { const mark = e.firstElementChild;"
+        " return [Array.from(e.querySelectorAll('text')).map(t => t.textContent).join(' '),"
+        " ['line', 'none'].includes(mark.getAttribute('fill') || 'line') ?"
+        " mark.getAttribute('stroke') : mark.getAttribute('fill')]; })"
+    )
+
+
 def _hex(rgb: str) -> str:
     r, g, b = (int(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
     return f"#{r:02x}{g:02x}{b:02x}"
@@ -247,9 +258,13 @@ def test_each_view_draws_and_the_header_picks_the_first(
     assert {iri for iri, _ in drawn} == located
     assert all(fill == corridor[iri]["color"] for iri, fill in drawn)  # its palette
     file_legend = {e["label"]: e["color"] for e in _file_data(kg.map().html)["legend"]}
-    shown = _legend(page, "#view-map")
-    assert {"Zhejiang", "Anhui", "Expressway"} <= {text for text, _ in shown}
+    shown = _map_legend(page, "#view-map")
+    assert {"Zhejiang", "Anhui", "G60 Expressway"} <= {text for text, _ in shown}
     assert all(file_legend[text] == colour for text, colour in shown)
+    # on the same Natural Earth basemap, with its scale bar and credit
+    assert page.locator("#view-map .g60-basemap path").count() > 0
+    assert page.locator("#view-map .g60-scalebar").count() == 1
+    assert "Natural Earth" in (page.text_content("#view-map .g60-attribution") or "")
     assert page.locator("#view-map .g60-export button").count() == 2  # PNG and SVG
     assert page.locator("#view-map .g60-line").count() > 0  # the corridor's lines around them
     assert page.is_visible(".tabs button[data-view=table]")

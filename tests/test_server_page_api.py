@@ -112,3 +112,35 @@ def test_the_editor_bundle_and_its_licences_are_served(client: httpx.Client) -> 
     assert client.get("/static/vendor/licenses/@codemirror__view.txt").status_code == 200
     assert client.get("/static/vendor/..%2F..%2F_pages.py").status_code == 404
     assert client.get("/api/config").json()["prefixes"] == QUERY_PREFIXES
+
+
+def test_view_data_is_what_the_clis_renderers_draw(
+    client: httpx.Client, kg: KnowledgeGraph
+) -> None:
+    """/api/view?kind=network|map: the data and options of network.js and map.js."""
+    from g60graph.network import _graph as network
+    from g60graph.render import _map, _network_page
+
+    answer = client.get("/api/view", params={"name": "diagram-overview", "kind": "network"})
+    assert answer.status_code == 200
+    graph = network.graph_for_query(kg, kg.query("diagram-overview"))
+    expected = _network_page.network_data(graph, context=network.Context(kg.union_graph()))
+    assert answer.json()["data"] == expected
+    assert answer.json()["options"]["hierarchical"] == "UD"  # the query's tag, as in viz
+    answer = client.get("/api/view", params={"name": "cities", "kind": "map", "lang": "zh"})
+    drawn = answer.json()
+    corridor = _map.map_data(kg, "zh")
+    assert drawn["data"]["lines"] == corridor["lines"]
+    cities = {str(row[0]) for row in kg.query("cities").rows}
+    assert {p["id"] for p in drawn["data"]["places"]} == cities
+    assert all(p in corridor["places"] for p in drawn["data"]["places"])
+    assert drawn["options"]["strings"]["png"] == "PNG 图片"
+
+
+def test_view_data_refuses_bad_input_in_one_line(client: httpx.Client) -> None:
+    bad = client.get("/api/view", params={"name": "cities", "kind": "pie"})
+    assert bad.status_code == 400 and "kind: line, bar, timeline, network, map" in bad.text
+    literal = client.get("/api/view", params={"query": "SELECT ?x WHERE { BIND(1 AS ?x) }",
+                                              "kind": "network"})
+    assert literal.status_code == 400
+    assert "no IRI column to draw" in literal.text and "\n" not in literal.text.strip()

@@ -18,19 +18,7 @@ import pytest
 from browser import watched_page
 from g60graph.cli import main
 from views_fixture import series_data
-from viz_helpers import IMG, SCRIPT, png_colours
-
-# Two different characters: with a CJK font they differ; without one both are the
-# same "missing glyph" box.
-GLYPHS_DIFFER = """(font) => {
-  const draw = (ch) => {
-    const c = document.createElement("canvas"); c.width = 64; c.height = 64;
-    const g = c.getContext("2d"); g.font = "48px " + font; g.fillText(ch, 4, 52);
-    return Array.from(g.getImageData(0, 0, 64, 64).data).join(",");
-  };
-  return draw("杭") !== draw("州") && draw("杭") !== draw(" ");
-}"""
-FONT = "system-ui, 'Noto Sans CJK SC', sans-serif"
+from viz_helpers import FONT, GLYPHS_DIFFER, IMG, SCRIPT, png_colours
 
 
 @pytest.fixture(scope="module")

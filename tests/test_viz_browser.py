@@ -8,6 +8,7 @@ that hostile labels show as text and run nothing.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from browser import watched_page
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph.cli import main
 from g60graph.network import _graph as network
+from g60graph.render import _map as geomap
 from g60graph.render._palette import style_for
-from viz_helpers import IMG, SCRIPT, evil_data, png_colours
+from viz_helpers import FONT, GLYPHS_DIFFER, IMG, SCRIPT, evil_data, png_colours
 
 DIAGRAMS = ["overview", "alliances-parks", "agreements", "provenance"]
 
@@ -205,7 +207,9 @@ def test_hostile_labels_on_the_map(browser: Any, tmp_path: Path) -> None:
         "@prefix g60r: <https://w3id.org/g60graph/id/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         f'g60r:evil-park a g60:IndustrialPark ; rdfs:label "{IMG}"@en ;\n'
-        f'  rdfs:comment "{SCRIPT}" ; g60:directlyLocatedIn g60r:hefei .\n',
+        f'  rdfs:comment "{SCRIPT}" ; g60:directlyLocatedIn g60r:hefei .\n'
+        f'g60r:evil-line a g60:Railway ; rdfs:label "{SCRIPT}"@en ;\n'
+        "  g60:connects g60r:hefei , g60r:wuhu .\n",
         encoding="utf-8",
     )
     out = tmp_path / "evil-map.html"
@@ -217,6 +221,9 @@ def test_hostile_labels_on_the_map(browser: Any, tmp_path: Path) -> None:
     site.locator("rect").click()
     assert page.locator("#g60-panel h2").inner_text() == IMG
     assert SCRIPT in page.locator("#g60-panel").inner_text()
+    # a line's label reaches the legend drawn in the SVG, as text
+    assert SCRIPT in page.locator(".g60-map-legend").text_content()
+    assert page.locator("svg script").count() == 0
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator("img").count() == 0
     assert_clean(watched, out)
@@ -270,6 +277,98 @@ def test_map_exports_png_and_svg(browser: Any, pages: dict[str, Path], tmp_path:
     page.context.close()
     out = tmp_path / "map.html"
     assert main(["map", "--lang", "zh", "--svg", "-o", str(out)]) == 0
-    texts = ["".join(t.itertext()) for t in
-             ET.parse(tmp_path / "map.svg").getroot().iter("{http://www.w3.org/2000/svg}text")]
-    assert "杭州市" in texts
+    drawn = ET.parse(tmp_path / "map.svg").getroot()
+    # each city in both languages, Chinese first; the basemap, scale bar and credit travel
+    labels = [t.text for t in drawn.iter("{http://www.w3.org/2000/svg}tspan")]
+    assert "杭州市" in labels and "Hangzhou" in labels
+    texts = ["".join(t.itertext()) for t in drawn.iter("{http://www.w3.org/2000/svg}text")]
+    assert any(t.startswith("底图：Natural Earth") for t in texts)
+    assert any(t.endswith(" km") for t in texts) and "北" in texts
+    classes = {p.get("class") for p in drawn.iter("{http://www.w3.org/2000/svg}path")}
+    assert {"g60-basemap-land", "g60-basemap-province", "g60-basemap-coast"} <= classes
+
+
+# Everything drawn inside the map's frame (the legend column and the credit strip
+# lie outside it), counted by layer, in the drawing's own units.
+BASEMAP_IN_FRAME = """() => {
+  const frame = document.querySelector("#g60-map-frame rect");
+  const fw = +frame.getAttribute("width"), fh = +frame.getAttribute("height");
+  const seen = {};
+  document.querySelectorAll(".g60-basemap path").forEach((p) => {
+    const b = p.getBBox();
+    if (b.x < fw && b.y < fh && b.x + b.width > 0 && b.y + b.height > 0) {
+      seen[p.getAttribute("class")] = (seen[p.getAttribute("class")] || 0) + 1;
+    }
+  });
+  return seen;
+}"""
+
+
+def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Haversine distance on the mean Earth radius (what a scale bar measures)."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def test_map_basemap_scale_bar_north_arrow(browser: Any, kg: KnowledgeGraph,
+                                           pages: dict[str, Path]) -> None:
+    watched = open_page(browser, pages["map"], "g60-map")
+    page = watched.page
+    drawn = page.evaluate(BASEMAP_IN_FRAME)
+    # Natural Earth's land, coast, lakes (Taihu) and province lines are in view
+    assert {"g60-basemap-land", "g60-basemap-coast", "g60-basemap-lake",
+            "g60-basemap-province"} <= set(drawn), drawn
+    assert drawn["g60-basemap-province"] >= 3
+    assert page.locator("#g60-map").get_attribute("data-projection").startswith(
+        "Lambert conformal conic")
+
+    # The scale bar's label is what its length measures on this projection: the
+    # drawing's units per km come from two far-apart cities and their great-circle
+    # distance, independently of the page's own arithmetic.
+    def centre(iri_end: str) -> tuple[float, float]:
+        circle = page.locator(f"g.g60-city[data-id$='/{iri_end}'] circle")
+        return float(circle.get_attribute("cx")), float(circle.get_attribute("cy"))
+
+    where = {p["id"].rsplit("/", 1)[1]: (p["lon"], p["lat"])
+             for p in geomap.map_data(kg)["places"] if p["kind"] == "city"}
+    units = math.dist(centre("hefei"), centre("songjiang"))
+    km_per_unit = great_circle_km(where["hefei"], where["songjiang"]) / units
+    bar = page.locator(".g60-scalebar")
+    length = float(bar.locator("rect.g60-scalebar-bar").get_attribute("width"))
+    label = bar.locator("text.g60-scalebar-label").text_content()
+    assert label.endswith(" km")
+    km = float(label.removesuffix(" km"))
+    assert km == float(bar.get_attribute("data-km")) and km in (50, 100, 200)
+    assert abs(length * km_per_unit - km) / km < 0.01, (length * km_per_unit, km)
+    # it is drawn where it claims to be: the bar's on-screen width over the frame's
+    frame_px = page.evaluate("() => document.querySelector('#g60-map svg')"
+                             ".getBoundingClientRect().width")
+    bar_px = bar.locator("rect.g60-scalebar-bar").bounding_box()["width"]
+    assert abs(bar_px / frame_px - length / 1240) < 0.002
+
+    # The north arrow: east of the central meridian a conic's north leans west, a little
+    arrow = page.locator("g.g60-north")
+    assert arrow.count() == 1 and arrow.locator("polygon").count() == 2
+    assert arrow.locator("text").text_content() == "N"
+    angle = float(arrow.get_attribute("data-angle"))
+    assert -4 < angle < 0
+    assert "Natural Earth" in page.locator("text.g60-attribution").text_content()
+    assert_clean(watched, pages["map"])
+    page.context.close()
+
+
+def test_map_labels_in_chinese_render(browser: Any, tmp_path: Path) -> None:
+    out = tmp_path / "map-zh.html"
+    assert main(["map", "--lang", "zh", "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-map")
+    page = watched.page
+    label = page.locator("g.g60-city[data-id$='/hangzhou'] text.g60-label")
+    assert label.locator("tspan").all_text_contents() == ["杭州市", "Hangzhou"]
+    # a CJK font is in use: two different characters paint different pixels
+    assert page.evaluate(GLYPHS_DIFFER, FONT), "no CJK font: install fonts-noto-cjk"
+    assert page.locator("g.g60-north text").text_content() == "北"
+    assert page.locator(".g60-scalebar text.g60-projection").text_content().startswith("兰勃特")
+    assert_clean(watched, out)
+    page.context.close()

@@ -37,6 +37,8 @@ def test_wheel_contains_the_graph_and_queries(wheel: Path) -> None:
                      "g60graph/render/static/server-index.html",
                      "g60graph/render/static/vendor/codemirror.js",
                      "g60graph/render/static/vendor/licenses/@codemirror__view.txt",
+                     "g60graph/render/static/basemap/yrd-10m.geojson",
+                     "g60graph/render/static/basemap/LICENSE",
                      "g60graph/_resources/queries/page/entities.rq"):
         assert expected in names
     assert sum(n.endswith(".rq") for n in names) >= 15

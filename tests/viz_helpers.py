@@ -78,3 +78,16 @@ def png_colours(png: bytes, limit: int = 64) -> int:
         if len(seen) >= limit:
             break
     return len(seen)
+
+
+# Two different characters: with a CJK font they differ; without one both are the
+# same "missing glyph" box.
+GLYPHS_DIFFER = """(font) => {
+  const draw = (ch) => {
+    const c = document.createElement("canvas"); c.width = 64; c.height = 64;
+    const g = c.getContext("2d"); g.font = "48px " + font; g.fillText(ch, 4, 52);
+    return Array.from(g.getImageData(0, 0, 64, 64).data).join(",");
+  };
+  return draw("杭") !== draw("州") && draw("杭") !== draw(" ");
+}"""
+FONT = "system-ui, 'Noto Sans CJK SC', sans-serif"

@@ -108,6 +108,14 @@ __all__ = [
     help="Refuse to send an answer larger than this (503); rows are capped by --max-rows.",
 )
 @click.option(
+    "--answer-cache-mb",
+    default=32,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Keep answers to repeated queries in this much memory, cleared by every update"
+    " (0: none; always none with --endpoint, whose data may change underneath).",
+)
+@click.option(
     "--i-understand-network-access",
     "allow_network",
     is_flag=True,
@@ -131,6 +139,7 @@ def serve(
     request_timeout: float,
     max_connections: int,
     max_answer_bytes: int,
+    answer_cache_mb: int,
     **load: Any,
 ) -> int:
     """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP.
@@ -165,6 +174,7 @@ def serve(
         request_timeout=request_timeout,
         max_connections=max_connections,
         max_answer_bytes=max_answer_bytes,
+        answer_cache_mb=0 if load.get("endpoint") else answer_cache_mb,
     )
     serve_forever(host, port, settings, **load)
     return 0

@@ -263,7 +263,9 @@ def to_networkx(
         if str(node) not in g:  # (a URIRef does not hash like its str)
             g.add_node(str(node), **ctx.node_attributes(node))
 
-    for s, p, o in drawn:
+    # in a fixed order: node ids, and so vis-network's seeded layout, are the same in
+    # every process (an rdflib graph iterates in an order that varies with the hash seed)
+    for s, p, o in sorted(drawn, key=lambda triple: tuple(term.n3() for term in triple)):
         if not isinstance(s, URIRef) or ctx.is_schema(s):
             continue
         if triples is None and isinstance(o, Literal):
@@ -277,7 +279,7 @@ def to_networkx(
         add(o)  # type: ignore[arg-type]
         g.add_edge(str(s), str(o), key=str(p), predicate=str(p), label=ctx.label(p))  # type: ignore[arg-type]
     if triples is not None:  # a CONSTRUCT may name resources with labels only
-        for s in set(drawn.subjects(RDFS.label)):
+        for s in sorted(set(drawn.subjects(RDFS.label)), key=str):
             if isinstance(s, URIRef) and not ctx.is_schema(s):
                 add(s)
     return g

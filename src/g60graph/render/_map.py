@@ -1,22 +1,29 @@
 """The corridor map: one offline HTML page with an inline SVG drawn by static/map.js.
 
-No tile server is needed: the cities are placed by their WKT points (Web Mercator,
-so an optional online tile layer, ``--tiles URL``, lines up), coloured by province;
-the expressway and railways join the cities they connect (east to west, nearest
-next); parks and institutes sit around their city. Each feature opens the same side
-panel as the network view (facts and sources).
+Geographic context is Natural Earth 1:10m (public domain), cut to the Yangtze River
+Delta and vendored in static/basemap (scripts/vendor-basemap.py). On it, what the
+graph holds and nothing more: places at their WKT points, coloured by province; each
+expressway and railway through the places it ``g60:connects`` (a straight-segment
+schematic, ordered east to west, unless the line has a LINESTRING of its own); its
+stations (``g60:hasStation``) at their own point or at the point of the place they
+are in; parks and institutes around their city. The legend says which is which.
+Lambert conformal conic offline (Web Mercator when ``--tiles`` asks for an online
+layer that must line up), with a scale bar, a north arrow and an attribution line.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
 from g60graph._namespaces import expand
 from g60graph.render import _network_page as viz
+from g60graph.render._palette import style_for
 
 if TYPE_CHECKING:
     from g60graph._knowledge_graph import KnowledgeGraph
@@ -24,37 +31,52 @@ if TYPE_CHECKING:
 __all__ = [
     "LINE_COLOURS",
     "PROVINCE_COLOURS",
+    "basemap",
     "map_data",
+    "map_options",
     "render_map",
 ]
 
+_G60 = "https://w3id.org/g60graph/def#"
 _POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.IGNORECASE)
+_CENTROID = URIRef("http://www.opengis.net/ont/geosparql#hasCentroid")
+_LINESTRING = re.compile(r"LINESTRING\s*\(([-\d.\s,]+)\)", re.IGNORECASE)
 PROVINCE_COLOURS = ["#2b6cb0", "#c0392b", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c"]
-LINE_COLOURS = {"Expressway": "#dd6b20", "Railway": "#3c366b"}
+# the classes' colours from the one palette, so a line looks as it does in the network
+LINE_COLOURS = {kind: style_for(_G60 + kind).colour for kind in ("Expressway", "Railway")}
+_STATION = style_for(_G60 + "RailwayStation").colour
+_DASHES = ["", "9 5", "3 4", "12 4 3 4"]  # a second line of the same class is told apart
 
-_PLACES = """
-PREFIX g60: <https://w3id.org/g60graph/def#>
+# -- The map's queries, all here. They use only predicates both data layouts have
+# (the flat data/ and v2's named graph per source, read as the union): points come
+# through geo:hasCentroid (v2's cities) or geo:hasGeometry, each with geo:asWKT.
+_GEO = """PREFIX g60: <https://w3id.org/g60graph/def#>
 PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-SELECT ?place ?wkt ?province WHERE {
-  ?place geo:hasGeometry/geo:asWKT ?wkt .
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+_PLACES = _GEO + """SELECT ?place ?via ?wkt ?province WHERE {
+  VALUES ?via { geo:hasCentroid geo:hasGeometry }
+  ?place ?via ?geometry . ?geometry geo:asWKT ?wkt .
   OPTIONAL {
     ?place g60:directlyLocatedIn+ ?province .
     ?province a ?kind FILTER(?kind IN (g60:Province, g60:ProvinceLevelMunicipality))
   }
-} ORDER BY ?place"""
+} ORDER BY ?place ?via ?wkt"""
+# (a VALUES'd predicate rather than a `|` path: Virtuoso 7.2.5 mishandles UNIONs of paths)
 
-_LINES = """
-PREFIX g60: <https://w3id.org/g60graph/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?line ?kind ?place WHERE {
-  ?line g60:connects ?place ; a ?kind .
+_LINES = _GEO + """SELECT ?line ?kind ?place WHERE {
+  ?line a ?kind .
   FILTER(?kind IN (g60:Expressway, g60:Railway))
+  OPTIONAL { ?line g60:connects ?place }
 } ORDER BY ?line ?place"""
 
-_SITES = """
-PREFIX g60: <https://w3id.org/g60graph/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?site ?kind ?place WHERE {
+_STATIONS = _GEO + """SELECT ?line ?station ?place WHERE {
+  ?line g60:hasStation ?station ; a ?kind .
+  FILTER(?kind IN (g60:Expressway, g60:Railway))
+  OPTIONAL { ?station g60:directlyLocatedIn ?place }
+} ORDER BY ?line ?station"""
+
+_SITES = _GEO + """SELECT DISTINCT ?site ?kind ?place WHERE {
   ?site a ?kind ; g60:directlyLocatedIn ?place .
   ?kind rdfs:subClassOf* ?top .
   VALUES ?top { g60:IndustrialPark g60:ResearchInstitute }
@@ -62,10 +84,62 @@ SELECT DISTINCT ?site ?kind ?place WHERE {
 # (VALUES, not a UNION of two zero-or-more paths: Virtuoso 7.2.5 answers that UNION with no rows)
 
 # A place with no point of its own (Shanghai) stands at a located-in place that has one.
-_STAND_IN = """
-PREFIX g60: <https://w3id.org/g60graph/def#>
-PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-SELECT ?outer ?inner WHERE { ?inner g60:directlyLocatedIn ?outer ; geo:hasGeometry ?g }"""
+_STAND_IN = _GEO + """SELECT ?outer ?inner WHERE {
+  VALUES ?via { geo:hasCentroid geo:hasGeometry }
+  ?inner g60:directlyLocatedIn ?outer ; ?via ?g .
+} ORDER BY ?outer ?inner"""
+
+_TEXT = {
+    "en": {
+        "title": "The G60 corridor: cities, lines, parks",
+        "subtitle": "{places} places, {lines} lines, on Natural Earth. "
+                    "Click a feature for its facts and sources.",
+        "site": "Park or institute (placed around the city it is in)",
+        "site_plain": "Park or institute",
+        "station": "Station (at the point of the place it is in)",
+        "schematic": "Lines: straight segments between the places the graph says they "
+                     "connect, east to west (the graph holds no route geometry for them)",
+        "routes": "Lines with a route in the graph: drawn along it",
+        "undrawn": "Not drawn, as the graph locates fewer than two of the places "
+                   "they connect: {names}",
+        "and": "; ",
+        "attribution": "Basemap: Natural Earth 1:10m (public domain). Places and lines: "
+                       "g60graph, from {sources} cited sources (click a feature for them).",
+        "attribution_plain": "Basemap: Natural Earth 1:10m (public domain). Places and "
+                             "lines: g60graph (click a feature for its facts).",
+        "north": "N",
+        "conic": "Lambert conformal conic, standard parallels {a}° and {b}°, "
+                 "central meridian {c}°",
+        "mercator": "Web Mercator",
+    },
+    "zh": {
+        "title": "G60科创走廊地图",
+        "subtitle": "{places} 个地点，{lines} 条线路，底图为 Natural Earth。"
+                    "点击要素查看其事实和来源。",
+        "site": "园区或研究机构（画在所在城市周围）",
+        "site_plain": "园区或研究机构",
+        "station": "车站（画在所在地点的坐标处）",
+        "schematic": "线路：按图谱所载连接地点由东向西以直线段连接（图谱无其线路几何）",
+        "routes": "图谱载有走向的线路：按其走向绘制",
+        "undrawn": "未绘出（图谱中其连接地点有坐标者不足两个）：{names}",
+        "and": "；",
+        "attribution": "底图：Natural Earth 1:10m（公有领域）。地点与线路：g60graph，"
+                       "来自 {sources} 个引用来源（点击要素查看）。",
+        "attribution_plain": "底图：Natural Earth 1:10m（公有领域）。地点与线路：g60graph"
+                             "（点击要素查看其事实）。",
+        "north": "北",
+        "conic": "兰勃特等角圆锥投影，标准纬线 {a}° 与 {b}°，中央经线 {c}°",
+        "mercator": "Web 墨卡托投影",
+    },
+}
+
+
+@cache
+def basemap() -> dict[str, Any]:
+    """The vendored Natural Earth cut (GeoJSON), parsed once."""
+    text = viz.static_text("basemap/yrd-10m.geojson")
+    parsed: dict[str, Any] = json.loads(text)
+    return parsed
 
 
 def _feature(kg: KnowledgeGraph, ctx: Any, iri: URIRef, lang: str) -> dict[str, Any]:
@@ -74,6 +148,7 @@ def _feature(kg: KnowledgeGraph, ctx: Any, iri: URIRef, lang: str) -> dict[str, 
              for k, v in attrs.items()
              if k not in {"iri", "label", "label_en", "label_zh", "class", "class_label", "types"}]
     return {"id": str(iri), "iri": str(iri), "label": kg.label(iri, lang),
+            "label_en": attrs["label_en"], "label_zh": attrs["label_zh"],
             "groupLabel": attrs["class_label"], "facts": facts, "sources": ctx.sources(iri)}
 
 
@@ -91,19 +166,31 @@ def _route(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return route
 
 
-def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
-    """{places, lines, legend} for static/map.js."""
-    from g60graph.network._graph import Context
-
-    ctx = Context(kg.union_graph(), lang)
+def _points(kg: KnowledgeGraph) -> tuple[dict[str, tuple[float, float]], dict[str, str],
+                                         dict[str, list[tuple[float, float]]]]:
+    """Each feature's point (a centroid wins), its province, and LINESTRINGs by feature."""
     coords: dict[str, tuple[float, float]] = {}
     provinces: dict[str, str] = {}
-    for p_term, wkt, province in kg.query(_PLACES).rows:
-        match = _POINT.search(str(wkt))
-        if match:
-            coords[str(p_term)] = (float(match.group(1)), float(match.group(2)))
-            if province is not None:
-                provinces[str(p_term)] = str(province)
+    tracks: dict[str, list[tuple[float, float]]] = {}
+    for p_term, via, wkt, province in kg.query(_PLACES).rows:
+        key = str(p_term)
+        if province is not None:
+            provinces[key] = str(province)
+        if (match := _POINT.search(str(wkt))) and (key not in coords or via == _CENTROID):
+            coords[key] = (float(match.group(1)), float(match.group(2)))
+        elif (line := _LINESTRING.search(str(wkt))) and key not in tracks:
+            pairs = (pair.split() for pair in line.group(1).split(","))
+            tracks[key] = [(float(x), float(y)) for x, y in pairs]
+    return coords, provinces, tracks
+
+
+def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
+    """{places, lines, stations, legend, notes, attribution} for static/map.js."""
+    from g60graph.network._graph import Context
+
+    text = _TEXT.get(lang, _TEXT["en"])
+    ctx = Context(kg.union_graph(), lang)
+    coords, provinces, tracks = _points(kg)
     stand_in = {str(o): str(i) for o, i in kg.query(_STAND_IN).rows if str(i) in coords}
 
     def where(place: str) -> tuple[float, float] | None:
@@ -112,17 +199,27 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     province_ids = sorted(set(provinces.values()), key=lambda p: kg.label(URIRef(p)))
     colour = {p: PROVINCE_COLOURS[i % len(PROVINCE_COLOURS)] for i, p in enumerate(province_ids)}
     legend = [{"group": p, "label": kg.label(URIRef(p), lang), "color": colour[p], "shape": "dot"}
-              for p in province_ids]
+              for p in province_ids if any(provinces.get(c) == p for c in coords)]
+    site_rows = kg.query(_SITES).rows
+    stations_rows = kg.query(_STATIONS).rows
+    own_marks = {str(r[1]) for r in stations_rows} | {str(r[0]) for r in site_rows}
     places = []
     for iri, (lon, lat) in coords.items():
+        if iri in own_marks:
+            continue  # a station or a site with a point of its own: drawn as one, below
         item = _feature(kg, ctx, URIRef(iri), lang)
         prov = provinces.get(iri, "")
         item.update(kind="city", lon=lon, lat=lat, color=colour.get(prov, "#718096"),
                     group=prov)
         places.append(item)
     sites: dict[str, list[URIRef]] = {}
-    for site, _kind, in_place in kg.query(_SITES).rows:
-        if where(str(in_place)) is not None:
+    for site, _kind, in_place in site_rows:
+        if str(site) in coords:
+            item = _feature(kg, ctx, URIRef(str(site)), lang)
+            lon, lat = coords[str(site)]
+            item.update(kind="site", lon=lon, lat=lat, color="#ffffff", city=str(in_place))
+            places.append(item)
+        elif where(str(in_place)) is not None:
             sites.setdefault(str(in_place), []).append(URIRef(str(site)))
     for place, members in sites.items():
         lon, lat = where(place) or (0.0, 0.0)
@@ -134,29 +231,86 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
                         lat=lat + 0.16 * math.sin(angle), color="#ffffff",
                         city=place, anchor=[lon, lat])
             places.append(item)
+    undrawn: list[str] = []
+    lines = _lines(kg, ctx, lang, where, tracks, undrawn)
+    stations = _stations(kg, ctx, lang, where, stations_rows, {line["id"]: line for line in lines})
+    for line in lines:
+        legend.append({"group": line["id"], "label": line["label"], "color": line["color"],
+                       "shape": "line", "dash": line["dash"]})
+    if stations:
+        legend.append({"group": "station", "label": text["station"], "color": _STATION,
+                       "shape": "station"})
+    if any(p["kind"] == "site" for p in places):
+        ringed = any("anchor" in p for p in places)
+        legend.append({"group": "site", "label": text["site" if ringed else "site_plain"],
+                       "color": "#ffffff", "shape": "square"})
+    notes = [text[key] for key, wanted in (("routes", True), ("schematic", False))
+             if any(line["geometry"] is wanted for line in lines)]
+    if undrawn:
+        notes.append(text["undrawn"].format(names=text["and"].join(sorted(undrawn))))
+    drawn = [*places, *lines, *stations]
+    cited = {s["iri"] for feature in drawn for s in feature["sources"]}
+    credit = text["attribution"] if cited else text["attribution_plain"]
+    return {"places": places, "lines": lines, "stations": stations, "legend": legend,
+            "notes": notes, "attribution": credit.format(sources=len(cited))}
+
+
+def _lines(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any,
+           tracks: dict[str, list[tuple[float, float]]],
+           undrawn: list[str]) -> list[dict[str, Any]]:
+    """The expressways and railways: their own LINESTRING, else their places in order;
+    the names of those with neither (fewer than two located places) go to ``undrawn``."""
     stops: dict[str, list[tuple[float, float]]] = {}
     kinds: dict[str, str] = {}
     for line, line_kind, stop in kg.query(_LINES).rows:
-        point = where(str(stop))
         kinds[str(line)] = str(line_kind).rsplit("#", 1)[-1]
-        if point is not None:
-            stops.setdefault(str(line), []).append(point)
+        stops.setdefault(str(line), [])
+        if stop is not None and (point := where(str(stop))) is not None:
+            stops[str(line)].append(point)
     lines = []
-    for line_iri, points in sorted(stops.items()):
+    seen: dict[str, int] = {}
+    for line_iri in sorted(kinds):
+        kind = kinds[line_iri]
+        points = tracks.get(line_iri) or _route(stops[line_iri])
+        if len(points) < 2:
+            undrawn.append(kg.label(URIRef(line_iri), lang))  # one place is not a line
+            continue
         item = _feature(kg, ctx, URIRef(line_iri), lang)
-        item.update(points=[list(p) for p in _route(points)],
-                    color=LINE_COLOURS.get(kinds[line_iri], "#444444"), kind=kinds[line_iri])
+        nth = seen[kind] = seen.get(kind, -1) + 1
+        item.update(points=[list(p) for p in points], kind=kind, geometry=line_iri in tracks,
+                    color=LINE_COLOURS.get(kind, "#444444"), dash=_DASHES[nth % len(_DASHES)])
         lines.append(item)
-    for kind, col in LINE_COLOURS.items():
-        if kind in kinds.values():
-            legend.append({"group": kind, "label": ctx.label(URIRef(_G60 + kind)), "color": col,
-                           "shape": "line"})
-    site_label = "Park or institute" if lang == "en" else "园区或研究机构"
-    legend.append({"group": "site", "label": site_label, "color": "#ffffff", "shape": "square"})
-    return {"places": places, "lines": lines, "legend": legend}
+    return lines
 
 
-_G60 = "https://w3id.org/g60graph/def#"
+def _stations(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any, rows: list[Any],
+              lines: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One mark per point with stations: a station's own point, or its place's."""
+    marks: dict[tuple[float, float], dict[str, Any]] = {}
+    for line, station, place in rows:
+        point = where(str(station)) or (where(str(place)) if place is not None else None)
+        if point is None or str(line) not in lines:
+            continue
+        mark = marks.setdefault(point, {"stations": {}, "lines": set()})
+        mark["stations"].setdefault(str(station), URIRef(str(station)))
+        mark["lines"].add(lines[str(line)]["label"])
+    out = []
+    for (lon, lat), mark in sorted(marks.items()):
+        members = [_feature(kg, ctx, iri, lang) for iri in mark["stations"].values()]
+        first = members[0]
+        label = " · ".join(sorted(m["label"] for m in members))
+        facts = [{"p": ctx.label(URIRef(_G60 + "RailwayStation")), "v": m["label"]}
+                 for m in members]
+        facts += [{"p": ctx.label(URIRef(_G60 + "hasStation")), "v": name}
+                  for name in sorted(mark["lines"])]
+        sources = {s["iri"]: s for m in members for s in m["sources"]}
+        out.append({**first, "kind": "station", "label": label, "lon": lon, "lat": lat,
+                    "color": _STATION,
+                    "facts": facts, "sources": sorted(sources.values(),
+                                                      key=lambda s: s["label"]),
+                    "stations": [m["id"] for m in members]})
+    return out
+
 
 _BOOT = """(function () {
   var data = G60Network.readJson("g60-data");
@@ -165,17 +319,18 @@ _BOOT = """(function () {
 })();"""
 
 
+def map_options(lang: str = "en", tiles: str | None = None) -> dict[str, Any]:
+    """What static/map.js needs besides the data: the basemap, its strings, tiles."""
+    text = _TEXT.get(lang, _TEXT["en"])
+    own = {key: text[key] for key in ("north", "conic", "mercator")}
+    return {"tiles": tiles, "strings": {**viz.STRINGS.get(lang, {}), **own}, "lang": lang,
+            "title": text["title"], "basemap": basemap()}
+
+
 def render_map(data: dict[str, Any], *, tiles: str | None = None, lang: str = "en") -> str:
     """The complete map page (works offline; ``tiles`` adds an online basemap)."""
-    title = "The G60 corridor: cities, lines, parks" if lang == "en" else "G60科创走廊地图"
-    places, lines = len(data["places"]), len(data["lines"])
-    subtitle = (
-        f"{places} places, {lines} lines. "
-        "Drawn without a basemap; click a feature for its facts and sources."
-        if lang != "zh"
-        else f"{places} 个地点，{lines} 条线路。无底图；点击要素查看其事实和来源。"
-    )
-    options = {"tiles": tiles, "strings": viz.STRINGS.get(lang, {})}
+    text = _TEXT.get(lang, _TEXT["en"])
+    subtitle = text["subtitle"].format(places=len(data["places"]), lines=len(data["lines"]))
     img_src = ""
     if tiles:
         match = re.match(r"^(https?://[A-Za-z0-9.-]+(?::[0-9]+)?)/", tiles)
@@ -187,9 +342,10 @@ def render_map(data: dict[str, Any], *, tiles: str | None = None, lang: str = "e
     body = ('<div class="g60-body"><main id="g60-map" class="g60-map"></main>'
             '<aside class="g60-panel" id="g60-panel"></aside></div>')
     return viz.page(
-        title=title, subtitle=subtitle, body=body,
+        title=text["title"], subtitle=subtitle, body=body,
         scripts=[viz.static_text("network.js"), viz.static_text("export.js"),
                  viz.static_text("map.js"), _BOOT],
         styles=[viz.static_text("network.css")],
-        data={"g60-data": data, "g60-options": options}, lang=lang, img_src=img_src,
+        data={"g60-data": data, "g60-options": map_options(lang, tiles)},
+        lang=lang, img_src=img_src,
     )

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 
 from g60graph.render import _map as geomap
-from g60graph.render import _network_page as viz
 
 if TYPE_CHECKING:
     from g60graph._knowledge_graph import KnowledgeGraph
@@ -84,11 +83,11 @@ def query_map_data(kg: KnowledgeGraph, result: QueryResult, lang: str = "en") ->
         places.append(item)
     groups = {p.get("group") for p in places} | {"site" if p["kind"] == "site" else ""
                                                  for p in places}
-    groups |= {line.get("kind") for line in base["lines"]}
+    groups |= {line["id"] for line in base["lines"]} | {"station" if base["stations"] else ""}
     legend = [e for e in base["legend"] if e["group"] in groups]
     return {**base, "places": places, "legend": legend}
 
 
 def map_options(lang: str = "en") -> dict[str, Any]:
-    """The options static/map.js gets on the page (offline: no tiles)."""
-    return {"tiles": None, "strings": viz.STRINGS.get(lang, {})}
+    """The options static/map.js gets on the page: the CLI map's, offline (no tiles)."""
+    return geomap.map_options(lang)

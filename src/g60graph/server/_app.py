@@ -61,8 +61,9 @@ from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.render import _pages as pages
 from g60graph.server import _protocol as protocol
+from g60graph.server._cache import CACHE_HEADER, AnswerCache, Kept
 from g60graph.server._executor import Busy, Executor, QueryTimeout, WorkerCrashed
-from g60graph.server._middleware import AccessLog, SecurityHeaders, SizeLimit
+from g60graph.server._middleware import Guard
 from g60graph.server._page_jobs import SPREADSHEET_TYPES
 from g60graph.server._protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError
 from g60graph.server._settings import Settings
@@ -80,6 +81,7 @@ VENDOR = STATIC / "vendor"  # vis-network from npm (scripts/vendor-js.sh)
 TRUNCATED = "X-G60-Truncated"
 VIEW_KINDS = ("line", "bar", "timeline", "network", "map")  # /api/view: the renderers' data
 _SLUG = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")  # characters an IRI may hold
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
 
 
 def create_app(
@@ -100,6 +102,7 @@ def create_app(
         reserved=settings.reserved_workers,
     )
     links = pages.Links(settings.id_base, settings.def_base)
+    cache = AnswerCache(settings.answer_cache_mb << 20) if settings.answer_cache_mb else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -128,16 +131,25 @@ def create_app(
         fmt = protocol.choose_format(form, request.headers.get("accept", ""), op.params)
         if fmt is None:
             return _not_acceptable(form)
-        reply = await executor.run(
-            "query",
-            protocol.with_base(op.text, str(request.url_for("sparql"))),
-            op.default_graphs,
-            op.named_graphs,
-            fmt,
-            settings.max_rows,
-            settings.max_answer_bytes,
-        )
-        return _answer(reply, fmt)
+        base = _endpoint(request)  # of relative IRIs; with_base runs in the worker
+        key = ("query", op.text, base, tuple(op.default_graphs), tuple(op.named_graphs), fmt)
+        return await cached(key, "query", op.text, base, op.default_graphs, op.named_graphs,
+                            fmt, settings.max_rows, settings.max_answer_bytes)
+
+    async def cached(key: tuple[Any, ...], job: str, *args: Any) -> Response:
+        """A query's answer: kept from an earlier run, or run now (and kept if it may be)."""
+        generation = cache.generation if cache is not None else 0
+        if cache is not None:
+            kept = cache.get(key)
+            if kept is not None:
+                return _response(kept, "hit")
+        reply = await executor.run(job, *args)
+        kept = _kept(reply, key[-1])
+        if cache is None:
+            return _response(kept, None)
+        if reply.cacheable:
+            cache.put(key, kept, generation)
+        return _response(kept, "miss")
 
     async def update_endpoint(request: Request) -> Response:
         body = await request.body()
@@ -163,7 +175,11 @@ def create_app(
                 headers={"WWW-Authenticate": 'Bearer realm="g60graph"'},
             )
         text = protocol.with_using(op.text, op.default_graphs, op.named_graphs)
-        triples = await executor.update(protocol.with_base(text, str(request.url_for("sparql"))))
+        try:
+            triples = await executor.update(protocol.with_base(text, _endpoint(request)))
+        finally:  # whatever the outcome, no answer from before it is served again
+            if cache is not None:
+                cache.clear()
         return PlainTextResponse(f"update applied; the dataset holds {triples} triples\n")
 
     async def service_description(request: Request) -> Response:
@@ -178,7 +194,7 @@ def create_app(
         from g60graph.describe._service import service_description as describe
 
         info = await executor.run("info")
-        endpoint = str(request.url_for("sparql"))
+        endpoint = _endpoint(request)
         body = describe(
             endpoint, info["graphs"], info["triples"], fmt, updates=settings.enable_updates,
             timeout=settings.timeout, max_rows=settings.max_rows,
@@ -213,10 +229,9 @@ def create_app(
         if fmt is None:
             return _not_acceptable(query.form)
         request.state.query_hash = hashlib.sha256(query.text.encode()).hexdigest()[:16]
-        reply = await executor.run(
-            "named", name, params, fmt, settings.max_rows, settings.max_answer_bytes
-        )
-        return _answer(reply, fmt)
+        key = ("named", name, tuple(sorted(params.items())), fmt)
+        return await cached(key, "named", name, params, fmt, settings.max_rows,
+                            settings.max_answer_bytes)
 
     # -- Linked Data -------------------------------------------------------------
 
@@ -384,15 +399,13 @@ def create_app(
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [
-        Middleware(AccessLog),
-        Middleware(SecurityHeaders),
-        Middleware(SizeLimit, limit=settings.max_request_bytes),
+        Middleware(Guard, limit=settings.max_request_bytes),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
-            expose_headers=[TRUNCATED],
+            expose_headers=[TRUNCATED, CACHE_HEADER],
         ),
         Middleware(GZipMiddleware, minimum_size=1024),
     ]
@@ -414,15 +427,33 @@ class _NotFoundError(Exception):
     pass
 
 
-def _answer(reply: Any, fmt: str) -> Response:
+def _endpoint(request: Request) -> str:
+    """This endpoint's URL as the client named it (its Host header, when that is a host
+    name or address), built directly: Starlette's url_for walks every route."""
+    scope = request.scope
+    host = request.headers.get("host", "")
+    if not _HOST.fullmatch(host):
+        address, port = scope.get("server") or ("localhost", None)
+        host = f"[{address}]" if ":" in address else address
+        host += f":{port}" if port else ""
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}/sparql"
+
+
+def _kept(reply: Any, fmt: str) -> Kept:
     types = GRAPH_TYPES if reply.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
     media = types[fmt]
     if not media.startswith("application/") or media.endswith("json") or media.endswith("xml"):
         media_type = f"{media}; charset=utf-8"
     else:
         media_type = media
-    headers = {"Vary": "Accept", TRUNCATED: "true" if reply.truncated else "false"}
-    return Response(reply.body, headers=headers, media_type=media_type)
+    return Kept(reply.body, media_type, reply.truncated)
+
+
+def _response(kept: Kept, cache: str | None) -> Response:
+    headers = {"Vary": "Accept", TRUNCATED: "true" if kept.truncated else "false"}
+    if cache is not None:
+        headers[CACHE_HEADER] = cache
+    return Response(kept.body, headers=headers, media_type=kept.media_type)
 
 
 def _not_acceptable(form: str) -> Response:

@@ -21,12 +21,14 @@ import atexit
 import functools
 import logging
 import multiprocessing
+import os
+import pickle
 import signal
+import socket
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -70,6 +72,8 @@ class WorkerCrashed(errors.ExecutionError):
 
 
 class _Worker:
+    """One worker process and the asyncio stream to it (no thread waits on it)."""
+
     def __init__(
         self,
         kg_factory: Callable[[], KnowledgeGraph],
@@ -80,7 +84,7 @@ class _Worker:
     ) -> None:
         self.reserved = reserved  # kept for cheap jobs
         ctx = multiprocessing.get_context("spawn")
-        parent, child = ctx.Pipe()
+        parent, child = ctx.Pipe()  # a socket pair; the child frames messages itself
         self.process: BaseProcess = ctx.Process(
             target=jobs.worker_main,
             args=(child, kg_factory, list(updates), memory_mb, *network),
@@ -88,34 +92,51 @@ class _Worker:
         )
         self.process.start()
         child.close()
-        self.conn: Connection = parent
+        self.sock = socket.socket(fileno=os.dup(parent.fileno()))
+        parent.close()
+        self.sock.setblocking(False)
         self.applied = len(updates)
         self.memory_mb = memory_mb
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
 
-    def wait_ready(self, timeout: float) -> None:
-        if not self.conn.poll(timeout):
-            self.kill()
-            raise errors.ExecutionError(f"a query worker did not load the graph in {timeout} s")
+    async def _receive(self) -> Any:
+        assert self._reader is not None
+        (size,) = jobs.HEADER.unpack(await self._reader.readexactly(jobs.HEADER.size))
+        return pickle.loads(await self._reader.readexactly(size))
+
+    async def wait_ready(self, timeout: float) -> None:
+        self._reader, self._writer = await asyncio.open_unix_connection(sock=self.sock)
         try:
-            message = self.conn.recv()
-        except (EOFError, OSError):
+            async with asyncio.timeout(timeout):
+                message = await self._receive()
+        except TimeoutError:
+            self.kill()
+            self.process.join(5)  # killed: it exits at once
+            raise errors.ExecutionError(
+                f"a query worker did not load the graph in {timeout} s") from None
+        except (asyncio.IncompleteReadError, OSError):
             raise errors.ExecutionError("a query worker died while loading the graph") from None
         if message[0] == "error" and message[1] == "IsolationError":
             raise errors.ExecutionError(message[2])
         if message[0] != "ready":
             raise errors.ExecutionError(f"a query worker could not load the graph: {message[2]}")
 
-    def call(self, name: str, args: tuple[Any, ...], timeout: float) -> Any:
+    async def call(self, name: str, args: tuple[Any, ...], timeout: float) -> Any:
         """Run a job; QueryTimeout or WorkerCrashed leave this worker unusable."""
+        assert self._writer is not None
         try:
-            self.conn.send((name, args))
-            if not self.conn.poll(timeout):
-                raise QueryTimeout(
-                    f"the query ran past the server's time limit of {timeout:g} s and was stopped"
-                )
-            reply = self.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            raise WorkerCrashed(f"the worker crashed while answering ({self._death()});"
+            self._writer.write(jobs.frame((name, args)))
+            async with asyncio.timeout(timeout):
+                await self._writer.drain()
+                reply = await self._receive()
+        except TimeoutError:
+            raise QueryTimeout(
+                f"the query ran past the server's time limit of {timeout:g} s and was stopped"
+            ) from None
+        except (asyncio.IncompleteReadError, OSError):
+            death = await asyncio.get_running_loop().run_in_executor(None, self._death)
+            raise WorkerCrashed(f"the worker crashed while answering ({death});"
                                 " it is being replaced") from None
         if reply[0] == "ok":
             return reply[1]
@@ -142,9 +163,13 @@ class _Worker:
         return f"killed by signal {-code}"
 
     def kill(self) -> None:
+        """Stop the process at once and close the stream (in the event loop's thread);
+        ``process.join`` then reaps it."""
         self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        if self._writer is not None:
+            self._writer.close()
+        else:
+            self.sock.close()
 
 
 class Executor:
@@ -178,7 +203,7 @@ class Executor:
         self._updates: list[str] = []
         self._update_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        # Waiting on a worker blocks a thread: one each, plus room for restarts.
+        # Starting and killing workers blocks (spawn, join): that happens in threads.
         self._threads = ThreadPoolExecutor(self._size * 2 + 2, thread_name_prefix="g60-wait")
         self.restarts = 0
 
@@ -198,14 +223,16 @@ class Executor:
         for task in self._tasks:
             task.cancel()
         for worker in list(self._all):
-            await self._blocking(worker.kill)
+            worker.kill()
+            await self._blocking(worker.process.join, 5)
         self._all.clear()
         self._threads.shutdown(wait=False, cancel_futures=True)
         atexit.unregister(self._kill_all)
 
-    def _kill_all(self) -> None:
+    def _kill_all(self) -> None:  # at exit, the event loop may be gone: processes only
         for worker in list(self._all):
-            worker.kill()
+            worker.process.kill()
+            worker.process.join(5)
         self._all.clear()
 
     async def _spawn(self, reserved: bool = False) -> _Worker:
@@ -214,7 +241,7 @@ class Executor:
         )
         self._all.add(worker)
         try:
-            await self._blocking(worker.wait_ready, self._startup_timeout)
+            await worker.wait_ready(self._startup_timeout)
         except BaseException:
             self._all.discard(worker)
             raise
@@ -226,7 +253,8 @@ class Executor:
         self.restarts += 1
 
         async def renew() -> None:
-            await self._blocking(worker.kill)
+            worker.kill()
+            await self._blocking(worker.process.join, 5)
             while True:
                 try:
                     fresh = await self._spawn(worker.reserved)
@@ -263,7 +291,7 @@ class Executor:
         try:
             await self._catch_up(worker)
             start = time.monotonic()
-            result = await self._blocking(worker.call, name, args, timeout)
+            result = await worker.call(name, args, timeout)
         except (QueryTimeout, WorkerCrashed):
             self._remember(key, False)
             self._replace(worker)
@@ -294,6 +322,8 @@ class Executor:
 
     async def _next_idle(self, queue: asyncio.Queue[_Worker]) -> _Worker:
         """An idle worker, waiting at most ``queue_wait`` seconds (then Busy: 503)."""
+        if not queue.empty():  # the common case, without wait_for's task
+            return queue.get_nowait()
         try:
             return await asyncio.wait_for(queue.get(), self.queue_wait)
         except TimeoutError:
@@ -305,7 +335,7 @@ class Executor:
     async def _catch_up(self, worker: _Worker) -> None:
         while worker.applied < len(self._updates):
             text = self._updates[worker.applied]
-            await self._blocking(worker.call, "update", (text,), self.timeout)
+            await worker.call("update", (text,), self.timeout)
             worker.applied += 1
 
     async def update(self, text: str) -> int:

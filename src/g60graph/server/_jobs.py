@@ -7,7 +7,11 @@ picklable values (bytes, strings, dicts) to the server process.
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import signal
+import socket
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -27,11 +31,14 @@ from g60graph._namespaces import PREFIXES
 from g60graph.backends import Dataset
 from g60graph.results._model import QueryResult, empty_graph
 from g60graph.server import _page_jobs as page_jobs
+from g60graph.server import _protocol as protocol
+from g60graph.sparql import _lexer as sparql_text
 from g60graph.sparql import _named as queries
 from g60graph.sparql import _safety as safety
 from g60graph.sparql._lexer import writes_default_graph
 
 __all__ = [
+    "HEADER",
     "JOBS",
     "Reply",
     "apply_update",
@@ -62,9 +69,39 @@ class Reply:
     form: str
     truncated: bool
     size: int  # rows, or triples for a graph
+    cacheable: bool = True  # False when a run may give other values (RAND(), NOW(), ...)
+
+
+# Functions whose value differs on every run: an answer using them is never kept.
+_PER_RUN = {"RAND", "NOW", "UUID", "STRUUID", "BNODE"}
 
 
 # -- the worker loop -------------------------------------------------------------
+
+# Each message on a worker's socket: its length (8 bytes, big-endian), then the pickle.
+HEADER = struct.Struct("!Q")
+
+
+def frame(message: Any) -> bytes:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(payload)) + payload
+
+
+def _read_exactly(sock: socket.socket, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = sock.recv(min(size, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(sock: socket.socket) -> Any:
+    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
+    return pickle.loads(_read_exactly(sock, size))
+
 
 
 def worker_main(
@@ -75,7 +112,13 @@ def worker_main(
     isolate: bool = True,
     allow_network: bool = False,
 ) -> None:
-    """Drop the network, load the graph once, replay past updates, then answer jobs."""
+    """Drop the network, load the graph once, replay past updates, then answer jobs.
+
+    ``conn`` is only the carrier of the socket: messages are framed by ``frame``, so
+    the server reads them with asyncio, without a thread per worker."""
+    sock = socket.socket(fileno=os.dup(conn.fileno()))
+    conn.close()
+    sock.setblocking(True)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server process stops us
     if memory_mb:
         import resource
@@ -94,12 +137,12 @@ def worker_main(
         for text in updates:
             _writable(kg).update(text)
     except Exception as err:  # reported to the server, which gives up starting
-        conn.send(("error", type(err).__name__, str(err)))
+        sock.sendall(frame(("error", type(err).__name__, str(err))))
         return
-    conn.send(("ready", None))
+    sock.sendall(frame(("ready", None)))
     while True:
         try:
-            name, args = conn.recv()
+            name, args = _receive(sock)
         except (EOFError, OSError):
             return
         try:
@@ -110,7 +153,10 @@ def worker_main(
             reply = ("error", "MemoryError", "")  # the server replaces this worker
         except Exception as err:  # a bug or a store failure: report, keep serving
             reply = ("error", "ExecutionError", f"query failed: {type(err).__name__}: {err}")
-        conn.send(reply)
+        try:
+            sock.sendall(frame(reply))
+        except OSError:  # the server is gone
+            return
 
 
 def _drop_network(allow_network: bool) -> None:
@@ -130,14 +176,19 @@ def _drop_network(allow_network: bool) -> None:
 def run_query(
     kg: KnowledgeGraph,
     text: str,
+    base: str,
     default_graphs: Sequence[str],
     named_graphs: Sequence[str],
     fmt: str,
     max_rows: int,
     max_bytes: int | None = None,
 ) -> Reply:
+    """A query from /sparql; ``base`` resolves its relative IRIs when it has no BASE (read
+    here, in the worker: the lexing is off the server process's one thread)."""
+    tokens = list(sparql_text.tokens(text))  # read once, for the base and the cache
+    text = protocol.with_base(text, base, tokens)
     result = execute(kg, text, default_graphs, named_graphs, max_rows)
-    return _reply(result, fmt, max_bytes)
+    return _reply(result, fmt, max_bytes, _cacheable(tokens))
 
 
 def run_named(
@@ -145,10 +196,17 @@ def run_named(
     max_bytes: int | None = None,
 ) -> Reply:
     text = kg.bind(queries.get(name), params)
-    return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes)
+    tokens = list(sparql_text.tokens(text))
+    return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes, _cacheable(tokens))
 
 
-def _reply(result: QueryResult, fmt: str, max_bytes: int | None = None) -> Reply:
+def _cacheable(tokens: Sequence[sparql_text.Token]) -> bool:
+    return not any(t.kind == "word" and t.text.upper() in _PER_RUN for t in tokens)
+
+
+def _reply(
+    result: QueryResult, fmt: str, max_bytes: int | None = None, cacheable: bool = True
+) -> Reply:
     body = result.serialize(fmt)
     if result.truncated and fmt == "json":
         # An extra key, before "results": readers ignore it, and strict ones (pyoxigraph)
@@ -164,7 +222,7 @@ def _reply(result: QueryResult, fmt: str, max_bytes: int | None = None) -> Reply
             f"the answer is {len(encoded) / 1e6:.1f} MB, more than the server sends"
             f" ({max_bytes / 1e6:g} MB); ask for fewer or shorter values"
         )
-    return Reply(encoded, result.form, result.truncated, len(result))
+    return Reply(encoded, result.form, result.truncated, len(result), cacheable)
 
 
 def execute(

@@ -1,4 +1,4 @@
-"""ASGI middleware: request-size limit and a structured (JSON lines) access log."""
+"""ASGI middleware: request-size limits, security headers, a JSON-lines access log."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 __all__ = [
     "CSP",
     "URL_LIMIT",
-    "AccessLog",
-    "SecurityHeaders",
-    "SizeLimit",
+    "Guard",
     "access_log",
 ]
 
@@ -28,9 +26,12 @@ class _TooLargeError(Exception):
 URL_LIMIT = 32 * 1024  # a longer query belongs in a POST body
 
 
-class SizeLimit:
-    """Answer 413 to a request body above ``limit`` bytes, declared or streamed,
-    and 414 to a query string above URL_LIMIT bytes."""
+class Guard:
+    """Every request's outer layer, in one wrapper (each ASGI layer costs an await per
+    message): a 413 to a body above ``limit`` bytes, declared or streamed, and a 414 to a
+    query string above URL_LIMIT bytes; a Content-Security-Policy and nosniff on every
+    answer; and one JSON line in the access log per request: method, path, status,
+    duration, bytes, query hash."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -40,15 +41,21 @@ class SizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if len(scope.get("query_string", b"")) > URL_LIMIT:
-            await _plain(send, 414, f"URL too long: send queries over {URL_LIMIT} bytes by POST")
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
-            return
+        start = time.perf_counter()
+        status = 500
+        size = 0
         seen = 0
         started = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal status, size, started
+            if message["type"] == "http.response.start":
+                started = True
+                status = message["status"]
+                message = {**message, "headers": [*message.get("headers", ()), *_SECURITY]}
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
 
         async def counting_receive() -> Message:
             nonlocal seen
@@ -59,16 +66,37 @@ class SizeLimit:
                     raise _TooLargeError
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
         try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLargeError:
-            if not started:
-                await self._refuse(send)
+            if len(scope.get("query_string", b"")) > URL_LIMIT:
+                await _plain(guarded_send, 414,
+                             f"URL too long: send queries over {URL_LIMIT} bytes by POST")
+                return
+            declared = dict(scope["headers"]).get(b"content-length")
+            if declared is not None and declared.isdigit() and int(declared) > self.limit:
+                await self._refuse(guarded_send)
+                return
+            try:
+                await self.app(scope, counting_receive, guarded_send)
+            except _TooLargeError:
+                if not started:
+                    await self._refuse(guarded_send)
+        finally:
+            state: dict[str, Any] = scope.get("state") or {}
+            client = scope.get("client")
+            access_log.info(
+                json.dumps(
+                    {
+                        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        "client": client[0] if client else None,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - start) * 1000, 2),
+                        "bytes": size,
+                        "query_hash": state.get("query_hash"),
+                    }
+                )
+            )
 
     async def _refuse(self, send: Send) -> None:
         await _plain(send, 413, f"request body too large: the limit is {self.limit} bytes")
@@ -90,73 +118,9 @@ async def _plain(send: Send, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class AccessLog:
-    """One JSON line per request: method, path, status, duration, bytes, query hash."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 500
-        size = 0
-
-        async def logging_send(message: Message) -> None:
-            nonlocal status, size
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                size += len(message.get("body", b""))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, logging_send)
-        finally:
-            state: dict[str, Any] = scope.get("state") or {}
-            client = scope.get("client")
-            access_log.info(
-                json.dumps(
-                    {
-                        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                        "client": client[0] if client else None,
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - start) * 1000, 2),
-                        "bytes": size,
-                        "query_hash": state.get("query_hash"),
-                    }
-                )
-            )
-
-
 # Pages only load what this server serves; inline styles stay allowed for vis-network.
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-
-
-class SecurityHeaders:
-    """A Content-Security-Policy and nosniff on every answer."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"content-security-policy", CSP.encode()))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+_SECURITY = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"))

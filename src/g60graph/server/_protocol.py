@@ -162,20 +162,21 @@ def parse_operation(method: str, url_query: str, content_type: str, body: bytes)
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
-def with_base(text: str, base: str) -> str:
+def with_base(text: str, base: str, tokens: Sequence[sparql_text.Token] | None = None) -> str:
     """The operation with ``base`` as its BASE, when it has relative IRIs and no BASE.
 
     The protocol leaves the base IRI to the service ("which MAY be the service
     endpoint"); without one, ``CONSTRUCT { <s> <p> 1 } WHERE {}`` does not
     parse. The declaration goes on the first line, so the line numbers of
-    syntax errors stay right (columns on that line move by its length).
+    syntax errors stay right (columns on that line move by its length). ``tokens``: the
+    text's, when the caller has them already.
     """
-    if "BASE" in sparql_text.keywords(text):
-        return text
-    relative = (t for t in sparql_text.tokens(text) if t.kind == "iri")
-    if not any(not _ABSOLUTE.match(t.text) for t in relative):
-        return text
-    return f"BASE <{base}> {text}"
+    relative = False
+    for tok in tokens if tokens is not None else sparql_text.tokens(text):
+        if tok.kind == "word" and tok.text.upper() == "BASE":
+            return text
+        relative = relative or (tok.kind == "iri" and not _ABSOLUTE.match(tok.text))
+    return f"BASE <{base}> {text}" if relative else text
 
 
 def with_using(text: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:
