@@ -97,3 +97,14 @@ def test_the_default_graph_takes_no_triples_of_its_own(http: httpx.Client, updat
     assert http.post("/update", data={"update": into_a_graph}).status_code == 200
     assert _count(http, "<urn:x:s> <urn:x:p> 1") == 1  # the union default graph holds it
     assert http.post("/update", data={"update": "DROP GRAPH <urn:x:mine>"}).status_code == 200
+
+
+def test_the_where_clause_reads_the_union_as_queries_do(http: httpx.Client) -> None:
+    """Without USING, an update's WHERE reads the same default graph as a query (Oxigraph
+    alone would read its own, empty, default graph)."""
+    typed = _count(http, "{ SELECT DISTINCT ?s ?c WHERE { ?s a ?c } }")  # one triple in two graphs
+    update = "INSERT { GRAPH <urn:x:union> { ?s a ?c } } WHERE { ?s a ?c }"
+    sent = http.post("/update", data={"update": update})
+    assert sent.status_code == 200, sent.text
+    assert 0 < typed == _count(http, "GRAPH <urn:x:union> { ?s a ?c }")  # is inserted once
+    assert http.post("/update", data={"update": "DROP GRAPH <urn:x:union>"}).status_code == 200

@@ -19,9 +19,9 @@ from rdflib.term import Identifier
 
 from g60graph._errors import ExecutionError
 from g60graph._namespaces import QUERY_PREFIXES
-from g60graph.backends._seam import GRAPHS, Dataset, Quad
+from g60graph.backends._seam import GRAPHS, Dataset, Quad, graph_names
 from g60graph.results._model import QueryResult, empty_graph, take
-from g60graph.sparql._lexer import keywords, query_form
+from g60graph.sparql._lexer import keywords, query_form, with_using
 from g60graph.sparql._syntax_errors import from_oxigraph
 
 __all__ = [
@@ -114,7 +114,13 @@ class OxigraphBackend:
             raise ExecutionError(f"query failed: {err}") from None
 
     def update(self, text: str, *, dataset: Dataset | None = None) -> None:
-        # pyoxigraph's update takes no dataset: USING clauses in the text scope it.
+        # pyoxigraph's update takes no dataset: USING clauses in the text scope it. Without
+        # any (or WITH), its WHERE would read the default graph of its own, which is empty
+        # here: it reads the union of the named graphs instead, as queries do.
+        words = keywords(text)
+        if "WHERE" in words and not {"USING", "WITH"} & words:
+            names = [str(g) for g in graph_names(self)]
+            text = with_using(text, names, names)
         try:
             self.store.update(text, prefixes=QUERY_PREFIXES)
         except SyntaxError as err:

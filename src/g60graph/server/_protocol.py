@@ -8,6 +8,7 @@ https://www.w3.org/TR/sparql11-protocol/ : a query arrives by GET
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -189,32 +190,16 @@ def with_using(text: str, default_graphs: Sequence[str], named_graphs: Sequence[
         raise ProtocolError(
             400, "an update with USING or WITH may not also have using-graph-uri parameters"
         )
-    clauses = "".join(f"USING <{_iri(g)}> " for g in default_graphs) + "".join(
-        f"USING NAMED <{_iri(g)}> " for g in named_graphs
-    )
-    parts, pos, level, previous = [], 0, 0, ""
-    for tok in sparql_text.tokens(text):
-        word = tok.text.upper() if tok.kind == "word" else ""
-        if word == "WHERE" and level == 0:
-            if previous == "DELETE":
-                raise ProtocolError(
-                    400, "using-graph-uri cannot scope DELETE WHERE { ... }: write it as"
-                    " DELETE { ... } WHERE { ... }"
-                )
-            parts += [text[pos : tok.start], clauses]
-            pos = tok.start
-        if tok.text in ("(", "{", "["):
-            level += 1
-        elif tok.text in (")", "}", "]"):
-            level -= 1
-        previous = word
-    return "".join([*parts, text[pos:]])
-
-
-def _iri(value: str) -> str:
-    if not is_iri(value):
-        raise ProtocolError(400, f"using-graph-uri: {value!r} is not an absolute IRI")
-    return value
+    words = [t.text.upper() for t in sparql_text.tokens(text) if t.kind == "word"]
+    if any(pair == ("DELETE", "WHERE") for pair in itertools.pairwise(words)):
+        raise ProtocolError(
+            400, "using-graph-uri cannot scope DELETE WHERE { ... }: write it as"
+            " DELETE { ... } WHERE { ... }"
+        )
+    for iri in [*default_graphs, *named_graphs]:
+        if not is_iri(iri):
+            raise ProtocolError(400, f"using-graph-uri: {iri!r} is not an absolute IRI")
+    return sparql_text.with_using(text, default_graphs, named_graphs)
 
 
 def _text(body: bytes) -> str:

@@ -13,7 +13,7 @@ by the safety check (``g60graph.safety``), which reads every token.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "unescape",
     "where_brace",
     "with_prefixes",
+    "with_using",
     "writes_default_graph",
 ]
 
@@ -210,6 +211,26 @@ def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
     own = declared_prefixes(text)
     lines = [f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items() if name not in own]
     return "\n".join([*lines, text])
+
+
+def with_using(text: str, default: Sequence[str], named: Sequence[str]) -> str:
+    """The update with ``USING <g>`` / ``USING NAMED <g>`` clauses before the WHERE of
+    each operation that has one (DELETE WHERE, which takes none, is left as it is)."""
+    clauses = "".join(f"USING <{g}> " for g in default) + "".join(
+        f"USING NAMED <{g}> " for g in named
+    )
+    parts, pos, level, previous = [], 0, 0, ""
+    for tok in tokens(text):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "WHERE" and level == 0 and previous != "DELETE":
+            parts += [text[pos : tok.start], clauses]
+            pos = tok.start
+        if tok.text in _BRACKETS:
+            level += 1
+        elif tok.text in (")", "}", "]"):
+            level -= 1
+        previous = word
+    return "".join([*parts, text[pos:]])
 
 
 def depth(text: str) -> int:
