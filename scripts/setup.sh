@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Set-up from a fresh machine (Debian 12's externally managed python3 included):
-# installs the Debian packages that are missing (python3-venv, which Debian splits off
-# python3; with --dev also what the tests need: chromium, fonts-noto-cjk,
-# virtuoso-opensource, graphviz) through apt-get, as root or with sudo, then creates
-# .venv (if missing) and installs the package into it.
+# installs the Debian packages that are missing through apt-get, as root or with sudo
+# (python3-venv, which Debian splits off python3; with --dev also what the tests need:
+# chromium, fonts-noto-cjk, virtuoso-opensource, graphviz, and libatomic1 for
+# playwright's driver), then creates .venv (if missing) and installs the package into it.
 #   bash scripts/setup.sh          # the package, for the g60graph command
 #   bash scripts/setup.sh --dev    # editable, with the dev extra (scripts/test.sh runs this)
 # Works inside an active virtual environment or outside one.
@@ -33,6 +33,7 @@ if $dev; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)  # Chinese in screenshots
+  dpkg -s libatomic1 >/dev/null 2>&1 || missing+=(libatomic1)  # playwright's node driver
 fi
 if ((${#missing[@]})); then
   sudo=""
