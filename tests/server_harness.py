@@ -62,6 +62,16 @@ def running_server(
             process.wait(5)
 
 
+@contextmanager
+def writable_server(tmp: Path, token: str, *args: str) -> Iterator[httpx.Client]:
+    """A client of a server started with updates enabled, its bearer token ``token``."""
+    with (
+        running_server(tmp, "--enable-updates", *args, env={"G60GRAPH_UPDATE_TOKEN": token}) as srv,
+        httpx.Client(base_url=srv.url, timeout=30) as http,
+    ):
+        yield http
+
+
 def _wait_ready(server: Server, deadline: float) -> None:
     """Poll the endpoint until it answers ASK {}, the process exits, or the deadline passes."""
     end = time.monotonic() + deadline

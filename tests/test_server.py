@@ -26,7 +26,7 @@ from g60graph._namespaces import GRAPH
 from g60graph.cli import main
 from g60graph.sparql._lexer import keywords
 from g60graph.sparql._named import catalogue
-from server_harness import Server, listener, running_server
+from server_harness import Server, listener, running_server, writable_server
 
 FEDERATED = sorted(n for n, q in catalogue().items() if "SERVICE" in keywords(q.text))
 # Queries that run without parameters (one with a required parameter is tested with its
@@ -470,12 +470,7 @@ def test_updates_need_the_token(tmp_path: Path) -> None:
         "INSERT DATA { GRAPH <https://w3id.org/g60graph/graph/places>"
         " { <http://example.org/new> <http://example.org/p> 42 } }"
     )
-    with (
-        running_server(
-            tmp_path, "--enable-updates", "--workers", "2", env={"G60GRAPH_UPDATE_TOKEN": token}
-        ) as srv,
-        httpx.Client(base_url=srv.url, timeout=30) as http,
-    ):
+    with writable_server(tmp_path, token, "--workers", "2") as http:
         assert http.post("/update", data={"update": insert}).status_code == 401
         wrong = {"Authorization": "Bearer nope"}
         assert http.post("/update", data={"update": insert}, headers=wrong).status_code == 401

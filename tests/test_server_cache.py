@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from g60graph.server._cache import CACHE_HEADER, AnswerCache, Kept
-from server_harness import Server, running_server
+from server_harness import Server, running_server, writable_server
 
 JSON = {"Accept": "application/sparql-results+json"}
 LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 5"
@@ -81,12 +81,7 @@ def test_an_update_clears_the_cache(tmp_path: Path) -> None:
         "INSERT DATA { GRAPH <https://w3id.org/g60graph/graph/places>"
         " { <http://example.org/kept> <http://example.org/p> 1 } }"
     )
-    with (
-        running_server(
-            tmp_path, "--enable-updates", "--workers", "2", env={"G60GRAPH_UPDATE_TOKEN": token}
-        ) as srv,
-        httpx.Client(base_url=srv.url, timeout=30) as http,
-    ):
+    with writable_server(tmp_path, token, "--workers", "2") as http:
         before = [http.get("/sparql", params={"query": ask}, headers=JSON) for _ in range(2)]
         assert [b.headers[CACHE_HEADER] for b in before] == ["miss", "hit"]
         assert before[1].json()["boolean"] is False

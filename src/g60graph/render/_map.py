@@ -34,6 +34,7 @@ __all__ = [
     "LINE_COLOURS",
     "PROVINCE_COLOURS",
     "basemap",
+    "feature",
     "map_data",
     "map_options",
     "render_map",
@@ -104,7 +105,8 @@ def basemap() -> dict[str, Any]:
     return parsed
 
 
-def _feature(kg: KnowledgeGraph, ctx: Any, iri: URIRef, lang: str) -> dict[str, Any]:
+def feature(kg: KnowledgeGraph, ctx: Any, iri: URIRef, lang: str) -> dict[str, Any]:
+    """One map feature's label, facts and sources (its side panel), from a network Context."""
     attrs = ctx.node_attributes(iri)
     facts = [{"p": ctx.label(URIRef(expand(k) or k)), "v": v}
              for k, v in attrs.items()
@@ -170,7 +172,7 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     for iri, (lon, lat) in coords.items():
         if iri in own_marks:
             continue  # a station or a site with a point of its own: drawn as one, below
-        item = _feature(kg, ctx, URIRef(iri), lang)
+        item = feature(kg, ctx, URIRef(iri), lang)
         prov = provinces.get(iri, "")
         item.update(kind="city", lon=lon, lat=lat, color=colour.get(prov, "#718096"),
                     group=prov)
@@ -178,7 +180,7 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     sites: dict[str, list[URIRef]] = {}
     for site, _kind, in_place in site_rows:
         if str(site) in coords:
-            item = _feature(kg, ctx, URIRef(str(site)), lang)
+            item = feature(kg, ctx, URIRef(str(site)), lang)
             lon, lat = coords[str(site)]
             item.update(kind="site", lon=lon, lat=lat, color="#ffffff", city=str(in_place))
             places.append(item)
@@ -189,7 +191,7 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
         for i, site in enumerate(members):
             # spread the sites on a small ring around their city
             angle = math.pi / 2 + 2 * math.pi * i / len(members)
-            item = _feature(kg, ctx, site, lang)
+            item = feature(kg, ctx, site, lang)
             item.update(kind="site", lon=lon + 0.2 * math.cos(angle),
                         lat=lat + 0.16 * math.sin(angle), color="#ffffff",
                         city=place, anchor=[lon, lat])
@@ -238,7 +240,7 @@ def _lines(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any,
         if len(points) < 2:
             undrawn.append(kg.label(URIRef(line_iri), lang))  # one place is not a line
             continue
-        item = _feature(kg, ctx, URIRef(line_iri), lang)
+        item = feature(kg, ctx, URIRef(line_iri), lang)
         nth = seen[kind] = seen.get(kind, -1) + 1
         item.update(points=[list(p) for p in points], kind=kind, geometry=line_iri in tracks,
                     color=LINE_COLOURS.get(kind, "#444444"), dash=_DASHES[nth % len(_DASHES)])
@@ -259,7 +261,7 @@ def _stations(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any, rows: list[An
         mark["lines"].add(lines[str(line)]["label"])
     out = []
     for (lon, lat), mark in sorted(marks.items()):
-        members = [_feature(kg, ctx, iri, lang) for iri in mark["stations"].values()]
+        members = [feature(kg, ctx, iri, lang) for iri in mark["stations"].values()]
         first = members[0]
         label = " · ".join(sorted(m["label"] for m in members))
         facts = [{"p": ctx.label(URIRef(_G60 + "RailwayStation")), "v": m["label"]}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from g60graph._knowledge_graph import KnowledgeGraph
     from g60graph.results._model import QueryResult
 
-__all__ = ["map_options", "query_map_data", "row_point"]
+__all__ = ["query_map_data", "row_point"]
 
 _LAT = re.compile(r"^(lat|latitude)$", re.IGNORECASE)
 _LON = re.compile(r"^(lon|long|lng|longitude)$", re.IGNORECASE)
@@ -75,7 +75,7 @@ def query_map_data(kg: KnowledgeGraph, result: QueryResult, lang: str = "en") ->
             places.append(known[key])
             continue
         if iri is not None:
-            item = geomap._feature(kg, ctx, iri, lang)
+            item = geomap.feature(kg, ctx, iri, lang)
         else:
             text = next((str(t) for t in row if isinstance(t, Literal)), key)
             item = {"id": key, "iri": "", "label": text, "groupLabel": "", "facts": [],
@@ -88,7 +88,3 @@ def query_map_data(kg: KnowledgeGraph, result: QueryResult, lang: str = "en") ->
     legend = [e for e in base["legend"] if e["group"] in groups]
     return {**base, "places": places, "legend": legend}
 
-
-def map_options(lang: str = "en") -> dict[str, Any]:
-    """The options static/map.js gets on the page: the CLI map's, offline (no tiles)."""
-    return geomap.map_options(lang)

@@ -81,25 +81,30 @@ class Guard:
                 if not started:
                     await self._refuse(guarded_send)
         finally:
-            state: dict[str, Any] = scope.get("state") or {}
-            client = scope.get("client")
-            access_log.info(
-                json.dumps(
-                    {
-                        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                        "client": client[0] if client else None,
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - start) * 1000, 2),
-                        "bytes": size,
-                        "query_hash": state.get("query_hash"),
-                    }
-                )
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                _log(scope, status, size, time.perf_counter() - start)
 
     async def _refuse(self, send: Send) -> None:
         await _plain(send, 413, f"request body too large: the limit is {self.limit} bytes")
+
+
+def _log(scope: Scope, status: int, size: int, seconds: float) -> None:
+    state: dict[str, Any] = scope.get("state") or {}
+    client = scope.get("client")
+    access_log.info(
+        json.dumps(
+            {
+                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "client": client[0] if client else None,
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+                "bytes": size,
+                "query_hash": state.get("query_hash"),
+            }
+        )
+    )
 
 
 async def _plain(send: Send, status: int, message: str) -> None:

@@ -82,7 +82,7 @@ def view_data(
     options}`` for static/network.js and static/map.js. ``tags`` are the named query's
     (``hierarchical`` lays a network out in levels, as ``g60graph viz`` does)."""
     from g60graph.network import _graph as network
-    from g60graph.render import _chart, _map_query, _network_page, _timeline
+    from g60graph.render import _chart, _map, _map_query, _network_page, _timeline
 
     def label(term: Identifier) -> str:
         return kg.label(term, lang)
@@ -98,7 +98,7 @@ def view_data(
         }
     if kind == "map":
         return {"data": _map_query.query_map_data(kg, result, lang),
-                "options": _map_query.map_options(lang)}
+                "options": _map.map_options(lang)}
     if kind == "timeline":
         return _timeline.timeline_data(result, label, lang=lang)
     return _chart.chart_data(result, label, kind=kind, lang=lang)

@@ -13,7 +13,7 @@ by the safety check (``g60graph.safety``), which reads every token.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -68,6 +68,7 @@ _TOKEN = re.compile(
 
 _ESCAPE = re.compile(_UCHAR)
 _BRACKETS = {"(": ")", "{": "}", "[": "]"}
+_CLOSING = frozenset(_BRACKETS.values())
 MAX_DEPTH = 64  # brackets; pyoxigraph's parser slows down sharply past this, then overflows
 
 
@@ -98,16 +99,11 @@ def token_at(text: str, pos: int) -> tuple[str, int]:
 def tokens(text: str) -> Iterator[Token]:
     """The significant tokens (no whitespace or comments), reading ``<...>`` as an IRI,
     and a keyword glued to a prefixed name (``FROMex:g``) as pyoxigraph reads it."""
-    level = 0
     previous: Token | None = None
     describing = False  # in the resource list of DESCRIBE
     declared: set[str] | None = None
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "punct"
-        if kind in ("ws", "comment"):
-            continue
-        tok = Token(kind, match.group(), match.start())
-        if kind == "pname" and level == 0:
+    for tok, level in _nesting(_plain_tokens(text)):
+        if tok.kind == "pname" and level == 0:
             if declared is None:
                 declared = {p.upper() for p in declared_prefixes(text)}
             split = _glued(tok, previous, describing, declared)
@@ -117,12 +113,19 @@ def tokens(text: str) -> Iterator[Token]:
         describing = (tok.kind == "word" and tok.text.upper() == "DESCRIBE") or (
             describing and tok.kind in ("iri", "pname", "var")
         )
-        if tok.text in _BRACKETS:
-            level += 1
-        elif tok.text in (")", "}", "]"):
-            level -= 1
         previous = tok
         yield tok
+
+
+def _nesting(toks: Iterable[Token]) -> Iterator[tuple[Token, int]]:
+    """Each token with the bracket level it stands at (a bracket: the level outside it)."""
+    level = 0
+    for tok in toks:
+        if tok.text in _CLOSING:
+            level -= 1
+        yield tok, level
+        if tok.text in _BRACKETS:
+            level += 1
 
 
 # Keywords pyoxigraph reads even when a prefixed name follows with no space (it matches
@@ -219,30 +222,19 @@ def with_using(text: str, default: Sequence[str], named: Sequence[str]) -> str:
     clauses = "".join(f"USING <{g}> " for g in default) + "".join(
         f"USING NAMED <{g}> " for g in named
     )
-    parts, pos, level, previous = [], 0, 0, ""
-    for tok in tokens(text):
+    parts, pos, previous = [], 0, ""
+    for tok, level in _nesting(tokens(text)):
         word = tok.text.upper() if tok.kind == "word" else ""
         if word == "WHERE" and level == 0 and previous != "DELETE":
             parts += [text[pos : tok.start], clauses]
             pos = tok.start
-        if tok.text in _BRACKETS:
-            level += 1
-        elif tok.text in (")", "}", "]"):
-            level -= 1
         previous = word
     return "".join([*parts, text[pos:]])
 
 
 def depth(text: str) -> int:
     """The deepest nesting of brackets ``( { [`` outside literals and comments."""
-    level = deepest = 0
-    for tok in tokens(text):
-        if tok.text in _BRACKETS:
-            level += 1
-            deepest = max(deepest, level)
-        elif tok.text in (")", "}", "]"):
-            level -= 1
-    return deepest
+    return max([0, *(level + 1 for tok, level in _nesting(tokens(text)) if tok.text in _BRACKETS)])
 
 
 def where_brace(text: str) -> int | None:
@@ -265,10 +257,9 @@ def writes_default_graph(text: str) -> bool:
     """Whether an update writes into the default graph (or deletes from it): a triple
     outside ``GRAPH`` in an INSERT or DELETE block of an operation without WITH, or
     ADD, COPY or MOVE ... TO DEFAULT. (A glued ``GRAPHex:g`` counts as a triple.)"""
-    level = 0
     with_graph = expect_block = in_block = after_graph = False
     previous = ""
-    for tok in tokens(text):
+    for tok, level in _nesting(tokens(text)):
         word = tok.text.upper() if tok.kind == "word" else ""
         if level == 0:
             if tok.text == ";":
@@ -279,19 +270,17 @@ def writes_default_graph(text: str) -> bool:
                 expect_block = True  # the next '{' opens its block (after DATA or WHERE)
             elif word == "DEFAULT" and previous == "TO":
                 return True
+            elif tok.text in _BRACKETS:
+                in_block = in_block or (tok.text == "{" and expect_block)
+                expect_block = False
+            elif tok.text in _CLOSING:
+                in_block = False
         elif level == 1 and in_block:
             if word == "GRAPH":
                 after_graph = True
             elif after_graph:
                 after_graph = tok.text != "{"
-            elif tok.text not in (".", "}") and not with_graph:
+            elif tok.text != "." and tok.text not in _CLOSING and not with_graph:
                 return True
-        if tok.text in _BRACKETS:
-            in_block = in_block or (level == 0 and tok.text == "{" and expect_block)
-            expect_block = expect_block and level != 0
-            level += 1
-        elif tok.text in (")", "}", "]"):
-            level -= 1
-            in_block = in_block and level > 0
         previous = word
     return False
