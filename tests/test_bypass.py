@@ -237,20 +237,27 @@ print(open("/etc/hostname").read() != "")  # files stay readable
 
 
 def test_the_memory_stores_own_dataset_never_fetches(counter: Counter) -> None:
-    """KnowledgeGraph.dataset on --store memory is rdflib's Dataset, queried without our
-    check: rdflib must still never load a FROM, USING or LOAD graph (a fresh process,
-    so no earlier query has switched the loading off)."""
+    """KnowledgeGraph.dataset on --store memory is rdflib's Dataset. Its store checks every
+    text; below the check (``use_store_provided=False`` skips it), rdflib must still never
+    load a FROM, USING or LOAD graph (a fresh process, so no earlier query has switched
+    the loading off)."""
     code = f"""
 from g60graph import KnowledgeGraph
+from g60graph._errors import UnsafeQueryError
 dataset = KnowledgeGraph.load(store="memory").dataset
-print(len(list(dataset.query("SELECT * FROM <{counter.url}> WHERE {{ ?s ?p ?o }}"))))
+try:
+    dataset.update("LOAD <{counter.url}> INTO GRAPH <urn:x:h>")
+except UnsafeQueryError:
+    print("refused")
+print(len(list(dataset.query("SELECT * FROM <{counter.url}> WHERE {{ ?s ?p ?o }}",
+                             use_store_provided=False))))
 dataset.update("INSERT {{ GRAPH <urn:x:g> {{ ?s ?p ?o }} }}"
-               " USING <{counter.url}> WHERE {{ ?s ?p ?o }}")
-dataset.update("LOAD <{counter.url}> INTO GRAPH <urn:x:h>")
+               " USING <{counter.url}> WHERE {{ ?s ?p ?o }}", use_store_provided=False)
+dataset.update("LOAD <{counter.url}> INTO GRAPH <urn:x:h>", use_store_provided=False)
 """
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["0"]
+    assert result.stdout.split() == ["refused", "0"]
     assert counter.connections == 0

@@ -9,7 +9,7 @@ clause: that is switched off here, so a graph the dataset lacks is empty.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,12 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from g60graph import _sandbox
 from g60graph._errors import ExecutionError, InputError
 from g60graph._namespaces import QUERY_PREFIXES
+from g60graph.backends._checked import CheckedMemory
 from g60graph.backends._oxigraph import from_ox
-from g60graph.backends._seam import GRAPHS, Dataset, Quad
+from g60graph.backends._seam import GRAPHS, Dataset, Quad, graph_names
 from g60graph.results._model import QueryResult, simple_literal
+from g60graph.sparql import _safety as safety
 from g60graph.sparql._lexer import tokens
-from g60graph.sparql._safety import too_deep
 from g60graph.sparql._syntax_errors import from_pyparsing, unknown_prefix
 
 __all__ = [
@@ -55,9 +56,12 @@ class MemoryBackend:
 
     def __init__(self, dataset: rdflib.Dataset | None = None) -> None:
         # From the start, so that rdflib never fetches a FROM, USING or LOAD graph, even
-        # for a caller who queries the Dataset itself (KnowledgeGraph.dataset).
+        # for a caller who queries the Dataset itself (KnowledgeGraph.dataset), whose
+        # store also runs the safety check (``_checked``).
         _sandbox.never_load_graphs()
-        self.rdflib_dataset = dataset if dataset is not None else rdflib.Dataset(default_union=True)
+        self.rdflib_dataset = dataset if dataset is not None else rdflib.Dataset(
+            store=CheckedMemory(), default_union=True
+        )
 
     def _chosen(self, dataset: Dataset | None) -> rdflib.Dataset:
         if not dataset:
@@ -70,18 +74,27 @@ class MemoryBackend:
         return chosen
 
     def execute(
-        self, text: str, *, limit: int | None = None, dataset: Dataset | None = None
+        self,
+        text: str,
+        *,
+        limit: int | None = None,
+        dataset: Dataset | None = None,
+        allowed_services: Collection[str] = (),
     ) -> QueryResult:
         from pyparsing import ParseException
 
+        safety.check(text, allowed_services=allowed_services)
         _sandbox.never_load_graphs()  # FROM <x> never fetches x
         try:
-            result = self._chosen(dataset).query(text, initNs=QUERY_PREFIXES)
+            # checked above: not again by the store (use_store_provided=False)
+            result = self._chosen(dataset).query(
+                text, initNs=QUERY_PREFIXES, use_store_provided=False
+            )
             return _in_text_order(QueryResult.from_rdflib(result, limit=limit), text)
         except ParseException as err:
             raise from_pyparsing(text, err) from None
         except RecursionError:  # rdflib's parser recurses per bracket
-            raise too_deep("too many levels for rdflib's parser") from None
+            raise safety.too_deep("too many levels for rdflib's parser") from None
         # OSError: an allowed SERVICE that failed (or one the sandbox stopped)
         except (RuntimeError, ValueError, TypeError, KeyError, OSError) as err:
             raise ExecutionError(f"query failed: {err}") from None
@@ -91,6 +104,7 @@ class MemoryBackend:
     def update(self, text: str, *, dataset: Dataset | None = None) -> None:
         from pyparsing import ParseException
 
+        safety.check_update(text, local_graphs=graph_names(self))
         words = [t.text.upper() for t in tokens(text) if t.kind == "word"]
         if any(a == "USING" and b == "NAMED" for a, b in itertools.pairwise(words)):
             # rdflib keeps every named graph visible: the update would run unscoped
@@ -100,11 +114,11 @@ class MemoryBackend:
             )
         _sandbox.never_load_graphs()  # USING <g> reads g from the dataset, never fetches it
         try:
-            self.rdflib_dataset.update(text, initNs=QUERY_PREFIXES)
+            self.rdflib_dataset.update(text, initNs=QUERY_PREFIXES, use_store_provided=False)
         except ParseException as err:
             raise from_pyparsing(text, err) from None
         except RecursionError:
-            raise too_deep("too many levels for rdflib's parser") from None
+            raise safety.too_deep("too many levels for rdflib's parser") from None
         except Exception as err:  # rdflib raises a bare Exception for evaluation errors
             raise ExecutionError(f"update failed: {err}") from None
 

@@ -8,7 +8,7 @@ form exactly as Oxigraph wrote it (no rdflib normalisation: ``"PT0S"`` stays
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from g60graph._errors import ExecutionError
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.backends._seam import GRAPHS, Dataset, Quad, graph_names
 from g60graph.results._model import QueryResult, empty_graph, take
+from g60graph.sparql import _safety as safety
 from g60graph.sparql._lexer import keywords, query_form, with_using
 from g60graph.sparql._syntax_errors import from_oxigraph
 
@@ -90,8 +91,14 @@ class OxigraphBackend:
         return {"use_default_graph_as_union": True}
 
     def execute(
-        self, text: str, *, limit: int | None = None, dataset: Dataset | None = None
+        self,
+        text: str,
+        *,
+        limit: int | None = None,
+        dataset: Dataset | None = None,
+        allowed_services: Collection[str] = (),
     ) -> QueryResult:
+        safety.check(text, allowed_services=allowed_services)
         try:
             result = self.store.query(
                 text, prefixes=QUERY_PREFIXES, **self._dataset_options(text, dataset)
@@ -117,9 +124,10 @@ class OxigraphBackend:
         # pyoxigraph's update takes no dataset: USING clauses in the text scope it. Without
         # any (or WITH), its WHERE would read the default graph of its own, which is empty
         # here: it reads the union of the named graphs instead, as queries do.
+        names = graph_names(self)
+        safety.check_update(text, local_graphs=names)
         words = keywords(text)
         if "WHERE" in words and not {"USING", "WITH"} & words:
-            names = [str(g) for g in graph_names(self)]
             text = with_using(text, names, names)
         try:
             self.store.update(text, prefixes=QUERY_PREFIXES)
@@ -151,9 +159,11 @@ class OxigraphBackend:
 
     @property
     def rdflib_dataset(self) -> rdflib.Dataset:
-        """The same store seen through rdflib (oxrdflib), for rdflib-based callers."""
+        """The same store seen through rdflib (oxrdflib), for rdflib-based callers; its
+        store runs the safety check on every query and update (``_checked``)."""
         if self._rdflib is None:
-            from oxrdflib import OxigraphStore
+            from g60graph.backends._checked import CheckedOxigraphStore
 
-            self._rdflib = rdflib.Dataset(store=OxigraphStore(store=self.store), default_union=True)
+            store = CheckedOxigraphStore(store=self.store)
+            self._rdflib = rdflib.Dataset(store=store, default_union=True)
         return self._rdflib

@@ -3,14 +3,17 @@
 A backend runs SPARQL text, ``execute(text, *, limit=None, dataset=None)``, and
 lists its quads, ``quads(graph=None)``; everything else (graph names, triple
 counts, labels, pages) is SPARQL through ``execute``, so every store answers
-alike. ``dataset`` is the protocol's choice of default and named graphs
-(``default-graph-uri``/``named-graph-uri``); without it the default graph is the
-union of all graphs. A graph the store lacks is an empty graph: never fetched.
+alike. ``execute`` and ``update`` run the safety check themselves
+(``g60graph.sparql._safety``) before the engine sees the text: no query reaches
+a store unchecked, the library's own fixed texts included. ``dataset`` is the
+protocol's choice of default and named graphs (``default-graph-uri``/
+``named-graph-uri``); without it the default graph is the union of all graphs.
+A graph the store lacks is an empty graph: never fetched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -52,9 +55,15 @@ class Backend(Protocol):
     graphs_query: str  # the library query listing the named graphs as ?g (cheapest form here)
 
     def execute(
-        self, text: str, *, limit: int | None = None, dataset: Dataset | None = None
+        self,
+        text: str,
+        *,
+        limit: int | None = None,
+        dataset: Dataset | None = None,
+        allowed_services: Collection[str] = (),
     ) -> QueryResult:
-        """Run one (already checked) SPARQL query; rows or triples stop at ``limit``."""
+        """Check one SPARQL query (no update, no SERVICE but ``allowed_services``), then
+        run it; rows or triples stop at ``limit``."""
         ...
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
@@ -72,7 +81,8 @@ class Writable(Backend, Protocol):
     def add(self, quads: Iterable[Quad]) -> None: ...
 
     def update(self, text: str, *, dataset: Dataset | None = None) -> None:
-        """Run one (already checked) SPARQL update, parsed by this store's own engine."""
+        """Check one SPARQL update (no LOAD, no SERVICE, USING only this store's graphs,
+        no per-run values), then run it with this store's own engine."""
         ...
 
 

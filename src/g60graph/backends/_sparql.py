@@ -12,7 +12,7 @@ import json
 import os
 import re
 import struct
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ from g60graph.backends._seam import Dataset, Quad
 from g60graph.results._model import QueryResult, cut_graph, empty_graph, take
 from g60graph.results._w3c import term_from_json
 from g60graph.sparql import _lexer as sparql_text
+from g60graph.sparql import _safety as safety
 
 if TYPE_CHECKING:
     from SPARQLWrapper import SPARQLWrapper
@@ -164,9 +165,12 @@ class SparqlBackend:
         *,
         limit: int | None = None,
         dataset: Dataset | None = None,
+        allowed_services: Collection[str] = (),
         restrict: bool = True,
     ) -> QueryResult:
-        """``restrict=False`` sees the server's whole dataset, not just the published graphs."""
+        """``restrict=False`` sees the server's whole dataset, not just the published graphs.
+        Checked like a local query: a SERVICE the remote store would call is refused too."""
+        safety.check(text, allowed_services=allowed_services)
         form, body, ctype = self._send(text, restrict, dataset)
         if form in ("CONSTRUCT", "DESCRIBE"):
             found = empty_graph()

@@ -344,7 +344,7 @@ def create_app(
             raise ProtocolError(400, "send either 'query' or 'name' (with its parameters)")
         own = ("format", "kind", "lang", "name", "query")
         params = {k: v for k, v in given.items() if k not in own}
-        return text, name, params, lang
+        return None if text is None else sparql_text.strip_bom(text), name, params, lang
 
     async def spreadsheet(request: Request) -> Response:
         fmt = request.query_params.get("format", "csv")

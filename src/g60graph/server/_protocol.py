@@ -142,7 +142,7 @@ def parse_operation(method: str, url_query: str, content_type: str, body: bytes)
         values = params[kind]
         if len(values) != 1:
             raise ProtocolError(400, f"exactly one '{kind}' parameter is allowed")
-        text = values[0]
+        text = sparql_text.strip_bom(values[0])
         if not text.strip():
             raise ProtocolError(400, f"the '{kind}' parameter is empty")
     # The protocol's names: default-graph-uri for a query, using-graph-uri for an update.

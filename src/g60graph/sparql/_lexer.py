@@ -23,6 +23,7 @@ __all__ = [
     "depth",
     "keywords",
     "query_form",
+    "strip_bom",
     "strip_comments",
     "token_at",
     "tokens",
@@ -105,7 +106,7 @@ def tokens(text: str) -> Iterator[Token]:
     for tok, level in _nesting(_plain_tokens(text)):
         if tok.kind == "pname" and level == 0:
             if declared is None:
-                declared = {p.upper() for p in declared_prefixes(text)}
+                declared = set(declared_prefixes(text))  # case-sensitive, as in SPARQL
             split = _glued(tok, previous, describing, declared)
             if split:
                 yield split[0]
@@ -143,8 +144,8 @@ def _glued(
     """A top-level prefixed name read as a keyword and a prefixed name, where pyoxigraph
     reads it so: not where a name is expected, unless that name's prefix is undeclared
     (``FROM NAMEDex:g``, ``DESCRIBE <a> FROMex:g``: the name fails, the keyword is tried)."""
-    prefix = tok.text.split(":", 1)[0].upper()
-    keyword = next((k for k in _GLUE if prefix.startswith(k)), None)
+    prefix = tok.text.split(":", 1)[0]
+    keyword = next((k for k in _GLUE if prefix.upper().startswith(k)), None)
     rest = tok.text[len(keyword):] if keyword else ""
     if keyword is None or not _PNAME.fullmatch(rest):
         return None
@@ -166,6 +167,12 @@ def _plain_tokens(text: str) -> Iterator[Token]:
     for match in _TOKEN.finditer(text):
         if match.lastgroup not in ("ws", "comment"):
             yield Token(match.lastgroup or "punct", match.group(), match.start())
+
+
+def strip_bom(text: str) -> str:
+    """The text without a leading byte-order mark: editors write one (Windows Notepad,
+    a UTF-8-BOM file pasted whole), it is not SPARQL, and both engines refuse it."""
+    return text.removeprefix("\ufeff")
 
 
 def strip_comments(text: str) -> str:

@@ -144,12 +144,13 @@ class Query:
 
     @classmethod
     def from_text(cls, text: str, name: str = "<sparql>", path: Path | None = None) -> Query:
-        return _from_text(text, name, path)
+        """A query from its text; a leading byte-order mark (an editor's) is not SPARQL."""
+        return _from_text(sparql_text.strip_bom(text), name, path)
 
     @classmethod
     def from_file(cls, path: Path) -> Query:
         try:
-            text = path.read_text(encoding="utf-8-sig")  # a BOM, if any, is not SPARQL
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise QuerySyntaxError(f"{path}: cannot read query file: {err}") from None
         return cls.from_text(text, name=path.stem, path=path)

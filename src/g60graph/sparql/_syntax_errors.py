@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from g60graph._errors import QuerySyntaxError
+from g60graph._errors import G60Error, QuerySyntaxError
 from g60graph._namespaces import PREFIXES, QUERY_PREFIXES
 from g60graph.sparql import _lexer as sparql_text
+from g60graph.sparql._safety import check
 
 __all__ = [
     "explain",
@@ -170,10 +171,13 @@ def _at(text: str, offset: int, problem: str) -> str:
 
 def _oxigraph_place(text: str) -> tuple[int, int] | None:
     """Where Oxigraph's parser stops, by running the text on an empty store. Only when
-    the text cannot reach out: with SERVICE or LOAD it is not run at all."""
-    if sparql_text.keywords(text) & {"SERVICE", "LOAD"}:
-        return None
+    the text cannot reach out: one the safety check refuses is not run at all."""
     import pyoxigraph as ox
+
+    try:
+        check(text)
+    except G60Error:
+        return None
 
     try:
         ox.Store().query(text)
