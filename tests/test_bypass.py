@@ -1,7 +1,7 @@
 """The regression corpus of fetch attempts (tests/fixtures/bypass.yaml): none may
-ever reach the counting listener, on any store, through the API, the CLI or the
-server. And, separately, the second line: processes that run queries have no
-network even when the check is switched off."""
+ever reach the counting listener, on any store, through the API (``kg.dataset``
+included), the CLI or the server. And, separately, the second line: processes that
+run queries have no network even when the check is switched off."""
 
 from __future__ import annotations
 
@@ -74,11 +74,18 @@ def test_no_spelling_reaches_the_network(
         check(text)
         with contextlib.suppress(G60Error):  # rdflib may not parse every spelling
             store_kg.query(text)
+        with contextlib.suppress(Exception):  # the rdflib view: the engines' own errors
+            store_kg.dataset.query(text)
     else:
         with pytest.raises((UnsafeQueryError, QuerySyntaxError)):
             check(text)
         with pytest.raises(G60Error):
             store_kg.query(text)
+        with pytest.raises((UnsafeQueryError, QuerySyntaxError)):  # a Python user's way in
+            store_kg.dataset.query(text)
+    if case.get("update"):
+        with pytest.raises(UnsafeQueryError):
+            store_kg.dataset.update(text)
     assert counter.connections == 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import socket
 from collections.abc import Iterator
@@ -11,8 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from g60graph import KnowledgeGraph
 from g60graph._errors import InputError
 from g60graph.cli import main
+from g60graph.server._protocol import parse_operation
 from g60graph.server._settings import Settings
 from server_harness import Server, running_server
 
@@ -123,6 +126,35 @@ def test_a_bom_in_a_query_file_is_stripped(tmp_path: Path, capsys: pytest.Captur
     path.write_bytes("\ufeffSELECT (1 AS ?one) WHERE {}".encode())
     assert main(["query", str(path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["results"]["bindings"][0]["one"]["value"] == "1"
+
+
+BOM_QUERY = "\ufeffSELECT (1 AS ?one) WHERE {}"
+
+
+def test_a_bom_before_a_query_text_is_stripped_everywhere(
+    server: Server, kg: KnowledgeGraph, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--sparql, stdin, the API, /sparql (GET, form, body) and the page's downloads."""
+    assert [str(v) for v in kg.query(BOM_QUERY).rows[0]] == ["1"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(BOM_QUERY))
+    for args in (["--sparql", BOM_QUERY], ["-"]):
+        assert main(["query", *args, "--format", "json"]) == 0
+        assert json.loads(capsys.readouterr().out)["results"]["bindings"][0]["one"]["value"] == "1"
+    answers = [
+        httpx.get(f"{server.url}/sparql", params={"query": BOM_QUERY}),
+        httpx.post(f"{server.url}/sparql", data={"query": BOM_QUERY}),
+        httpx.post(f"{server.url}/sparql", content=BOM_QUERY.encode(),
+                   headers={"Content-Type": "application/sparql-query"}),
+    ]
+    for answer in answers:
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["results"]["bindings"][0]["one"]["value"] == "1"
+    sheet = httpx.get(f"{server.url}/api/spreadsheet", params={"query": BOM_QUERY})
+    assert sheet.status_code == 200, sheet.text
+    update = ("\ufeffINSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:p> 1 } }").encode()
+    operation = parse_operation("POST", "", "application/sparql-update", update)
+    assert operation.text.startswith("INSERT DATA")
 
 
 def test_a_symlink_loop_in_data_is_one_line(tmp_path: Path,

@@ -1,3 +1,5 @@
+import pytest
+
 from g60graph.sparql import _lexer as sparql_text
 
 
@@ -85,3 +87,68 @@ def test_a_keyword_glued_to_a_prefixed_name_is_read_as_pyoxigraph_reads_it() -> 
     declared = "PREFIX NAMEDe: <x:> SELECT * FROM NAMEDe:g WHERE {}"
     assert "NAMEDe:g" in [t.text for t in sparql_text.tokens(declared)]
     assert [t.text for t in sparql_text.tokens("PREFIX PREFIXe: <x:> ASK {}")][1] == "PREFIXe:"
+
+
+# DESCRIBE lists, glued keywords, comments between: where the lexer's reading of the
+# dataset (FROM or not) differed from pyoxigraph's, the backend answered over the union
+# where the engine read a FROM graph (or the other way round).
+DESCRIBE_SPELLINGS = [
+    "DESCRIBE <urn:a><urn:b> FROM <urn:g>",
+    "DESCRIBE <urn:a> <urn:b>FROM<urn:g>",
+    "DESCRIBE<urn:a>FROM<urn:g>",
+    "PREFIX u: <urn:> DESCRIBE u:a u:b FROMu:g",
+    "PREFIX u: <urn:> DESCRIBE FROMu:g",
+    "PREFIX u: <urn:> DESCRIBE ?x ?y FROMu:g WHERE { ?x ?p ?o }",
+    "PREFIX u: <urn:> DESCRIBE ?x u:a <urn:b> FROMu:g WHERE { ?x ?p ?o }",
+    "PREFIX u: <urn:> DESCRIBE $x FROMu:g WHERE { $x ?p ?o }",
+    "PREFIX u: <urn:> DESCRIBE*FROMu:g WHERE { ?x ?p ?o }",
+    "DESCRIBE*FROM<urn:g>WHERE{?x ?p ?o}",
+    "describe*where{?x ?p ?o}",
+    "DESCRIBE ?x#c\nFROM<urn:g> WHERE { ?x ?p ?o }",
+    "DESCRIBE <urn:a> # FROM <urn:g>\n",
+    "DESCRIBE <urn:a> #c\r FROM <urn:g>",
+    "PREFIX u: <urn:> DESCRIBE u:a#c\nFROMu:g",
+    "PREFIX u: <urn:> DESCRIBE u:a FROM#c\nu:g",
+    "PREFIX u: <urn:> DESCRIBE u:a FROM NAMEDu:g",
+    "PREFIX u: <urn:> DESCRIBE u:a FROMNAMEDu:g",
+    "PREFIX u: <urn:> DESCRIBE u:a FROMu:g FROM NAMEDu:g",
+    "PREFIX u: <urn:> PREFIX FROMu: <urn:x:> DESCRIBE FROMu:a",
+    "PREFIX u: <urn:> PREFIX FROMu: <urn:x:> DESCRIBE u:a FROMu:a",
+    "PREFIX u: <urn:> PREFIX fromu: <urn:x:> DESCRIBE u:a FROMu:a",  # prefixes are
+    "PREFIX u: <urn:> PREFIX FROMu: <urn:x:> DESCRIBE u:a fromu:a",  # case-sensitive
+    "PREFIX u: <urn:> PREFIX FromU: <urn:x:> DESCRIBE <urn:b> FROMu:g",
+    "PREFIX u: <urn:> PREFIX NAMEDu: <urn:x:> DESCRIBE u:a FROM namedu:g",
+    "PREFIX u: <urn:> PREFIX FROMNAMEDu: <urn:x:> DESCRIBE u:a FROMNAMEDu:a",
+    "PREFIX u: <urn:> DESCRIBE u:aFROM<urn:g>",
+    "DESCRIBE ?xFROM<urn:g> WHERE {?xFROM ?p ?o}",
+    "PREFIX u: <urn:> DESCRIBE u:a FROMu:g LIMIT 1",
+    "PREFIX : <urn:> DESCRIBE :a :b FROM:g",
+    "prefix u: <urn:> describe u:a fromu:g",
+    "PREFIX u: <urn:> DESCRIBE ?s FROM NAMEDu:g WHERE { GRAPH ?g { ?s ?p ?o } }",
+]
+
+
+@pytest.mark.parametrize("text", DESCRIBE_SPELLINGS)
+def test_describe_lists_read_their_dataset_as_pyoxigraph_does(text: str) -> None:
+    """The backend (union default graph unless the text names its dataset) answers as
+    bare pyoxigraph does on a copy whose default graph holds that union."""
+    import pyoxigraph as ox
+
+    from g60graph._errors import QuerySyntaxError
+    from g60graph.backends._oxigraph import OxigraphBackend
+
+    ours, reference = ox.Store(), ox.Store()
+    for subject, graph in (("urn:a", "urn:g"), ("urn:b", "urn:g"), ("urn:x:a", "urn:h")):
+        triple = (ox.NamedNode(subject), ox.NamedNode("urn:p"), ox.Literal(graph))
+        for store in (ours, reference):
+            store.add(ox.Quad(*triple, ox.NamedNode(graph)))
+        reference.add(ox.Quad(*triple, ox.DefaultGraph()))
+    try:
+        expected = sorted(str(t) for t in reference.query(text))
+    except SyntaxError:
+        with pytest.raises(QuerySyntaxError):
+            OxigraphBackend(ours).execute(text)
+        return
+    graph = OxigraphBackend(ours).execute(text).graph
+    assert graph is not None
+    assert sorted(f"<{s}> <{p}> {o.n3()}" for s, p, o in graph) == expected

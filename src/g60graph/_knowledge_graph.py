@@ -115,7 +115,9 @@ class KnowledgeGraph:
 
     @property
     def dataset(self) -> rdflib.Dataset:
-        """The store as an rdflib Dataset (the same data; local stores only)."""
+        """The store as an rdflib Dataset (the same data; local stores only). Its store
+        runs the safety check on every query and update rdflib hands it, as
+        :meth:`query` does; ``backend.store``, the raw pyoxigraph Store, does not."""
         return backends.rdflib_dataset(self._backend)
 
     def graph_names(self) -> list[str]:
