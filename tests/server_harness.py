@@ -45,7 +45,7 @@ def running_server(
 ) -> Iterator[Server]:
     port = free_port()
     log = tmp / f"server-{port}.log"
-    environment = dict(os.environ, PYTHONPATH=str(REPO / "src"), **(env or {}))
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})}
     command = [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(port), *args]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, env=environment, stdout=sink, stderr=sink)

@@ -115,6 +115,15 @@ def test_a_device_is_written_to_directly(tmp_path: Path) -> None:
     assert len(rdflib.Dataset().parse(data=done.stdout, format="nquads")) > 1000
 
 
+def test_a_full_device_stays_a_device(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 10: '-o /dev/full' as root once replaced the device with a regular file."""
+    full = Path("/dev/full")
+    assert main(["export", "-o", str(full), "--format", "nq"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left" in err, err
+    assert full.is_char_device()
+
+
 @pytest.mark.parametrize(
     ("name", "fmt", "parser"),
     [

@@ -4,10 +4,14 @@ server jobs', the remote backend's, and those sent to ``kg.dataset`` by a Python
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import rdflib
 from rdflib import URIRef
@@ -21,7 +25,7 @@ from g60graph.server import _jobs as jobs
 from g60graph.server import _page_jobs as page_jobs
 from g60graph.sparql import _safety as safety
 from g60graph.sparql._named import Query
-from server_harness import Counter, counting_listener
+from server_harness import REPO, Counter, counting_listener, free_port, running_server
 
 UPDATE = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:p> 1 } }"
 
@@ -162,3 +166,36 @@ def test_kg_dataset_still_takes_safe_updates(store: str) -> None:
     kg.dataset.update("DELETE { GRAPH <urn:x:g> { ?s ?p ?o } } USING <urn:x:g>"
                       " WHERE { ?s ?p ?o }")
     assert not kg.query(Query.from_text("ASK { GRAPH <urn:x:g> { ?s ?p ?o } }")).boolean
+
+
+# Loaded by every Python process that has this folder first on its path (the server and
+# its spawned workers): what a system without user namespaces amounts to.
+_NO_ISOLATION = """
+import g60graph._sandbox as sandbox
+
+
+def _cannot() -> None:
+    raise sandbox.IsolationError("cannot run queries without network access (simulated)")
+
+
+sandbox.drop_network = _cannot
+"""
+
+
+def test_where_the_os_cannot_isolate_the_server_says_so_and_keeps_the_check(
+    tmp_path: Path, counter: Counter
+) -> None:
+    (tmp_path / "sitecustomize.py").write_text(_NO_ISOLATION, encoding="utf-8")
+    path = {"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO / 'src'}"}
+    command = [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(free_port())]
+    refused = subprocess.run(command, env={**os.environ, **path}, capture_output=True,
+                             text=True, timeout=120, check=False)
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1, refused.stderr
+    assert "simulated" in refused.stderr and "--i-understand-network-access" in refused.stderr
+    with running_server(tmp_path, "--i-understand-network-access", env=path) as server:
+        assert "only the safety check stands" in server.log.read_text(encoding="utf-8")
+        query = f"SELECT * WHERE {{ SERVICE <{counter.url}> {{ ?s ?p ?o }} }}"
+        answer = httpx.get(f"{server.url}/sparql", params={"query": query})
+        assert answer.status_code == 403, answer.text
+    assert counter.connections == 0

@@ -58,6 +58,16 @@ def test_a_deeply_nested_query_is_400_not_a_crash(server: Server) -> None:
     assert httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_a_deeply_nested_query_is_exit_2_in_one_line(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "SELECT * WHERE { BIND(" + "(" * 10_000 + "1" + ")" * 10_000 + " AS ?x) }"
+    assert main(["query", "--store", store, "--sparql", text]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "query too deeply nested" in err, err
+
+
 def _workers(pid: int) -> list[int]:
     return [
         int(c)

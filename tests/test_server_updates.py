@@ -108,3 +108,41 @@ def test_the_where_clause_reads_the_union_as_queries_do(http: httpx.Client) -> N
     assert sent.status_code == 200, sent.text
     assert 0 < typed == _count(http, "GRAPH <urn:x:union> { ?s a ?c }")  # is inserted once
     assert http.post("/update", data={"update": "DROP GRAPH <urn:x:union>"}).status_code == 200
+
+
+# Updates the standard's grammar forbids (SPARQL 1.1 Update §3.1.1-3.1.3, 19.6): rdflib's
+# parser took them, and wrote a variable into the graph; every store now refuses them.
+INVALID_UPDATES = [
+    "INSERT DATA { GRAPH <urn:x:bad> { ?s <urn:x:p> <urn:x:o> } }",
+    "DELETE DATA { GRAPH <urn:x:bad> { ?s <urn:x:p> <urn:x:o> } }",
+    "DELETE DATA { GRAPH <urn:x:bad> { _:b <urn:x:p> <urn:x:o> } }",
+    "DELETE WHERE { GRAPH <urn:x:bad> { _:b <urn:x:p> <urn:x:o> } }",
+    "DELETE { GRAPH <urn:x:bad> { _:b <urn:x:p> <urn:x:o> } } WHERE { ?s ?p ?o }",
+    "INSERT DATA { GRAPH ?g { <urn:x:s> <urn:x:p> <urn:x:o> } }",
+    "INSERT DATA { GRAPH <urn:x:bad> { _:b <urn:x:p> 1 } } ;"
+    " INSERT DATA { GRAPH <urn:x:bad> { _:b <urn:x:p> 2 } }",
+]
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+@pytest.mark.parametrize("text", INVALID_UPDATES)
+def test_an_update_the_standard_forbids_is_a_syntax_error(store: str, text: str) -> None:
+    from g60graph import KnowledgeGraph
+    from g60graph._errors import QuerySyntaxError
+
+    kg = KnowledgeGraph.load(store=store)
+    before = sorted(map(str, kg.backend.quads()))
+    with pytest.raises(QuerySyntaxError, match="SPARQL syntax error"):
+        kg.backend.update(text)  # type: ignore[attr-defined]
+    assert sorted(map(str, kg.backend.quads())) == before
+
+
+def test_invalid_updates_are_400_and_insert_data_is_applied(http: httpx.Client) -> None:
+    for text in INVALID_UPDATES:
+        answer = http.post("/update", data={"update": text})
+        assert answer.status_code == 400, (text, answer.text)
+    assert _count(http, "GRAPH <urn:x:bad> { ?s ?p ?o }") == 0
+    insert = "INSERT DATA { GRAPH <urn:x:plain> { <urn:x:s> <urn:x:p> 0, false } }"
+    assert http.post("/update", data={"update": insert}).status_code == 200
+    assert _count(http, "GRAPH <urn:x:plain> { <urn:x:s> ?p ?o }") == 2
+    assert http.post("/update", data={"update": "DROP GRAPH <urn:x:plain>"}).status_code == 200

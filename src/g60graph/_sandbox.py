@@ -13,9 +13,10 @@ The query workers of ``g60graph serve`` drop their network before they load
 the graph; so does the ``g60graph`` command, unless it was asked to reach the
 network (``--endpoint``, ``--allow-service``, ``link``, ``publish``, ...).
 Where the OS cannot do this (not Linux, user namespaces disabled, a seccomp
-policy), :func:`drop_network` raises ``IsolationError``: the server refuses to
-start unless ``--i-understand-network-access`` is given, and the command goes
-on with the safety check alone.
+policy), :func:`drop_network` raises ``IsolationError``: the server, which asks
+:func:`isolation_problem` before it serves, refuses to start in one line unless
+``--i-understand-network-access`` is given, and the command goes on with the
+safety check alone.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from g60graph._errors import G60Error
 
-__all__ = ["IsolationError", "drop_network", "never_load_graphs"]
+__all__ = ["IsolationError", "drop_network", "isolation_problem", "never_load_graphs"]
 
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
@@ -61,6 +62,29 @@ def drop_network() -> None:
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
     except OSError:
         pass  # unmapped ids still read every file they could read before
+
+
+def isolation_problem() -> str | None:
+    """Why a process here cannot drop its network, or None when it can. Tried in a
+    forked child (one thread, as unshare needs), so this process keeps its network;
+    call it before threads start."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        message = b""
+        try:
+            os.close(read)
+            drop_network()
+        except BaseException as err:  # reported to the parent, whatever it is
+            message = (str(err) or type(err).__name__).encode("utf-8", "replace")
+        finally:
+            os.write(write, message)
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        message = pipe.read()
+    os.waitpid(pid, 0)
+    return message.decode("utf-8") or None
 
 
 def _write(path: str, text: str) -> None:

@@ -26,7 +26,7 @@ from g60graph.backends._seam import GRAPHS, Dataset, Quad, graph_names
 from g60graph.results._model import QueryResult, simple_literal
 from g60graph.sparql import _safety as safety
 from g60graph.sparql._lexer import tokens
-from g60graph.sparql._syntax_errors import from_pyparsing, unknown_prefix
+from g60graph.sparql._syntax_errors import from_oxigraph, from_pyparsing, unknown_prefix
 
 __all__ = [
     "MemoryBackend",
@@ -46,6 +46,22 @@ def _in_text_order(result: QueryResult, text: str) -> QueryResult:
     result.vars = [result.vars[i] for i in order]
     result.rows = [tuple(row[i] for i in order) for row in result.rows]
     return result
+
+
+def _standard_syntax(text: str) -> None:
+    """rdflib's parser takes updates the standard forbids (a variable or a blank node in
+    DELETE DATA, a variable graph in INSERT DATA, one blank node label in two INSERT
+    DATA), and would write a variable into the graph: pyoxigraph's parser, which keeps
+    to the standard, reads the (checked) text first, run on an empty store of its own
+    as it has no parse-only call."""
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().update(text, prefixes=QUERY_PREFIXES)
+    except SyntaxError as err:
+        raise from_oxigraph(text, err) from None
+    except (RuntimeError, ValueError, OSError):
+        pass  # it parsed: the real run, on rdflib's store, decides
 
 
 class MemoryBackend:
@@ -105,6 +121,7 @@ class MemoryBackend:
         from pyparsing import ParseException
 
         safety.check_update(text, local_graphs=graph_names(self))
+        _standard_syntax(text)
         words = [t.text.upper() for t in tokens(text) if t.kind == "word"]
         if any(a == "USING" and b == "NAMED" for a, b in itertools.pairwise(words)):
             # rdflib keeps every named graph visible: the update would run unscoped

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from g60graph import _sandbox
 from g60graph._errors import InputError
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph.server._settings import Settings
@@ -33,6 +34,15 @@ def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None
 
     # Take the port first: a busy one fails in one line, before anything is loaded.
     sock = listen_socket(host, port)
+    # Then ask whether the workers will be able to drop their network (before any thread
+    # starts): where they cannot, say so in one line rather than fail them one by one.
+    problem = _sandbox.isolation_problem() if settings.isolate_workers else None
+    if problem and not settings.allow_network:
+        sock.close()
+        raise _sandbox.IsolationError(
+            f"{problem}; refusing to serve queries that could reach the network"
+            " (start with --i-understand-network-access to serve anyway)"
+        )
     # Fail on a bad --data file here, with one line, before any worker starts.
     factory = kg_factory(**load)
     factory()
@@ -43,6 +53,9 @@ def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None
     access.propagate = False
     app = create_app(factory, settings)
     print(f"g60graph: serving on http://{host}:{port}/ (SPARQL at /sparql)", file=sys.stderr)
+    if problem:
+        print("g60graph: note: the query workers keep their network (this system cannot"
+              " isolate them); only the safety check stands", file=sys.stderr)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"g60graph: note: listening on {host}, not only this machine", file=sys.stderr)
     from g60graph.server._http import guarded_protocol
