@@ -89,6 +89,22 @@ def test_no_spelling_reaches_the_network(
     assert counter.connections == 0
 
 
+def test_the_command_refuses_every_spelling(
+    counter: Counter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI (in process, so with its network: the check alone stands): one line each."""
+    for case in CORPUS:
+        code = main(["query", "--sparql", spelled(case["query"], counter), "--format", "json"])
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        if case.get("empty"):
+            assert code in (0, 2), (case["name"], err)  # answered, or not SPARQL to pyoxigraph
+        else:
+            assert code == 2, (case["name"], err)
+            assert err.count("\n") == 1 and err.startswith("g60graph: error: "), err
+    assert counter.connections == 0
+
+
 def test_the_counter_counts(counter: Counter, kg: KnowledgeGraph) -> None:
     """The control: an allowed SERVICE does reach the listener (so 0 above means 0)."""
     before = counter.connections
