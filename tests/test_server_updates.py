@@ -146,3 +146,14 @@ def test_invalid_updates_are_400_and_insert_data_is_applied(http: httpx.Client) 
     assert http.post("/update", data={"update": insert}).status_code == 200
     assert _count(http, "GRAPH <urn:x:plain> { <urn:x:s> ?p ?o }") == 2
     assert http.post("/update", data={"update": "DROP GRAPH <urn:x:plain>"}).status_code == 200
+
+
+@pytest.mark.parametrize("function", ["RAND()", "NOW()", "UUID()", "STRUUID()", "BNODE()"])
+def test_an_update_with_per_worker_values_is_403(http: httpx.Client, function: str) -> None:
+    """Each worker applies every update: a value computed per run would differ."""
+    update = (f"INSERT {{ GRAPH <urn:x:r> {{ <urn:x:s> <urn:x:p> ?v }} }}"
+              f" WHERE {{ BIND({function} AS ?v) }}")
+    answer = http.post("/update", data={"update": update})
+    assert answer.status_code == 403, answer.text
+    assert "workers would disagree" in answer.text
+    assert _count(http, "GRAPH <urn:x:r> { ?s ?p ?o }") == 0

@@ -22,7 +22,7 @@ from g60graph._errors import ExecutionError, InputError
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.backends._checked import CheckedMemory
 from g60graph.backends._oxigraph import from_ox
-from g60graph.backends._seam import GRAPHS, Dataset, Quad, graph_names
+from g60graph.backends._seam import GRAPHS, Dataset, Quad, check_writable, graph_names
 from g60graph.results._model import QueryResult, simple_literal
 from g60graph.sparql import _safety as safety
 from g60graph.sparql._lexer import tokens
@@ -120,7 +120,7 @@ class MemoryBackend:
     def update(self, text: str, *, dataset: Dataset | None = None) -> None:
         from pyparsing import ParseException
 
-        safety.check_update(text, local_graphs=graph_names(self))
+        check_writable(text, graph_names(self))
         _standard_syntax(text)
         words = [t.text.upper() for t in tokens(text) if t.kind == "word"]
         if any(a == "USING" and b == "NAMED" for a, b in itertools.pairwise(words)):

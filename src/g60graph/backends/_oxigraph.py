@@ -19,7 +19,7 @@ from rdflib.term import Identifier
 
 from g60graph._errors import ExecutionError
 from g60graph._namespaces import QUERY_PREFIXES
-from g60graph.backends._seam import GRAPHS, Dataset, Quad, graph_names
+from g60graph.backends._seam import GRAPHS, Dataset, Quad, check_writable, graph_names
 from g60graph.results._model import QueryResult, empty_graph, take
 from g60graph.sparql import _safety as safety
 from g60graph.sparql._lexer import keywords, query_form, with_using
@@ -125,7 +125,7 @@ class OxigraphBackend:
         # any (or WITH), its WHERE would read the default graph of its own, which is empty
         # here: it reads the union of the named graphs instead, as queries do.
         names = graph_names(self)
-        safety.check_update(text, local_graphs=names)
+        check_writable(text, names)
         words = keywords(text)
         if "WHERE" in words and not {"USING", "WITH"} & words:
             text = with_using(text, names, names)

@@ -21,7 +21,10 @@ from typing import Any, Protocol
 from rdflib import URIRef
 from rdflib.term import Identifier
 
+from g60graph._errors import InputError
 from g60graph.results._model import QueryResult
+from g60graph.sparql import _safety as safety
+from g60graph.sparql._lexer import writes_default_graph
 from g60graph.sparql._named import library
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "Dataset",
     "Quad",
     "Writable",
+    "check_writable",
     "graph_names",
     "triple_count",
 ]
@@ -99,3 +103,16 @@ def triple_count(backend: Backend) -> int:
     """Triples over all named graphs (a triple in two graphs counts twice)."""
     rows = backend.execute(library("triples").text).rows
     return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+
+
+def check_writable(text: str, graphs: Collection[str]) -> None:
+    """What a local store checks before it runs an update: the safety check first (so a
+    fetch is named as refused), then that the default graph is left alone. It is the
+    union of the named graphs, one per source, and takes no triples of its own
+    (Oxigraph would hide them there, rdflib fails)."""
+    safety.check_update(text, local_graphs=graphs)
+    if writes_default_graph(text):
+        raise InputError(
+            "the default graph is the union of the named graphs and takes no triples of"
+            " its own: name the graph, as in INSERT DATA { GRAPH <...> { ... } }"
+        )

@@ -34,7 +34,6 @@ from g60graph.server import _page_jobs as page_jobs
 from g60graph.server import _protocol as protocol
 from g60graph.sparql import _lexer as sparql_text
 from g60graph.sparql import _named as queries
-from g60graph.sparql._lexer import writes_default_graph
 
 __all__ = [
     "HEADER",
@@ -252,14 +251,8 @@ def _writable(kg: KnowledgeGraph) -> backends.Writable:
 
 def apply_update(kg: KnowledgeGraph, text: str) -> int:
     """Run an update; the backend refuses one that would fetch anything (LOAD, SERVICE,
-    USING <elsewhere>) or give each worker its own values (RAND(), NOW(), ...)."""
-    if writes_default_graph(text):
-        # The default graph is the union of the named graphs, one per source: it has no
-        # triples of its own (Oxigraph would hide them there, rdflib fails).
-        raise InputError(
-            "the default graph is the union of the named graphs and takes no triples of"
-            " its own: name the graph, as in INSERT DATA { GRAPH <...> { ... } }"
-        )
+    USING <elsewhere>), give each worker its own values (RAND(), NOW(), ...) or write
+    into the default graph (``backends.check_writable``)."""
     _writable(kg).update(text)  # parsed and run by the engine that holds the data
     kg._labels = None  # labels may have changed
     return triple_count(kg)
