@@ -68,6 +68,8 @@ def isolation_problem() -> str | None:
     """Why a process here cannot drop its network, or None when it can. Tried in a
     forked child (one thread, as unshare needs), so this process keeps its network;
     call it before threads start."""
+    if not hasattr(os, "fork"):  # Windows: no namespaces to move into either
+        return "cannot run queries without network access on this system (no unshare)"
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
