@@ -372,3 +372,68 @@ def test_map_labels_in_chinese_render(browser: Any, tmp_path: Path) -> None:
     assert page.locator(".g60-scalebar text.g60-projection").text_content().startswith("兰勃特")
     assert_clean(watched, out)
     page.context.close()
+
+
+# Every drawn node's box, labels included, as vis-network measured it when drawing,
+# in page pixels; the canvas's and the side panel's boxes; the smallest label's size
+# on screen (its font size in vis-network's own options, times the zoom).
+DRAWN_BOXES = """() => {
+  const net = window.g60.network;
+  const boxes = window.g60.nodes.getIds({filter: (n) => !n.hidden}).map((id) => {
+    const b = net.getBoundingBox(id);
+    const a = net.canvasToDOM({x: b.left, y: b.top});
+    const c = net.canvasToDOM({x: b.right, y: b.bottom});
+    return {id: id, left: a.x, top: a.y, right: c.x, bottom: c.y};
+  });
+  const canvas = document.querySelector(".g60-canvas").getBoundingClientRect();
+  const panel = document.querySelector(".g60-panel");
+  const px = Math.min(...window.g60.nodes.getIds().map(
+    (id) => net.body.nodes[id].options.font.size)) * net.getScale();
+  return {boxes: boxes, width: canvas.width, height: canvas.height, label_px: px,
+          panel_left: panel.offsetParent ? panel.getBoundingClientRect().left - canvas.left : null};
+}"""
+
+
+def assert_inside(drawn: dict[str, Any]) -> None:
+    """Each box within the canvas (a pixel of rounding allowed), so nothing is cut
+    at an edge and nothing lies under the side panel, which starts where it ends."""
+    outside = [b for b in drawn["boxes"]
+               if b["left"] < -1 or b["top"] < -1
+               or b["right"] > drawn["width"] + 1 or b["bottom"] > drawn["height"] + 1]
+    assert not outside, (outside, drawn["width"], drawn["height"])
+    if drawn["panel_left"] is not None:
+        assert drawn["panel_left"] >= drawn["width"] - 1
+
+
+def wait_fitted(page: Any, after: int) -> None:
+    page.wait_for_function(
+        "(n) => { const h = document.querySelector('#g60-network');"
+        " return +h.getAttribute('data-fits') > n && h.getAttribute('data-state') === 'stable'; }",
+        arg=after, timeout=20_000)
+
+
+@pytest.mark.parametrize("name", DIAGRAMS)
+def test_nothing_clipped_and_labels_readable(browser: Any, pages: dict[str, Path],
+                                            name: str) -> None:
+    watched = open_page(browser, pages[name], "g60-network")
+    page = watched.page
+    host = page.locator("#g60-network")
+    drawn = page.evaluate(DRAWN_BOXES)
+    assert drawn["boxes"]
+    assert_inside(drawn)
+    # readable at 100 %: no label drawn smaller than 12 px (11.5 for rounding)
+    assert drawn["label_px"] >= 11.5, drawn["label_px"]
+    # the panel closed and opened again, and a larger window: fitted again each time
+    for step in ("close", "open", "resize"):
+        fits = int(host.get_attribute("data-fits"))
+        if step == "resize":
+            page.set_viewport_size({"width": 1400, "height": 900})
+        else:
+            page.click(".g60-panel-toggle")
+        wait_fitted(page, fits)
+        again = page.evaluate(DRAWN_BOXES)
+        assert (again["panel_left"] is None) == (step == "close")
+        assert_inside(again)
+        assert again["label_px"] >= 11.5
+    assert watched.errors == []
+    page.context.close()
