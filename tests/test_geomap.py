@@ -73,10 +73,10 @@ def test_map_command(tmp_path: Path) -> None:
 
 
 def test_the_vendored_basemap_covers_the_corridor() -> None:
-    """Natural Earth's four layers, cut round the nine cities, with the licence note."""
+    """Natural Earth's layers, cut round the nine cities, with the licence note."""
     base = geomap.basemap()
     layers = {f["properties"]["layer"] for f in base["features"]}
-    assert layers == {"land", "lake", "coast", "province"}
+    assert layers == {"land", "area", "lake", "river", "coast", "province"}
     west, south, east, north = base["bbox"]
     assert west < 117.2 and east > 121.5 and south < 29.0 and north > 31.9
     for feature in base["features"]:
@@ -85,8 +85,82 @@ def test_the_vendored_basemap_covers_the_corridor() -> None:
         lons, lats = numbers[0::2], numbers[1::2]
         assert west <= min(lons) and max(lons) <= east and south <= min(lats) <= max(lats) <= north
     folder = Path(geomap.__file__).parent / "static" / "basemap"
-    assert "public domain" in (folder / "LICENSE").read_text(encoding="utf-8")
-    assert "sha256" in (folder / "VERSION").read_text(encoding="utf-8")
+    licence = (folder / "LICENSE").read_text(encoding="utf-8")
+    assert "public domain" in licence
+    assert "ISC License" in licence and "MIT License" in licence  # the two npm packages
+    version = (folder / "VERSION").read_text(encoding="utf-8")
+    # each package pinned by the SHA-256 that scripts/vendor-basemap.py checks
+    script = (Path(__file__).parent.parent / "scripts" / "vendor-basemap.py").read_text(
+        encoding="utf-8")
+    for spec, digest in re.findall(r'"([a-z-]+@[\d.]+)": \("([0-9a-f]{64})"', script):
+        assert f"from npm {spec} (tarball sha256 {digest})" in version
+    assert re.search(r'WHEEL_SHA256 = "([0-9a-f]{64})"', script)[1] in version  # type: ignore[index]
+
+
+def test_provinces_named_and_the_yangtze_on_the_basemap(data: dict[str, object]) -> None:
+    """Province areas carry both names, a Wikidata id and a label point inside the cut;
+    the Yangtze is one of the rivers; the graph's provinces find their areas."""
+    base = geomap.basemap()
+    west, south, east, north = base["bbox"]
+    areas = [f["properties"] for f in base["features"] if f["properties"]["layer"] == "area"]
+    assert areas
+    for area in areas:
+        assert area["name_en"] and re.fullmatch(r"[\u4e00-\u9fff]+", area["name_zh"])
+        assert re.fullmatch(r"Q\d+", area["wikidata"])
+        lon, lat = area["label"]
+        assert west <= lon <= east and south <= lat <= north
+    rivers = [f for f in base["features"] if f["properties"]["layer"] == "river"]
+    yangtze = [f for f in rivers if f["properties"].get("name_en") == "Yangtze"]
+    assert len(yangtze) == 1 and yangtze[0]["properties"]["name_zh"] == "长江"
+    # it runs from the west of the cut to the estuary, past Wuhu
+    flat = json.dumps(yangtze[0]["geometry"]["coordinates"])
+    lons = [float(n) for n in re.findall(r"-?\d+\.?\d*", flat)][0::2]
+    assert min(lons) < 118.0 and max(lons) > 120.0
+    by_id = {a["wikidata"]: a for a in areas}
+    graph_areas = data["areas"]
+    assert isinstance(graph_areas, list) and graph_areas
+    for area in graph_areas:
+        found = by_id.get(area["wikidata"]) or next(
+            (a for a in areas if a["name_en"].lower() == area["name"].lower()), None)
+        assert found is not None, area
+        assert re.fullmatch(r"#[0-9a-f]{6}", area["color"])
+
+
+LONG_ROUTE = """\
+@prefix g60: <https://w3id.org/g60graph/def#> .
+@prefix g60r: <https://w3id.org/g60graph/id/> .
+@prefix geo: <http://www.opengis.net/ont/geosparql#> .
+g60r:g60-expressway g60:connects g60r:jinhua .
+g60r:test-line a g60:Railway ; g60:connects g60r:hefei , g60r:jinhua ;
+  geo:hasGeometry g60r:test-line-a , g60r:test-line-b .
+g60r:test-line-a geo:asWKT
+  "MULTILINESTRING((117.2 31.8, 118.4 31.3), (118.4 31.3, 118.8 30.9))"^^geo:wktLiteral .
+g60r:test-line-b geo:asWKT "LINESTRING(118.8 30.9, 119.6 29.1)"^^geo:wktLiteral .
+"""
+
+
+def test_lines_drawn_as_far_as_the_graph_says(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """Every place a line ``g60:connects`` is on it (the G60 on to Jinhua when the graph
+    says so), and every part of its (MULTI)LINESTRING geometries is drawn."""
+    extra = tmp_path / "long.ttl"
+    extra.write_text(LONG_ROUTE, encoding="utf-8")
+    data = geomap.map_data(KnowledgeGraph.load([extra]))
+    where = {p["id"]: [p["lon"], p["lat"]] for p in data["places"] if p["kind"] == "city"}
+    lines = {line["id"]: line for line in data["lines"]}
+    g60 = lines[str(G60R["g60-expressway"])]
+    assert where[str(G60R.jinhua)] in g60["points"]
+    connected = kg.query(
+        "PREFIX g60: <https://w3id.org/g60graph/def#>\n"
+        "PREFIX g60r: <https://w3id.org/g60graph/id/>\n"
+        "SELECT DISTINCT ?c WHERE { g60r:g60-expressway g60:connects ?c }")
+    for (city,) in connected.rows:
+        if str(city) in where:
+            assert where[str(city)] in g60["points"]
+    track = lines[str(G60R["test-line"])]
+    assert track["geometry"] is True
+    assert sorted(track["parts"]) == [[[117.2, 31.8], [118.4, 31.3]],
+                                      [[118.4, 31.3], [118.8, 30.9]],
+                                      [[118.8, 30.9], [119.6, 29.1]]]
 
 
 def test_the_map_draws_what_the_graph_holds(data: dict[str, object]) -> None:
@@ -101,7 +175,7 @@ def test_the_map_draws_what_the_graph_holds(data: dict[str, object]) -> None:
     assert len(stations) == 3
     huzhou = next(s for s in stations if s["id"].endswith("/station-huzhou"))
     assert (huzhou["lon"], huzhou["lat"]) == (120.0867, 30.8941)
-    assert str(data["attribution"]).startswith("Basemap: Natural Earth 1:10m (public domain)")
+    assert str(data["attribution"]).startswith("Basemap: Natural Earth 1:10m, rivers 1:50m")
 
 
 CENTROID_AND_ROUTE = """\

@@ -437,3 +437,111 @@ def test_nothing_clipped_and_labels_readable(browser: Any, pages: dict[str, Path
         assert again["label_px"] >= 11.5
     assert watched.errors == []
     page.context.close()
+
+
+# The map's labels (cities', parks' and institutes', provinces', rivers') and marks,
+# as page boxes, with the map frame's box (the drawing's frame through its CTM).
+MAP_LABELS = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect();
+                       return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const owner = (e) => { const g = e.closest("g.g60-site"); return g ? g.dataset.id : null; };
+  const labels = [...document.querySelectorAll(
+      "#g60-map text.g60-label, #g60-map text.g60-area-name, #g60-map text.g60-river-name")]
+    .map((t) => Object.assign(box(t), {
+      kind: t.getAttribute("class"), owner: owner(t),
+      whole: [t.getAttribute("data-main"), t.getAttribute("data-other")],
+      main: [...t.querySelectorAll("tspan")].filter((s) => !/other/.test(s.getAttribute("class")))
+        .map((s) => s.textContent),
+      other: [...t.querySelectorAll("tspan")].filter((s) => /other/.test(s.getAttribute("class")))
+        .map((s) => s.textContent)}));
+  const marks = [...document.querySelectorAll(
+      "#g60-map g.g60-site > circle, #g60-map g.g60-site > rect, #g60-map circle.g60-station")]
+    .map((m) => Object.assign(box(m), {owner: owner(m)}));
+  const rect = document.querySelector("#g60-map-frame rect");
+  const m = document.querySelector("#g60-map svg").getScreenCTM();
+  const frame = {left: m.e, top: m.f, right: m.e + m.a * +rect.getAttribute("width"),
+                 bottom: m.f + m.d * +rect.getAttribute("height")};
+  const parks = [...document.querySelectorAll("#g60-map g.g60-park")];
+  return {labels, marks, frame, parks: parks.length,
+          unlabelled_parks: parks.filter((g) => g.dataset.unlabelled === "true").length,
+          unlabelled: +document.querySelector("#g60-map").getAttribute("data-unlabelled")};
+}"""
+
+
+def overlap(a: dict[str, Any], b: dict[str, Any], slack: float = 0.5) -> bool:
+    return (a["left"] < b["right"] - slack and b["left"] < a["right"] - slack
+            and a["top"] < b["bottom"] - slack and b["top"] < a["bottom"] - slack)
+
+
+def unspaced(parts: list[str]) -> str:
+    """A label's lines as one text (lines are cut at spaces, or in Chinese anywhere)."""
+    return "".join(parts).replace(" ", "")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_map_labels_parks_and_institutes_without_overlap(
+        browser: Any, kg: KnowledgeGraph, tmp_path: Path, lang: str) -> None:
+    out = tmp_path / f"map-{lang}.html"
+    assert main(["map", "--lang", lang, "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-map")
+    page = watched.page
+    drawn = page.evaluate(MAP_LABELS)
+    sites = {p["id"]: p for p in geomap.map_data(kg, lang)["places"] if p["kind"] == "site"}
+    assert drawn["parks"] == len(sites) > 0
+    # each park and institute named, in the page's language first, then the other's
+    # where it adds something; one with no free room at all may go unnamed (its mark
+    # keeps its tooltip and panel), but few do, and the page says how many
+    assert drawn["unlabelled"] == drawn["unlabelled_parks"] <= len(sites) // 4
+    named = {lab["owner"]: lab for lab in drawn["labels"] if "g60-site-label" in lab["kind"]}
+    assert len(named) == len(sites) - drawn["unlabelled"]
+    for iri, lab in named.items():
+        site = sites[iri]
+        other = site["label_en"] if lang == "zh" else site["label_zh"]
+        if other == site["label"] or other in site["label"]:
+            other = ""  # nothing to add
+        assert lab["whole"] == [site["label"], other]
+        assert unspaced(lab["main"]) == site["label"].replace(" ", "")
+        assert unspaced(lab["other"]) == other.replace(" ", "")
+    # no label over another, nor over any mark; all inside the map's frame
+    labels = drawn["labels"]
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert not overlap(a, b), (a, b)
+        for mark in drawn["marks"]:
+            assert not overlap(a, mark), (a, mark)
+        frame = drawn["frame"]
+        assert (a["left"] >= frame["left"] - 1 and a["right"] <= frame["right"] + 1
+                and a["top"] >= frame["top"] - 1 and a["bottom"] <= frame["bottom"] + 1), a
+    assert_clean(watched, out)
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_map_province_areas_names_and_rivers(browser: Any, kg: KnowledgeGraph,
+                                             tmp_path: Path, lang: str) -> None:
+    out = tmp_path / f"map-{lang}.html"
+    assert main(["map", "--lang", lang, "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-map")
+    page = watched.page
+    drawn = page.evaluate(BASEMAP_IN_FRAME)
+    assert {"g60-basemap-area", "g60-basemap-river"} <= set(drawn), drawn
+    # the graph's provinces are tinted in their own colour (the cities' in the legend)
+    for area in geomap.map_data(kg, lang)["areas"]:
+        assert page.locator(f"path.g60-basemap-area[fill='{area['color']}']").count() >= 1
+    # province names from Natural Earth, the page's language first
+    areas = [f["properties"] for f in geomap.basemap()["features"]
+             if f["properties"]["layer"] == "area"]
+    names = page.evaluate(MAP_LABELS)["labels"]
+    provinces = [lab for lab in names if lab["kind"] == "g60-area-name"]
+    assert provinces
+    key, other = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    by_name = {a[key]: a for a in areas}
+    for lab in provinces:
+        assert lab["main"][0] in by_name
+        assert lab["other"] == [by_name[lab["main"][0]][other]]
+    # the Yangtze, named on its line in both languages
+    river = [lab for lab in names if lab["kind"] == "g60-river-name"]
+    assert [lab["main"] for lab in river] == [
+        ["长江 Yangtze"] if lang == "zh" else ["Yangtze 长江"]]
+    assert_clean(watched, out)
+    page.context.close()
