@@ -30,8 +30,8 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import tarfile
 import sys
+import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
@@ -39,8 +39,15 @@ from typing import Any
 
 try:
     import shapefile  # pyshp
-    from shapely.geometry import (LineString, MultiLineString, MultiPolygon, Point, box,
-                                  mapping, shape)
+    from shapely.geometry import (
+        LineString,
+        MultiLineString,
+        MultiPolygon,
+        Point,
+        box,
+        mapping,
+        shape,
+    )
     from shapely.geometry.base import BaseGeometry
 except ImportError:
     sys.exit("vendor-basemap: needs pyshp and shapely (.venv/bin/pip install pyshp shapely)")
