@@ -137,3 +137,16 @@ def test_cli_writes_svg_and_png(tmp_path: Path) -> None:
     assert "G60科创走廊大事记" in svg_texts(svg.read_text(encoding="utf-8"))
     assert main(["chart", "-p", "measure=g60r:measure-test", "--data", data, "-o", str(png)]) == 0
     assert png_colours(png.read_bytes()) >= 8
+
+
+def test_print_style(browser: Any, pages: dict[str, Path]) -> None:
+    """Printed, a chart is its drawing: no toolbar or export buttons."""
+    watched = opened(browser, pages["line"])
+    page = watched.page
+    page.emulate_media(media="print")
+    assert not page.locator(".g60-export").first.is_visible()
+    assert page.locator(".g60-plot").first.is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator(".g60-export").first.is_visible()
+    assert watched.errors == []
+    page.context.close()

@@ -9,6 +9,7 @@ that hostile labels show as text and run nothing.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -545,3 +546,71 @@ def test_map_province_areas_names_and_rivers(browser: Any, kg: KnowledgeGraph,
         ["长江 Yangtze"] if lang == "zh" else ["Yangtze 长江"]]
     assert_clean(watched, out)
     page.context.close()
+
+
+def test_network_in_chinese_throughout(browser: Any, tmp_path: Path) -> None:
+    """--lang zh: the title, subtitle, legend, UI strings, panel and footer in Chinese,
+    drawn with real CJK glyphs."""
+    out = tmp_path / "overview-zh.html"
+    assert main(["viz", "--lang", "zh", "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-network")
+    page = watched.page
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    assert page.locator("html").get_attribute("lang") == "zh"
+    for selector in ("header h1", "header p", ".g60-footer", ".g60-panel-toggle",
+                     ".g60-export-png", ".g60-export-svg", ".g60-panel .g60-hint"):
+        assert cjk.search(page.locator(selector).inner_text()), selector
+    assert cjk.search(page.locator(".g60-search").get_attribute("placeholder"))
+    legend = page.locator(".g60-legend-label").all_inner_texts()
+    assert legend and all(cjk.search(label) for label in legend)
+    page.fill(".g60-search", "杭州市")
+    page.press(".g60-search", "Enter")
+    assert page.locator(".g60-panel h2").inner_text() == "杭州市"
+    headings = page.locator(".g60-panel h3").all_inner_texts()
+    assert headings and all(cjk.search(h) for h in headings)
+    assert page.evaluate(GLYPHS_DIFFER, FONT), "no CJK font: install fonts-noto-cjk"
+    assert_clean(watched, out)
+    page.context.close()
+
+
+def test_default_viz_is_the_overview(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """`g60graph viz` alone draws the overview diagram, not every entity."""
+    out = tmp_path / "default.html"
+    assert main(["viz", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    overview = network.select(kg, query="diagram-overview")
+    assert f"{overview.number_of_nodes()} nodes" in page
+    assert overview.number_of_nodes() < network.select(kg).number_of_nodes()
+
+
+@pytest.mark.parametrize("name", ["overview", "map"])
+def test_print_style(browser: Any, pages: dict[str, Path], name: str) -> None:
+    """Printed, a page is its drawing: no search box, buttons or side panel."""
+    watched = open_page(browser, pages[name], "g60-map" if name == "map" else "g60-network")
+    page = watched.page
+    page.emulate_media(media="print")
+    for selector in (".g60-export", ".g60-panel"):
+        assert page.locator(selector).count() >= 1
+        assert not page.locator(selector).first.is_visible(), selector
+    if name == "overview":
+        assert not page.locator(".g60-search").is_visible()
+        assert not page.locator(".g60-panel-toggle").is_visible()
+        assert page.locator(".g60-canvas canvas").is_visible()
+    else:
+        assert page.locator("#g60-map svg").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator(".g60-export").first.is_visible()
+    assert watched.errors == []
+    page.context.close()
+
+
+def test_map_same_drawing_on_every_load(browser: Any, pages: dict[str, Path]) -> None:
+    """The map's SVG, labels placed and all, is the same on a second load."""
+    drawings = []
+    for _ in range(2):
+        watched = open_page(browser, pages["map"], "g60-map")
+        drawings.append(watched.page.evaluate("() => window.g60map.svgText()"))
+        assert watched.errors == []
+        watched.page.context.close()
+    assert drawings[0] == drawings[1]
+    assert "g60-site-label" in drawings[0]
