@@ -85,6 +85,7 @@ def query_map_data(kg: KnowledgeGraph, result: QueryResult, lang: str = "en") ->
     groups = {p.get("group") for p in places} | {"site" if p["kind"] == "site" else ""
                                                  for p in places}
     groups |= {line["id"] for line in base["lines"]} | {"station" if base["stations"] else ""}
+    groups.add("river")  # the basemap's, drawn whatever the query
     legend = [e for e in base["legend"] if e["group"] in groups]
     return {**base, "places": places, "legend": legend}
 
