@@ -614,3 +614,18 @@ def test_map_same_drawing_on_every_load(browser: Any, pages: dict[str, Path]) ->
         watched.page.context.close()
     assert drawings[0] == drawings[1]
     assert "g60-site-label" in drawings[0]
+
+
+def test_map_panel_folds_away(browser: Any, pages: dict[str, Path]) -> None:
+    """The map's side panel is collapsible, and the drawing takes the room it leaves."""
+    watched = open_page(browser, pages["map"], "g60-map")
+    page = watched.page
+    before = page.locator("#g60-map svg").bounding_box()["width"]
+    page.click(".g60-panel-toggle")
+    assert not page.locator("#g60-panel").is_visible()
+    assert page.locator(".g60-panel-toggle").get_attribute("aria-expanded") == "false"
+    assert page.locator("#g60-map svg").bounding_box()["width"] > before
+    page.click(".g60-panel-toggle")
+    assert page.locator("#g60-panel").is_visible()
+    assert watched.errors == []
+    page.context.close()

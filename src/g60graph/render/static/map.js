@@ -630,6 +630,16 @@
       png: function () { return G60Export.svgToPng(G60Export.standaloneSvg(box, ""), W, H); }
     };
     var bar = G60Network.el("div", "g60-toolbar");
+    if (panel && body.classList.contains("g60-body")) {  // the side panel folds away
+      var toggle = G60Network.el("button", "g60-panel-toggle", strings.panel || "Panel");
+      toggle.type = "button";
+      toggle.setAttribute("aria-expanded", "true");
+      toggle.addEventListener("click", function () {
+        var open = body.classList.toggle("g60-panel-closed") === false;
+        toggle.setAttribute("aria-expanded", String(open));
+      });
+      bar.appendChild(toggle);
+    }
     G60Export.buttons(bar, exporters, {png: strings.png, svg: strings.svg}, "g60graph-map");
     body.parentNode.insertBefore(bar, body);
     container.setAttribute("data-state", "stable");
