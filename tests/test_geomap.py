@@ -14,6 +14,7 @@ from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import G60R
 from g60graph.cli import main
 from g60graph.render import _map as geomap
+from g60graph.render._palette import style_for
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +29,17 @@ def test_cities_at_their_coordinates(kg: KnowledgeGraph, data: dict[str, object]
     assert len(cities) == 9  # the nine corridor cities
     hangzhou = cities[str(G60R.hangzhou)]
     assert (hangzhou["lon"], hangzhou["lat"]) == (120.1551, 30.2741)
-    # coloured by province: the Zhejiang cities share a colour, Anhui's differ from it
-    zhejiang = {cities[str(G60R[c])]["color"] for c in ("hangzhou", "jiaxing", "huzhou", "jinhua")}
-    anhui = {cities[str(G60R[c])]["color"] for c in ("hefei", "wuhu", "xuancheng")}
-    assert len(zhejiang) == 1 and len(anhui) == 1 and zhejiang != anhui
+    # each in its class's colour from the one palette, as in every diagram; the
+    # provinces are told apart by their areas' tints, one colour each
+    for city in cities.values():
+        assert city["color"] == city["class_colour"] == style_for(city["class"]).colour
+    areas = {a["name"]: a["color"] for a in data["areas"]}
+    assert areas["Zhejiang"] != areas["Anhui"] and len(set(areas.values())) == len(areas)
+    legend = {e["label"]: e for e in data["legend"]}
+    assert legend["Zhejiang"]["shape"] == "area"
+    assert legend["Zhejiang"]["color"] == areas["Zhejiang"]
+    assert legend["Prefecture-level city"]["color"] == style_for(
+        "https://w3id.org/g60graph/def#PrefectureLevelCity").colour
     assert hangzhou["sources"] and hangzhou["label"] == "Hangzhou"
 
 
@@ -168,7 +176,7 @@ def test_the_map_draws_what_the_graph_holds(data: dict[str, object]) -> None:
     assert isinstance(lines, list)
     # no line in data/ has a geometry of its own: drawn as a schematic, and the legend says so
     assert all(line["geometry"] is False for line in lines)
-    assert data["notes"] == [geomap._TEXT["en"]["schematic"]]
+    assert data["notes"] == [geomap._TEXT["en"]["schematic"], geomap._TEXT["en"]["site"]]
     stations = data["stations"]
     assert isinstance(stations, list)
     # the 2024 railway's three stations, each at the point of the place it is in
@@ -219,4 +227,25 @@ def test_centroids_routes_and_station_points_are_used(tmp_path: Path) -> None:
     # the line it cannot draw (one located place)
     assert str(G60R["test-expressway"]) not in {line["id"] for line in data["lines"]}
     assert data["notes"] == [geomap._TEXT["en"]["routes"], geomap._TEXT["en"]["schematic"],
+                             geomap._TEXT["en"]["site"],
                              geomap._TEXT["en"]["undrawn"].format(names="Unlocated expressway")]
+
+
+def test_one_colour_per_class_on_the_map_and_in_the_diagrams(
+        kg: KnowledgeGraph, data: dict[str, object]) -> None:
+    """A class (Prefecture-level city, District, a park's class) has one colour on the
+    map and in every diagram, as the palette gives it."""
+    from g60graph.network import _graph as network
+    from g60graph.render._network_page import network_data
+
+    on_map = {e["group"]: e["color"] for e in data["legend"]
+              if e["shape"] in ("dot", "square")}
+    assert on_map
+    seen = 0
+    for name in ("overview", "alliances-parks"):
+        legend = network_data(network.select(kg, query=f"diagram-{name}"))["legend"]
+        for entry in legend:
+            if entry["group"] in on_map:
+                assert entry["color"] == on_map[entry["group"]], entry
+                seen += 1
+    assert seen >= 2

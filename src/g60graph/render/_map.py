@@ -4,7 +4,7 @@ Geographic context is Natural Earth (public domain): 1:10m land, lakes, coast, p
 lines and areas with their names, 1:50m rivers; cut to the Yangtze River Delta and
 vendored in static/basemap (scripts/vendor-basemap.py). The graph's provinces are
 tinted in their colour (found by Wikidata id, else English name). On it, what the
-graph holds and nothing more: places at their WKT points, coloured by province; each
+graph holds and nothing more: places at their WKT points, in their class's colour; each
 expressway and railway through the places it ``g60:connects`` (a straight-segment
 schematic, ordered east to west, unless the line has a LINESTRING of its own); its
 stations (``g60:hasStation``) at their own point or at the point of the place they
@@ -62,8 +62,8 @@ _TEXT = {
         "title": "The G60 corridor: cities, lines, parks",
         "subtitle": "{places} places, {lines} lines, on Natural Earth. "
                     "Click a feature for its facts and sources.",
-        "site": "Park or institute (placed around the city it is in)",
-        "site_plain": "Park or institute",
+        "site": "Parks and institutes without a point of their own are drawn around the "
+                "city they are in.",
         "station": "Station (at the point of the place it is in)",
         "schematic": "Lines: straight segments between the places the graph says they "
                      "connect, east to west (the graph holds no route geometry for them)",
@@ -86,8 +86,7 @@ _TEXT = {
         "title": "G60科创走廊地图",
         "subtitle": "{places} 个地点，{lines} 条线路，底图为 Natural Earth。"
                     "点击要素查看其事实和来源。",
-        "site": "园区或研究机构（画在所在城市周围）",
-        "site_plain": "园区或研究机构",
+        "site": "无自身坐标的园区和研究机构画在所在城市周围。",
         "station": "车站（画在所在地点的坐标处）",
         "schematic": "线路：按图谱所载连接地点由东向西以直线段连接（图谱无其线路几何）",
         "routes": "图谱载有走向的线路：按其走向绘制",
@@ -119,9 +118,11 @@ def feature(kg: KnowledgeGraph, ctx: Any, iri: URIRef, lang: str) -> dict[str, A
     facts = [{"p": ctx.label(URIRef(expand(k) or k)), "v": v}
              for k, v in attrs.items()
              if k not in {"iri", "label", "label_en", "label_zh", "class", "class_label", "types"}]
+    style = style_for(attrs["class"], attrs["types"].split())
     return {"id": str(iri), "iri": str(iri), "label": kg.label(iri, lang),
             "label_en": attrs["label_en"], "label_zh": attrs["label_zh"],
-            "groupLabel": attrs["class_label"], "facts": facts, "sources": ctx.sources(iri)}
+            "groupLabel": attrs["class_label"], "facts": facts, "sources": ctx.sources(iri),
+            "class": style.key, "class_colour": style.colour}
 
 
 def _route(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -174,8 +175,11 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
 
     province_ids = sorted(set(provinces.values()), key=lambda p: kg.label(URIRef(p)))
     colour = {p: PROVINCE_COLOURS[i % len(PROVINCE_COLOURS)] for i, p in enumerate(province_ids)}
-    legend = [{"group": p, "label": kg.label(URIRef(p), lang), "color": colour[p], "shape": "dot"}
-              for p in province_ids if any(provinces.get(c) == p for c in coords)]
+    # provinces are areas tinted in their colour; a place's mark has its class's colour
+    # from the one palette, as in every diagram
+    legend = [{"group": p, "label": kg.label(URIRef(p), lang), "color": colour[p],
+               "shape": "area"} for p in province_ids if any(provinces.get(c) == p for c in coords)]
+    classes: dict[str, dict[str, Any]] = {}
     site_rows = kg.query(library("map-sites")).rows
     stations_rows = kg.query(library("map-stations")).rows
     own_marks = {str(r[1]) for r in stations_rows} | {str(r[0]) for r in site_rows}
@@ -184,16 +188,18 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
         if iri in own_marks:
             continue  # a station or a site with a point of its own: drawn as one, below
         item = feature(kg, ctx, URIRef(iri), lang)
-        prov = provinces.get(iri, "")
-        item.update(kind="city", lon=lon, lat=lat, color=colour.get(prov, "#718096"),
-                    group=prov)
+        item.update(kind="city", lon=lon, lat=lat, color=item["class_colour"],
+                    group=item["class"], province=provinces.get(iri, ""))
+        classes.setdefault(item["class"], {"group": item["class"], "label": item["groupLabel"],
+                                           "color": item["class_colour"], "shape": "dot"})
         places.append(item)
     sites: dict[str, list[URIRef]] = {}
     for site, _kind, in_place in site_rows:
         if str(site) in coords:
             item = feature(kg, ctx, URIRef(str(site)), lang)
             lon, lat = coords[str(site)]
-            item.update(kind="site", lon=lon, lat=lat, color="#ffffff", city=str(in_place))
+            item.update(kind="site", lon=lon, lat=lat, color=item["class_colour"],
+                        group=item["class"], city=str(in_place))
             places.append(item)
         elif where(str(in_place)) is not None:
             sites.setdefault(str(in_place), []).append(URIRef(str(site)))
@@ -205,9 +211,15 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
             angle = math.pi / 6 + 5 * math.pi / 3 * (i + 0.5) / len(members)
             item = feature(kg, ctx, site, lang)
             item.update(kind="site", lon=lon + 0.2 * math.cos(angle),
-                        lat=lat + 0.16 * math.sin(angle), color="#ffffff",
-                        city=place, anchor=[lon, lat])
+                        lat=lat + 0.16 * math.sin(angle), color=item["class_colour"],
+                        group=item["class"], city=place, anchor=[lon, lat])
             places.append(item)
+    for item in places:
+        if item["kind"] == "site":  # a square in its class's colour
+            classes.setdefault(item["class"], {"group": item["class"],
+                                               "label": item["groupLabel"],
+                                               "color": item["class_colour"], "shape": "square"})
+    legend += sorted(classes.values(), key=lambda e: (e["shape"], e["label"]))
     undrawn: list[str] = []
     lines = _lines(kg, ctx, lang, where, tracks, undrawn)
     stations = _stations(kg, ctx, lang, where, stations_rows, {line["id"]: line for line in lines})
@@ -217,15 +229,13 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     if stations:
         legend.append({"group": "station", "label": text["station"], "color": _STATION,
                        "shape": "station"})
-    if any(p["kind"] == "site" for p in places):
-        ringed = any("anchor" in p for p in places)
-        legend.append({"group": "site", "label": text["site" if ringed else "site_plain"],
-                       "color": "#ffffff", "shape": "square"})
     if any(f["properties"].get("layer") == "river" for f in basemap()["features"]):
         legend.append({"group": "river", "label": text["river"], "color": RIVER_COLOUR,
                        "shape": "line", "dash": ""})
     notes = [text[key] for key, wanted in (("routes", True), ("schematic", False))
              if any(line["geometry"] is wanted for line in lines)]
+    if any("anchor" in p for p in places):
+        notes.append(text["site"])
     if undrawn:
         notes.append(text["undrawn"].format(names=text["and"].join(sorted(undrawn))))
     drawn = [*places, *lines, *stations]

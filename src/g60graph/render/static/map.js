@@ -552,6 +552,9 @@
                                       "stroke-dasharray": entry.dash || "none"}));
       } else if (entry.shape === "station") {
         item.appendChild(svg("circle", {cx: x + 11, cy: y, r: 6, fill: "none", stroke: entry.color, "stroke-width": 2}));
+      } else if (entry.shape === "area") {  // a province: its tinted area
+        item.appendChild(svg("rect", {x: x + 2, y: y - 7, width: 18, height: 14, fill: entry.color,
+                                      "fill-opacity": 0.3, stroke: "#8c8577", "stroke-dasharray": "3 2"}));
       } else if (entry.shape === "square") {
         item.appendChild(svg("rect", {x: x + 7, y: y - 4, width: 8, height: 8, fill: entry.color, stroke: "#444"}));
       } else {
