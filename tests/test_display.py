@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from rdflib import Literal, URIRef
@@ -9,6 +11,7 @@ from rdflib.namespace import XSD
 
 from g60graph import KnowledgeGraph, QueryResult
 from g60graph._errors import InputError
+from views_fixture import series_data
 from viz_helpers import IMG
 
 
@@ -64,3 +67,26 @@ def test_summary_and_repr(kg: KnowledgeGraph) -> None:
     summary = kg._repr_html_()
     assert "triples" in summary and "named graphs" in summary and "Prefecture-level" in summary
     assert repr(kg.query("cities")).startswith("<QueryResult SELECT: ")
+
+
+@pytest.mark.parametrize("method", ["show", "map", "chart", "timeline"])
+def test_each_view_displays_inline_and_saves(kg: KnowledgeGraph, tmp_path: Path,
+                                             method: str) -> None:
+    """kg.show/map/chart/timeline: a sandboxed, self-contained frame (its own CSP, every
+    script inline, no server) that ``.save`` writes as the same page."""
+    if method == "show":
+        view = kg.show("diagram-overview", lang="zh")
+    elif method == "map":
+        view = kg.map(lang="zh")
+    elif method == "chart":  # a series of its own, so the test holds whatever data/ has
+        view = KnowledgeGraph.load([series_data(tmp_path)]).chart(
+            "series", {"measure": "g60r:measure-test"}, lang="zh")
+    else:
+        view = kg.timeline(lang="zh")
+    shown = view._repr_html_()
+    assert shown.startswith("<iframe") and 'sandbox="allow-scripts allow-downloads"' in shown
+    assert "default-src &#x27;none&#x27;" in shown and "&lt;script src" not in shown
+    assert "http://" not in view.html.split("</head>")[0]  # nothing to fetch in the head
+    saved = view.save(tmp_path / f"{method}.html")
+    assert saved.read_text(encoding="utf-8") == view.html
+    assert '<html lang="zh">' in view.html

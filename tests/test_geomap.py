@@ -14,6 +14,7 @@ from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import G60R
 from g60graph.cli import main
 from g60graph.render import _map as geomap
+from g60graph.render._palette import style_for
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +29,17 @@ def test_cities_at_their_coordinates(kg: KnowledgeGraph, data: dict[str, object]
     assert len(cities) == 9  # the nine corridor cities
     hangzhou = cities[str(G60R.hangzhou)]
     assert (hangzhou["lon"], hangzhou["lat"]) == (120.1551, 30.2741)
-    # coloured by province: the Zhejiang cities share a colour, Anhui's differ from it
-    zhejiang = {cities[str(G60R[c])]["color"] for c in ("hangzhou", "jiaxing", "huzhou", "jinhua")}
-    anhui = {cities[str(G60R[c])]["color"] for c in ("hefei", "wuhu", "xuancheng")}
-    assert len(zhejiang) == 1 and len(anhui) == 1 and zhejiang != anhui
+    # each in its class's colour from the one palette, as in every diagram; the
+    # provinces are told apart by their areas' tints, one colour each
+    for city in cities.values():
+        assert city["color"] == city["class_colour"] == style_for(city["class"]).colour
+    areas = {a["name"]: a["color"] for a in data["areas"]}
+    assert areas["Zhejiang"] != areas["Anhui"] and len(set(areas.values())) == len(areas)
+    legend = {e["label"]: e for e in data["legend"]}
+    assert legend["Zhejiang"]["shape"] == "area"
+    assert legend["Zhejiang"]["color"] == areas["Zhejiang"]
+    assert legend["Prefecture-level city"]["color"] == style_for(
+        "https://w3id.org/g60graph/def#PrefectureLevelCity").colour
     assert hangzhou["sources"] and hangzhou["label"] == "Hangzhou"
 
 
@@ -73,10 +81,10 @@ def test_map_command(tmp_path: Path) -> None:
 
 
 def test_the_vendored_basemap_covers_the_corridor() -> None:
-    """Natural Earth's four layers, cut round the nine cities, with the licence note."""
+    """Natural Earth's layers, cut round the nine cities, with the licence note."""
     base = geomap.basemap()
     layers = {f["properties"]["layer"] for f in base["features"]}
-    assert layers == {"land", "lake", "coast", "province"}
+    assert layers == {"land", "area", "lake", "river", "coast", "province"}
     west, south, east, north = base["bbox"]
     assert west < 117.2 and east > 121.5 and south < 29.0 and north > 31.9
     for feature in base["features"]:
@@ -85,8 +93,82 @@ def test_the_vendored_basemap_covers_the_corridor() -> None:
         lons, lats = numbers[0::2], numbers[1::2]
         assert west <= min(lons) and max(lons) <= east and south <= min(lats) <= max(lats) <= north
     folder = Path(geomap.__file__).parent / "static" / "basemap"
-    assert "public domain" in (folder / "LICENSE").read_text(encoding="utf-8")
-    assert "sha256" in (folder / "VERSION").read_text(encoding="utf-8")
+    licence = (folder / "LICENSE").read_text(encoding="utf-8")
+    assert "public domain" in licence
+    assert "ISC License" in licence and "MIT License" in licence  # the two npm packages
+    version = (folder / "VERSION").read_text(encoding="utf-8")
+    # each package pinned by the SHA-256 that scripts/vendor-basemap.py checks
+    script = (Path(__file__).parent.parent / "scripts" / "vendor-basemap.py").read_text(
+        encoding="utf-8")
+    for spec, digest in re.findall(r'"([a-z-]+@[\d.]+)": \("([0-9a-f]{64})"', script):
+        assert f"from npm {spec} (tarball sha256 {digest})" in version
+    assert re.search(r'WHEEL_SHA256 = "([0-9a-f]{64})"', script)[1] in version  # type: ignore[index]
+
+
+def test_provinces_named_and_the_yangtze_on_the_basemap(data: dict[str, object]) -> None:
+    """Province areas carry both names, a Wikidata id and a label point inside the cut;
+    the Yangtze is one of the rivers; the graph's provinces find their areas."""
+    base = geomap.basemap()
+    west, south, east, north = base["bbox"]
+    areas = [f["properties"] for f in base["features"] if f["properties"]["layer"] == "area"]
+    assert areas
+    for area in areas:
+        assert area["name_en"] and re.fullmatch(r"[\u4e00-\u9fff]+", area["name_zh"])
+        assert re.fullmatch(r"Q\d+", area["wikidata"])
+        lon, lat = area["label"]
+        assert west <= lon <= east and south <= lat <= north
+    rivers = [f for f in base["features"] if f["properties"]["layer"] == "river"]
+    yangtze = [f for f in rivers if f["properties"].get("name_en") == "Yangtze"]
+    assert len(yangtze) == 1 and yangtze[0]["properties"]["name_zh"] == "长江"
+    # it runs from the west of the cut to the estuary, past Wuhu
+    flat = json.dumps(yangtze[0]["geometry"]["coordinates"])
+    lons = [float(n) for n in re.findall(r"-?\d+\.?\d*", flat)][0::2]
+    assert min(lons) < 118.0 and max(lons) > 120.0
+    by_id = {a["wikidata"]: a for a in areas}
+    graph_areas = data["areas"]
+    assert isinstance(graph_areas, list) and graph_areas
+    for area in graph_areas:
+        found = by_id.get(area["wikidata"]) or next(
+            (a for a in areas if a["name_en"].lower() == area["name"].lower()), None)
+        assert found is not None, area
+        assert re.fullmatch(r"#[0-9a-f]{6}", area["color"])
+
+
+LONG_ROUTE = """\
+@prefix g60: <https://w3id.org/g60graph/def#> .
+@prefix g60r: <https://w3id.org/g60graph/id/> .
+@prefix geo: <http://www.opengis.net/ont/geosparql#> .
+g60r:g60-expressway g60:connects g60r:jinhua .
+g60r:test-line a g60:Railway ; g60:connects g60r:hefei , g60r:jinhua ;
+  geo:hasGeometry g60r:test-line-a , g60r:test-line-b .
+g60r:test-line-a geo:asWKT
+  "MULTILINESTRING((117.2 31.8, 118.4 31.3), (118.4 31.3, 118.8 30.9))"^^geo:wktLiteral .
+g60r:test-line-b geo:asWKT "LINESTRING(118.8 30.9, 119.6 29.1)"^^geo:wktLiteral .
+"""
+
+
+def test_lines_drawn_as_far_as_the_graph_says(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """Every place a line ``g60:connects`` is on it (the G60 on to Jinhua when the graph
+    says so), and every part of its (MULTI)LINESTRING geometries is drawn."""
+    extra = tmp_path / "long.ttl"
+    extra.write_text(LONG_ROUTE, encoding="utf-8")
+    data = geomap.map_data(KnowledgeGraph.load([extra]))
+    where = {p["id"]: [p["lon"], p["lat"]] for p in data["places"] if p["kind"] == "city"}
+    lines = {line["id"]: line for line in data["lines"]}
+    g60 = lines[str(G60R["g60-expressway"])]
+    assert where[str(G60R.jinhua)] in g60["points"]
+    connected = kg.query(
+        "PREFIX g60: <https://w3id.org/g60graph/def#>\n"
+        "PREFIX g60r: <https://w3id.org/g60graph/id/>\n"
+        "SELECT DISTINCT ?c WHERE { g60r:g60-expressway g60:connects ?c }")
+    for (city,) in connected.rows:
+        if str(city) in where:
+            assert where[str(city)] in g60["points"]
+    track = lines[str(G60R["test-line"])]
+    assert track["geometry"] is True
+    assert sorted(track["parts"]) == [[[117.2, 31.8], [118.4, 31.3]],
+                                      [[118.4, 31.3], [118.8, 30.9]],
+                                      [[118.8, 30.9], [119.6, 29.1]]]
 
 
 def test_the_map_draws_what_the_graph_holds(data: dict[str, object]) -> None:
@@ -94,14 +176,14 @@ def test_the_map_draws_what_the_graph_holds(data: dict[str, object]) -> None:
     assert isinstance(lines, list)
     # no line in data/ has a geometry of its own: drawn as a schematic, and the legend says so
     assert all(line["geometry"] is False for line in lines)
-    assert data["notes"] == [geomap._TEXT["en"]["schematic"]]
+    assert data["notes"] == [geomap._TEXT["en"]["schematic"], geomap._TEXT["en"]["site"]]
     stations = data["stations"]
     assert isinstance(stations, list)
     # the 2024 railway's three stations, each at the point of the place it is in
     assert len(stations) == 3
     huzhou = next(s for s in stations if s["id"].endswith("/station-huzhou"))
     assert (huzhou["lon"], huzhou["lat"]) == (120.0867, 30.8941)
-    assert str(data["attribution"]).startswith("Basemap: Natural Earth 1:10m (public domain)")
+    assert str(data["attribution"]).startswith("Basemap: Natural Earth 1:10m, rivers 1:50m")
 
 
 CENTROID_AND_ROUTE = """\
@@ -145,4 +227,25 @@ def test_centroids_routes_and_station_points_are_used(tmp_path: Path) -> None:
     # the line it cannot draw (one located place)
     assert str(G60R["test-expressway"]) not in {line["id"] for line in data["lines"]}
     assert data["notes"] == [geomap._TEXT["en"]["routes"], geomap._TEXT["en"]["schematic"],
+                             geomap._TEXT["en"]["site"],
                              geomap._TEXT["en"]["undrawn"].format(names="Unlocated expressway")]
+
+
+def test_one_colour_per_class_on_the_map_and_in_the_diagrams(
+        kg: KnowledgeGraph, data: dict[str, object]) -> None:
+    """A class (Prefecture-level city, District, a park's class) has one colour on the
+    map and in every diagram, as the palette gives it."""
+    from g60graph.network import _graph as network
+    from g60graph.render._network_page import network_data
+
+    on_map = {e["group"]: e["color"] for e in data["legend"]
+              if e["shape"] in ("dot", "square")}
+    assert on_map
+    seen = 0
+    for name in ("overview", "alliances-parks"):
+        legend = network_data(network.select(kg, query=f"diagram-{name}"))["legend"]
+        for entry in legend:
+            if entry["group"] in on_map:
+                assert entry["color"] == on_map[entry["group"]], entry
+                seen += 1
+    assert seen >= 2

@@ -118,3 +118,18 @@ def test_wdqs_view_names_are_accepted() -> None:
 
     query = Query.from_text("#+ title: t\n#+ description: d\n#+ view: BarChart\nSELECT * {}")
     assert query.view == "bar-chart"
+
+
+def test_the_corridor_timeline_holds_each_kind_of_event(kg: KnowledgeGraph) -> None:
+    """The packaged graph's timeline: the corridor's versions, alliances founded,
+    conferences and what they produced, railways opened."""
+    data = _timeline.timeline_data(kg.query("timeline"), kg.label)
+    lanes = {lane["key"].rsplit("#", 1)[-1] for lane in data["lanes"]}
+    assert {"CorridorVersion", "IndustrialAlliance", "Conference", "Railway"} <= lanes
+    by_iri = {item["iri"]: item for item in data["items"]}
+    kinds = {item["lane"].rsplit("#", 1)[-1]: item["dateKind"] for item in data["items"]}
+    assert kinds["IndustrialAlliance"] == "founded"
+    produced = [item for item in data["items"] if item["at"]]
+    assert produced  # a document or alliance made at a conference or event
+    assert any(by_iri.get(item["at"], {}).get("lane", "").endswith("Conference")
+               for item in produced)

@@ -137,3 +137,49 @@ def test_cli_writes_svg_and_png(tmp_path: Path) -> None:
     assert "G60科创走廊大事记" in svg_texts(svg.read_text(encoding="utf-8"))
     assert main(["chart", "-p", "measure=g60r:measure-test", "--data", data, "-o", str(png)]) == 0
     assert png_colours(png.read_bytes()) >= 8
+
+
+def test_print_style(browser: Any, pages: dict[str, Path]) -> None:
+    """Printed, a chart is its drawing: no toolbar or export buttons."""
+    watched = opened(browser, pages["line"])
+    page = watched.page
+    page.emulate_media(media="print")
+    assert not page.locator(".g60-export").first.is_visible()
+    assert page.locator(".g60-plot").first.is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator(".g60-export").first.is_visible()
+    assert watched.errors == []
+    page.context.close()
+
+
+# Every text ECharts drew (its SVG renderer) against the drawing's own box; a text
+# inside a clip-path (the legend's hidden page) is clipped on purpose, not cut.
+TEXT_OUTSIDE = """() => {
+  const svg = document.querySelector("#g60-view svg");
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll("text")].filter((t) => !t.closest("[clip-path]"))
+    .map((t) => [t.textContent, t.getBoundingClientRect()])
+    .filter(([text, r]) => text && r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1
+                                                    || r.top < box.top - 1
+                                                    || r.bottom > box.bottom + 1))
+    .map(([text, r]) => [text, r.left, r.right]);
+}"""
+
+
+@pytest.mark.parametrize("width", [1000, 1400])
+def test_nothing_drawn_past_the_edges(browser: Any, tmp_path: Path, width: int) -> None:
+    """The packaged graph's timeline and a bar chart: no label runs off the drawing
+    (a label by the last date stays inside)."""
+    made = {"timeline": tmp_path / "timeline.html", "bar": tmp_path / "bar.html"}
+    assert main(["timeline", "-o", str(made["timeline"])]) == 0
+    assert main(["chart", "compare-cities", "-p", "measure=g60r:measure-test", "--data",
+                 str(series_data(tmp_path)), "-o", str(made["bar"])]) == 0
+    for path in made.values():
+        watched = opened(browser, path)
+        page = watched.page
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_selector("#g60-view[data-state=stable]")
+        page.wait_for_function("() => document.querySelector('#g60-view svg text')")
+        assert page.evaluate(TEXT_OUTSIDE) == []
+        assert watched.errors == []
+        page.context.close()

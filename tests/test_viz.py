@@ -151,3 +151,17 @@ def test_analyze_path_export(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     code, _, _ = run(capsys, "export-graph", "--diagram", "agreements", "--format", "graphml",
                      "-o", str(target))
     assert code == 0 and target.read_text(encoding="utf-8").startswith("<graphml")
+
+
+@pytest.mark.parametrize("command", ["viz", "map", "chart", "timeline"])
+def test_visual_commands_say_which_fonts_chinese_needs(
+        capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert "CJK font" in out and "fonts-noto-cjk" in out.replace("-\n", "-").replace(" ", "")
+
+
+def test_readme_says_which_fonts_chinese_needs() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"Chinese labels\s+\(`--lang zh`\) need a CJK font: Debian's\s+"
+                     r"`fonts-noto-cjk`", readme)

@@ -9,6 +9,7 @@ that hostile labels show as text and run nothing.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -371,4 +372,260 @@ def test_map_labels_in_chinese_render(browser: Any, tmp_path: Path) -> None:
     assert page.locator("g.g60-north text").text_content() == "北"
     assert page.locator(".g60-scalebar text.g60-projection").text_content().startswith("兰勃特")
     assert_clean(watched, out)
+    page.context.close()
+
+
+# Every drawn node's box, labels included, as vis-network measured it when drawing,
+# in page pixels; the canvas's and the side panel's boxes; the smallest label's size
+# on screen (its font size in vis-network's own options, times the zoom).
+DRAWN_BOXES = """() => {
+  const net = window.g60.network;
+  const boxes = window.g60.nodes.getIds({filter: (n) => !n.hidden}).map((id) => {
+    const b = net.getBoundingBox(id);
+    const a = net.canvasToDOM({x: b.left, y: b.top});
+    const c = net.canvasToDOM({x: b.right, y: b.bottom});
+    return {id: id, left: a.x, top: a.y, right: c.x, bottom: c.y};
+  });
+  const canvas = document.querySelector(".g60-canvas").getBoundingClientRect();
+  const panel = document.querySelector(".g60-panel");
+  const px = Math.min(...window.g60.nodes.getIds().map(
+    (id) => net.body.nodes[id].options.font.size)) * net.getScale();
+  return {boxes: boxes, width: canvas.width, height: canvas.height, label_px: px,
+          panel_left: panel.offsetParent ? panel.getBoundingClientRect().left - canvas.left : null};
+}"""
+
+
+def assert_inside(drawn: dict[str, Any]) -> None:
+    """Each box within the canvas (a pixel of rounding allowed), so nothing is cut
+    at an edge and nothing lies under the side panel, which starts where it ends."""
+    outside = [b for b in drawn["boxes"]
+               if b["left"] < -1 or b["top"] < -1
+               or b["right"] > drawn["width"] + 1 or b["bottom"] > drawn["height"] + 1]
+    assert not outside, (outside, drawn["width"], drawn["height"])
+    if drawn["panel_left"] is not None:
+        assert drawn["panel_left"] >= drawn["width"] - 1
+
+
+def wait_fitted(page: Any, after: int) -> None:
+    page.wait_for_function(
+        "(n) => { const h = document.querySelector('#g60-network');"
+        " return +h.getAttribute('data-fits') > n && h.getAttribute('data-state') === 'stable'; }",
+        arg=after, timeout=20_000)
+
+
+@pytest.mark.parametrize("name", DIAGRAMS)
+def test_nothing_clipped_and_labels_readable(browser: Any, pages: dict[str, Path],
+                                            name: str) -> None:
+    watched = open_page(browser, pages[name], "g60-network")
+    page = watched.page
+    host = page.locator("#g60-network")
+    drawn = page.evaluate(DRAWN_BOXES)
+    assert drawn["boxes"]
+    assert_inside(drawn)
+    # readable at 100 %: no label drawn smaller than 12 px (11.5 for rounding)
+    assert drawn["label_px"] >= 11.5, drawn["label_px"]
+    # the panel closed and opened again, and a larger window: fitted again each time
+    for step in ("close", "open", "resize"):
+        fits = int(host.get_attribute("data-fits"))
+        if step == "resize":
+            page.set_viewport_size({"width": 1400, "height": 900})
+        else:
+            page.click(".g60-panel-toggle")
+        wait_fitted(page, fits)
+        again = page.evaluate(DRAWN_BOXES)
+        assert (again["panel_left"] is None) == (step == "close")
+        assert_inside(again)
+        assert again["label_px"] >= 11.5
+    assert watched.errors == []
+    page.context.close()
+
+
+# The map's labels (cities', parks' and institutes', provinces', rivers') and marks,
+# as page boxes, with the map frame's box (the drawing's frame through its CTM).
+MAP_LABELS = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect();
+                       return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const owner = (e) => { const g = e.closest("g.g60-site"); return g ? g.dataset.id : null; };
+  const labels = [...document.querySelectorAll(
+      "#g60-map text.g60-label, #g60-map text.g60-area-name, #g60-map text.g60-river-name")]
+    .map((t) => Object.assign(box(t), {
+      kind: t.getAttribute("class"), owner: owner(t),
+      whole: [t.getAttribute("data-main"), t.getAttribute("data-other")],
+      main: [...t.querySelectorAll("tspan")].filter((s) => !/other/.test(s.getAttribute("class")))
+        .map((s) => s.textContent),
+      other: [...t.querySelectorAll("tspan")].filter((s) => /other/.test(s.getAttribute("class")))
+        .map((s) => s.textContent)}));
+  const marks = [...document.querySelectorAll(
+      "#g60-map g.g60-site > circle, #g60-map g.g60-site > rect, #g60-map circle.g60-station")]
+    .map((m) => Object.assign(box(m), {owner: owner(m)}));
+  const rect = document.querySelector("#g60-map-frame rect");
+  const m = document.querySelector("#g60-map svg").getScreenCTM();
+  const frame = {left: m.e, top: m.f, right: m.e + m.a * +rect.getAttribute("width"),
+                 bottom: m.f + m.d * +rect.getAttribute("height")};
+  const parks = [...document.querySelectorAll("#g60-map g.g60-park")];
+  return {labels, marks, frame, parks: parks.length,
+          unlabelled_parks: parks.filter((g) => g.dataset.unlabelled === "true").length,
+          unlabelled: +document.querySelector("#g60-map").getAttribute("data-unlabelled")};
+}"""
+
+
+def overlap(a: dict[str, Any], b: dict[str, Any], slack: float = 0.5) -> bool:
+    return (a["left"] < b["right"] - slack and b["left"] < a["right"] - slack
+            and a["top"] < b["bottom"] - slack and b["top"] < a["bottom"] - slack)
+
+
+def unspaced(parts: list[str]) -> str:
+    """A label's lines as one text (lines are cut at spaces, or in Chinese anywhere)."""
+    return "".join(parts).replace(" ", "")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_map_labels_parks_and_institutes_without_overlap(
+        browser: Any, kg: KnowledgeGraph, tmp_path: Path, lang: str) -> None:
+    out = tmp_path / f"map-{lang}.html"
+    assert main(["map", "--lang", lang, "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-map")
+    page = watched.page
+    drawn = page.evaluate(MAP_LABELS)
+    sites = {p["id"]: p for p in geomap.map_data(kg, lang)["places"] if p["kind"] == "site"}
+    assert drawn["parks"] == len(sites) > 0
+    # each park and institute named, in the page's language first, then the other's
+    # where it adds something; one with no free room at all may go unnamed (its mark
+    # keeps its tooltip and panel), but few do, and the page says how many
+    assert drawn["unlabelled"] == drawn["unlabelled_parks"] <= len(sites) // 4
+    named = {lab["owner"]: lab for lab in drawn["labels"] if "g60-site-label" in lab["kind"]}
+    assert len(named) == len(sites) - drawn["unlabelled"]
+    for iri, lab in named.items():
+        site = sites[iri]
+        other = site["label_en"] if lang == "zh" else site["label_zh"]
+        if other == site["label"] or other in site["label"]:
+            other = ""  # nothing to add
+        assert lab["whole"] == [site["label"], other]
+        assert unspaced(lab["main"]) == site["label"].replace(" ", "")
+        assert unspaced(lab["other"]) == other.replace(" ", "")
+    # no label over another, nor over any mark; all inside the map's frame
+    labels = drawn["labels"]
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert not overlap(a, b), (a, b)
+        for mark in drawn["marks"]:
+            assert not overlap(a, mark), (a, mark)
+        frame = drawn["frame"]
+        assert (a["left"] >= frame["left"] - 1 and a["right"] <= frame["right"] + 1
+                and a["top"] >= frame["top"] - 1 and a["bottom"] <= frame["bottom"] + 1), a
+    assert_clean(watched, out)
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_map_province_areas_names_and_rivers(browser: Any, kg: KnowledgeGraph,
+                                             tmp_path: Path, lang: str) -> None:
+    out = tmp_path / f"map-{lang}.html"
+    assert main(["map", "--lang", lang, "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-map")
+    page = watched.page
+    drawn = page.evaluate(BASEMAP_IN_FRAME)
+    assert {"g60-basemap-area", "g60-basemap-river"} <= set(drawn), drawn
+    # the graph's provinces are tinted in their own colour (the cities' in the legend)
+    for area in geomap.map_data(kg, lang)["areas"]:
+        assert page.locator(f"path.g60-basemap-area[fill='{area['color']}']").count() >= 1
+    # province names from Natural Earth, the page's language first
+    areas = [f["properties"] for f in geomap.basemap()["features"]
+             if f["properties"]["layer"] == "area"]
+    names = page.evaluate(MAP_LABELS)["labels"]
+    provinces = [lab for lab in names if lab["kind"] == "g60-area-name"]
+    assert provinces
+    key, other = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    by_name = {a[key]: a for a in areas}
+    for lab in provinces:
+        assert lab["main"][0] in by_name
+        assert lab["other"] == [by_name[lab["main"][0]][other]]
+    # the Yangtze, named on its line in both languages
+    river = [lab for lab in names if lab["kind"] == "g60-river-name"]
+    assert [lab["main"] for lab in river] == [
+        ["长江 Yangtze"] if lang == "zh" else ["Yangtze 长江"]]
+    assert_clean(watched, out)
+    page.context.close()
+
+
+def test_network_in_chinese_throughout(browser: Any, tmp_path: Path) -> None:
+    """--lang zh: the title, subtitle, legend, UI strings, panel and footer in Chinese,
+    drawn with real CJK glyphs."""
+    out = tmp_path / "overview-zh.html"
+    assert main(["viz", "--lang", "zh", "-o", str(out)]) == 0
+    watched = open_page(browser, out, "g60-network")
+    page = watched.page
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    assert page.locator("html").get_attribute("lang") == "zh"
+    for selector in ("header h1", "header p", ".g60-footer", ".g60-panel-toggle",
+                     ".g60-export-png", ".g60-export-svg", ".g60-panel .g60-hint"):
+        assert cjk.search(page.locator(selector).inner_text()), selector
+    assert cjk.search(page.locator(".g60-search").get_attribute("placeholder"))
+    legend = page.locator(".g60-legend-label").all_inner_texts()
+    assert legend and all(cjk.search(label) for label in legend)
+    page.fill(".g60-search", "杭州市")
+    page.press(".g60-search", "Enter")
+    assert page.locator(".g60-panel h2").inner_text() == "杭州市"
+    headings = page.locator(".g60-panel h3").all_inner_texts()
+    assert headings and all(cjk.search(h) for h in headings)
+    assert page.evaluate(GLYPHS_DIFFER, FONT), "no CJK font: install fonts-noto-cjk"
+    assert_clean(watched, out)
+    page.context.close()
+
+
+def test_default_viz_is_the_overview(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """`g60graph viz` alone draws the overview diagram, not every entity."""
+    out = tmp_path / "default.html"
+    assert main(["viz", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    overview = network.select(kg, query="diagram-overview")
+    assert f"{overview.number_of_nodes()} nodes" in page
+    assert overview.number_of_nodes() < network.select(kg).number_of_nodes()
+
+
+@pytest.mark.parametrize("name", ["overview", "map"])
+def test_print_style(browser: Any, pages: dict[str, Path], name: str) -> None:
+    """Printed, a page is its drawing: no search box, buttons or side panel."""
+    watched = open_page(browser, pages[name], "g60-map" if name == "map" else "g60-network")
+    page = watched.page
+    page.emulate_media(media="print")
+    for selector in (".g60-export", ".g60-panel"):
+        assert page.locator(selector).count() >= 1
+        assert not page.locator(selector).first.is_visible(), selector
+    if name == "overview":
+        assert not page.locator(".g60-search").is_visible()
+        assert not page.locator(".g60-panel-toggle").is_visible()
+        assert page.locator(".g60-canvas canvas").is_visible()
+    else:
+        assert page.locator("#g60-map svg").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator(".g60-export").first.is_visible()
+    assert watched.errors == []
+    page.context.close()
+
+
+def test_map_same_drawing_on_every_load(browser: Any, pages: dict[str, Path]) -> None:
+    """The map's SVG, labels placed and all, is the same on a second load."""
+    drawings = []
+    for _ in range(2):
+        watched = open_page(browser, pages["map"], "g60-map")
+        drawings.append(watched.page.evaluate("() => window.g60map.svgText()"))
+        assert watched.errors == []
+        watched.page.context.close()
+    assert drawings[0] == drawings[1]
+    assert "g60-site-label" in drawings[0]
+
+
+def test_map_panel_folds_away(browser: Any, pages: dict[str, Path]) -> None:
+    """The map's side panel is collapsible, and the drawing takes the room it leaves."""
+    watched = open_page(browser, pages["map"], "g60-map")
+    page = watched.page
+    before = page.locator("#g60-map svg").bounding_box()["width"]
+    page.click(".g60-panel-toggle")
+    assert not page.locator("#g60-panel").is_visible()
+    assert page.locator(".g60-panel-toggle").get_attribute("aria-expanded") == "false"
+    assert page.locator("#g60-map svg").bounding_box()["width"] > before
+    page.click(".g60-panel-toggle")
+    assert page.locator("#g60-panel").is_visible()
+    assert watched.errors == []
     page.context.close()

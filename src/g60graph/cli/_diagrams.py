@@ -162,11 +162,12 @@ def viz_command(
 @lang_option
 def map_command(output: Path, tiles: str | None, image: str | None, lang: str,
                 **load: Any) -> int:
-    """Write the corridor map: Natural Earth outlines (public domain, vendored), cities
-    by province labelled in English and Chinese, the expressways and railways with their
-    stations as the graph holds them, parks and institutes, a scale bar, a north arrow
-    and the credits (one offline HTML file), or its PNG/SVG image. Chinese labels need
-    a CJK font, e.g. Debian's fonts-noto-cjk.
+    """Write the corridor map: Natural Earth (public domain, vendored: coast, lakes,
+    rivers, provinces tinted and named), cities, parks and institutes labelled in
+    English and Chinese where no label covers another, the expressways and railways
+    with their stations as the graph holds them, a scale bar, a north arrow and the
+    credits (one offline HTML file), or its PNG/SVG image. Chinese labels need a CJK
+    font, e.g. Debian's fonts-noto-cjk.
 
     \b
     Examples:

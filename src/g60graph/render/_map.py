@@ -1,12 +1,15 @@
 """The corridor map: one offline HTML page with an inline SVG drawn by static/map.js.
 
-Geographic context is Natural Earth 1:10m (public domain), cut to the Yangtze River
-Delta and vendored in static/basemap (scripts/vendor-basemap.py). On it, what the
-graph holds and nothing more: places at their WKT points, coloured by province; each
+Geographic context is Natural Earth (public domain): 1:10m land, lakes, coast, province
+lines and areas with their names, 1:50m rivers; cut to the Yangtze River Delta and
+vendored in static/basemap (scripts/vendor-basemap.py). The graph's provinces are
+tinted in their colour (found by Wikidata id, else English name). On it, what the
+graph holds and nothing more: places at their WKT points, in their class's colour; each
 expressway and railway through the places it ``g60:connects`` (a straight-segment
 schematic, ordered east to west, unless the line has a LINESTRING of its own); its
 stations (``g60:hasStation``) at their own point or at the point of the place they
-are in; parks and institutes around their city. The legend says which is which.
+are in; parks and institutes around their city, each labelled where its label
+overlaps nothing (static/map.js places them). The legend says which is which.
 Lambert conformal conic offline (Web Mercator when ``--tiles`` asks for an online
 layer that must line up), with a scale bar, a north arrow and an attribution line.
 """
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from g60graph._namespaces import expand
+from g60graph._wkt import lines as wkt_lines
 from g60graph._wkt import point as wkt_point
 from g60graph.render import _network_page as viz
 from g60graph.render._palette import style_for
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LINE_COLOURS",
     "PROVINCE_COLOURS",
+    "RIVER_COLOUR",
     "basemap",
     "feature",
     "map_data",
@@ -42,11 +47,11 @@ __all__ = [
 
 _G60 = "https://w3id.org/g60graph/def#"
 _CENTROID = URIRef("http://www.opengis.net/ont/geosparql#hasCentroid")
-_LINESTRING = re.compile(r"LINESTRING\s*\(([-\d.\s,]+)\)", re.IGNORECASE)
 PROVINCE_COLOURS = ["#2b6cb0", "#c0392b", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c"]
 # the classes' colours from the one palette, so a line looks as it does in the network
 LINE_COLOURS = {kind: style_for(_G60 + kind).colour for kind in ("Expressway", "Railway")}
 _STATION = style_for(_G60 + "RailwayStation").colour
+RIVER_COLOUR = "#5b8fc7"
 _DASHES = ["", "9 5", "3 4", "12 4 3 4"]  # a second line of the same class is told apart
 
 # The map's queries are queries/library/map-*.rq; points come through geo:hasCentroid
@@ -57,8 +62,8 @@ _TEXT = {
         "title": "The G60 corridor: cities, lines, parks",
         "subtitle": "{places} places, {lines} lines, on Natural Earth. "
                     "Click a feature for its facts and sources.",
-        "site": "Park or institute (placed around the city it is in)",
-        "site_plain": "Park or institute",
+        "site": "Parks and institutes without a point of their own are drawn around the "
+                "city they are in.",
         "station": "Station (at the point of the place it is in)",
         "schematic": "Lines: straight segments between the places the graph says they "
                      "connect, east to west (the graph holds no route geometry for them)",
@@ -66,10 +71,12 @@ _TEXT = {
         "undrawn": "Not drawn, as the graph locates fewer than two of the places "
                    "they connect: {names}",
         "and": "; ",
-        "attribution": "Basemap: Natural Earth 1:10m (public domain). Places and lines: "
-                       "g60graph, from {sources} cited sources (click a feature for them).",
-        "attribution_plain": "Basemap: Natural Earth 1:10m (public domain). Places and "
-                             "lines: g60graph (click a feature for its facts).",
+        "attribution": "Basemap: Natural Earth 1:10m, rivers 1:50m (public domain). Places "
+                       "and lines: g60graph, from {sources} cited sources (click a feature "
+                       "for them).",
+        "attribution_plain": "Basemap: Natural Earth 1:10m, rivers 1:50m (public domain). "
+                             "Places and lines: g60graph (click a feature for its facts).",
+        "river": "River (Natural Earth 1:50m)",
         "north": "N",
         "conic": "Lambert conformal conic, standard parallels {a}° and {b}°, "
                  "central meridian {c}°",
@@ -79,17 +86,17 @@ _TEXT = {
         "title": "G60科创走廊地图",
         "subtitle": "{places} 个地点，{lines} 条线路，底图为 Natural Earth。"
                     "点击要素查看其事实和来源。",
-        "site": "园区或研究机构（画在所在城市周围）",
-        "site_plain": "园区或研究机构",
+        "site": "无自身坐标的园区和研究机构画在所在城市周围。",
         "station": "车站（画在所在地点的坐标处）",
         "schematic": "线路：按图谱所载连接地点由东向西以直线段连接（图谱无其线路几何）",
         "routes": "图谱载有走向的线路：按其走向绘制",
         "undrawn": "未绘出（图谱中其连接地点有坐标者不足两个）：{names}",
         "and": "；",
-        "attribution": "底图：Natural Earth 1:10m（公有领域）。地点与线路：g60graph，"
-                       "来自 {sources} 个引用来源（点击要素查看）。",
-        "attribution_plain": "底图：Natural Earth 1:10m（公有领域）。地点与线路：g60graph"
-                             "（点击要素查看其事实）。",
+        "attribution": "底图：Natural Earth 1:10m，河流 1:50m（公有领域）。地点与线路："
+                       "g60graph，来自 {sources} 个引用来源（点击要素查看）。",
+        "attribution_plain": "底图：Natural Earth 1:10m，河流 1:50m（公有领域）。地点与线路："
+                             "g60graph（点击要素查看其事实）。",
+        "river": "河流（Natural Earth 1:50m）",
         "north": "北",
         "conic": "兰勃特等角圆锥投影，标准纬线 {a}° 与 {b}°，中央经线 {c}°",
         "mercator": "Web 墨卡托投影",
@@ -111,9 +118,11 @@ def feature(kg: KnowledgeGraph, ctx: Any, iri: URIRef, lang: str) -> dict[str, A
     facts = [{"p": ctx.label(URIRef(expand(k) or k)), "v": v}
              for k, v in attrs.items()
              if k not in {"iri", "label", "label_en", "label_zh", "class", "class_label", "types"}]
+    style = style_for(attrs["class"], attrs["types"].split())
     return {"id": str(iri), "iri": str(iri), "label": kg.label(iri, lang),
             "label_en": attrs["label_en"], "label_zh": attrs["label_zh"],
-            "groupLabel": attrs["class_label"], "facts": facts, "sources": ctx.sources(iri)}
+            "groupLabel": attrs["class_label"], "facts": facts, "sources": ctx.sources(iri),
+            "class": style.key, "class_colour": style.colour}
 
 
 def _route(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -130,26 +139,29 @@ def _route(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return route
 
 
+Track = list[list[tuple[float, float]]]  # a line's polylines
+
+
 def _points(kg: KnowledgeGraph) -> tuple[dict[str, tuple[float, float]], dict[str, str],
-                                         dict[str, list[tuple[float, float]]]]:
-    """Each feature's point (a centroid wins), its province, and LINESTRINGs by feature."""
+                                         dict[str, Track]]:
+    """Each feature's point (a centroid wins), its province, and by feature the
+    polylines of all its (MULTI)LINESTRING geometries."""
     coords: dict[str, tuple[float, float]] = {}
     provinces: dict[str, str] = {}
-    tracks: dict[str, list[tuple[float, float]]] = {}
+    tracks: dict[str, Track] = {}
     for p_term, via, wkt, province in kg.query(library("map-places")).rows:
         key = str(p_term)
         if province is not None:
             provinces[key] = str(province)
         if (lon_lat := wkt_point(str(wkt))) and (key not in coords or via == _CENTROID):
             coords[key] = lon_lat
-        elif (line := _LINESTRING.search(str(wkt))) and key not in tracks:
-            pairs = (pair.split() for pair in line.group(1).split(","))
-            tracks[key] = [(float(x), float(y)) for x, y in pairs]
+        elif parts := wkt_lines(str(wkt)):
+            tracks.setdefault(key, []).extend(parts)
     return coords, provinces, tracks
 
 
 def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
-    """{places, lines, stations, legend, notes, attribution} for static/map.js."""
+    """{places, lines, stations, areas, legend, notes, attribution} for static/map.js."""
     from g60graph.network._graph import Context
 
     text = _TEXT.get(lang, _TEXT["en"])
@@ -163,8 +175,11 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
 
     province_ids = sorted(set(provinces.values()), key=lambda p: kg.label(URIRef(p)))
     colour = {p: PROVINCE_COLOURS[i % len(PROVINCE_COLOURS)] for i, p in enumerate(province_ids)}
-    legend = [{"group": p, "label": kg.label(URIRef(p), lang), "color": colour[p], "shape": "dot"}
-              for p in province_ids if any(provinces.get(c) == p for c in coords)]
+    # provinces are areas tinted in their colour; a place's mark has its class's colour
+    # from the one palette, as in every diagram
+    legend = [{"group": p, "label": kg.label(URIRef(p), lang), "color": colour[p],
+               "shape": "area"} for p in province_ids if any(provinces.get(c) == p for c in coords)]
+    classes: dict[str, dict[str, Any]] = {}
     site_rows = kg.query(library("map-sites")).rows
     stations_rows = kg.query(library("map-stations")).rows
     own_marks = {str(r[1]) for r in stations_rows} | {str(r[0]) for r in site_rows}
@@ -173,29 +188,38 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
         if iri in own_marks:
             continue  # a station or a site with a point of its own: drawn as one, below
         item = feature(kg, ctx, URIRef(iri), lang)
-        prov = provinces.get(iri, "")
-        item.update(kind="city", lon=lon, lat=lat, color=colour.get(prov, "#718096"),
-                    group=prov)
+        item.update(kind="city", lon=lon, lat=lat, color=item["class_colour"],
+                    group=item["class"], province=provinces.get(iri, ""))
+        classes.setdefault(item["class"], {"group": item["class"], "label": item["groupLabel"],
+                                           "color": item["class_colour"], "shape": "dot"})
         places.append(item)
     sites: dict[str, list[URIRef]] = {}
     for site, _kind, in_place in site_rows:
         if str(site) in coords:
             item = feature(kg, ctx, URIRef(str(site)), lang)
             lon, lat = coords[str(site)]
-            item.update(kind="site", lon=lon, lat=lat, color="#ffffff", city=str(in_place))
+            item.update(kind="site", lon=lon, lat=lat, color=item["class_colour"],
+                        group=item["class"], city=str(in_place))
             places.append(item)
         elif where(str(in_place)) is not None:
             sites.setdefault(str(in_place), []).append(URIRef(str(site)))
     for place, members in sites.items():
         lon, lat = where(place) or (0.0, 0.0)
         for i, site in enumerate(members):
-            # spread the sites on a small ring around their city
-            angle = math.pi / 2 + 2 * math.pi * i / len(members)
+            # spread the sites on a small ring around their city, leaving the east
+            # (30 degrees either side), where the city's own label goes, free
+            angle = math.pi / 6 + 5 * math.pi / 3 * (i + 0.5) / len(members)
             item = feature(kg, ctx, site, lang)
             item.update(kind="site", lon=lon + 0.2 * math.cos(angle),
-                        lat=lat + 0.16 * math.sin(angle), color="#ffffff",
-                        city=place, anchor=[lon, lat])
+                        lat=lat + 0.16 * math.sin(angle), color=item["class_colour"],
+                        group=item["class"], city=place, anchor=[lon, lat])
             places.append(item)
+    for item in places:
+        if item["kind"] == "site":  # a square in its class's colour
+            classes.setdefault(item["class"], {"group": item["class"],
+                                               "label": item["groupLabel"],
+                                               "color": item["class_colour"], "shape": "square"})
+    legend += sorted(classes.values(), key=lambda e: (e["shape"], e["label"]))
     undrawn: list[str] = []
     lines = _lines(kg, ctx, lang, where, tracks, undrawn)
     stations = _stations(kg, ctx, lang, where, stations_rows, {line["id"]: line for line in lines})
@@ -205,25 +229,39 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     if stations:
         legend.append({"group": "station", "label": text["station"], "color": _STATION,
                        "shape": "station"})
-    if any(p["kind"] == "site" for p in places):
-        ringed = any("anchor" in p for p in places)
-        legend.append({"group": "site", "label": text["site" if ringed else "site_plain"],
-                       "color": "#ffffff", "shape": "square"})
+    if any(f["properties"].get("layer") == "river" for f in basemap()["features"]):
+        legend.append({"group": "river", "label": text["river"], "color": RIVER_COLOUR,
+                       "shape": "line", "dash": ""})
     notes = [text[key] for key, wanted in (("routes", True), ("schematic", False))
              if any(line["geometry"] is wanted for line in lines)]
+    if any("anchor" in p for p in places):
+        notes.append(text["site"])
     if undrawn:
         notes.append(text["undrawn"].format(names=text["and"].join(sorted(undrawn))))
     drawn = [*places, *lines, *stations]
     cited = {s["iri"] for feature in drawn for s in feature["sources"]}
     credit = text["attribution"] if cited else text["attribution_plain"]
     return {"places": places, "lines": lines, "stations": stations, "legend": legend,
-            "notes": notes, "attribution": credit.format(sources=len(cited))}
+            "areas": _areas(kg, province_ids, colour), "notes": notes,
+            "attribution": credit.format(sources=len(cited))}
+
+
+def _areas(kg: KnowledgeGraph, provinces: list[str],
+           colour: dict[str, str]) -> list[dict[str, str]]:
+    """Each of the graph's provinces as the map finds its Natural Earth area: by its
+    Wikidata item where the graph links one, else by its English label."""
+    items: dict[str, str] = {}
+    for province, match in kg.query(library("map-province-ids")).rows:
+        if match is not None:
+            items.setdefault(str(province), str(match).rsplit("/", 1)[-1])
+    return [{"id": p, "wikidata": items.get(p, ""), "name": kg.label(URIRef(p), "en"),
+             "color": colour[p]} for p in provinces]
 
 
 def _lines(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any,
-           tracks: dict[str, list[tuple[float, float]]],
-           undrawn: list[str]) -> list[dict[str, Any]]:
-    """The expressways and railways: their own LINESTRING, else their places in order;
+           tracks: dict[str, Track], undrawn: list[str]) -> list[dict[str, Any]]:
+    """The expressways and railways: their own (MULTI)LINESTRINGs, else every place they
+    ``g60:connect`` in order (however many the graph holds, to Jinhua and beyond);
     the names of those with neither (fewer than two located places) go to ``undrawn``."""
     stops: dict[str, list[tuple[float, float]]] = {}
     kinds: dict[str, str] = {}
@@ -236,13 +274,16 @@ def _lines(kg: KnowledgeGraph, ctx: Any, lang: str, where: Any,
     seen: dict[str, int] = {}
     for line_iri in sorted(kinds):
         kind = kinds[line_iri]
-        points = tracks.get(line_iri) or _route(stops[line_iri])
+        parts = tracks.get(line_iri) or [_route(stops[line_iri])]
+        points = [p for part in parts for p in part]
         if len(points) < 2:
             undrawn.append(kg.label(URIRef(line_iri), lang))  # one place is not a line
             continue
         item = feature(kg, ctx, URIRef(line_iri), lang)
         nth = seen[kind] = seen.get(kind, -1) + 1
-        item.update(points=[list(p) for p in points], kind=kind, geometry=line_iri in tracks,
+        item.update(points=[list(p) for p in points],
+                    parts=[[list(p) for p in part] for part in parts],
+                    kind=kind, geometry=line_iri in tracks,
                     color=LINE_COLOURS.get(kind, "#444444"), dash=_DASHES[nth % len(_DASHES)])
         lines.append(item)
     return lines

@@ -82,9 +82,9 @@ def query_map_data(kg: KnowledgeGraph, result: QueryResult, lang: str = "en") ->
                     "sources": []}
         item.update(kind="city", lon=point[0], lat=point[1], color=_OTHER, group="")
         places.append(item)
-    groups = {p.get("group") for p in places} | {"site" if p["kind"] == "site" else ""
-                                                 for p in places}
+    groups = {p.get("group") for p in places}
     groups |= {line["id"] for line in base["lines"]} | {"station" if base["stations"] else ""}
-    legend = [e for e in base["legend"] if e["group"] in groups]
+    groups.add("river")  # the basemap's, drawn whatever the query
+    legend = [e for e in base["legend"] if e["group"] in groups or e["shape"] == "area"]
     return {**base, "places": places, "legend": legend}
 

@@ -4,12 +4,21 @@
  *
  * data = {places: [{id, label, label_en, label_zh, kind: "city"|"site", lon, lat, color,
  *                   facts, sources, anchor?: [lon, lat]}],
- *         lines: [{id, label, color, dash, points: [[lon, lat], ...], facts, sources}],
+ *         lines: [{id, label, color, dash, points: [[lon, lat], ...], parts?: [points, ...],
+ *                  facts, sources}],
  *         stations: [{id, label, lon, lat, facts, sources}],
  *         legend: [{group, label, color, shape, dash?}], notes: [text], attribution}
+ *         areas: [{id, wikidata, name, color}] (the graph's provinces, to tint)
  * options = {basemap: GeoJSON FeatureCollection (features carry properties.layer:
- *            land | lake | coast | province), tiles?: "https://host/{z}/{x}/{y}.png"
- *            (online only), strings?, lang?}
+ *            land | area | lake | river | coast | province; an area has name_en,
+ *            name_zh, wikidata and label [lon, lat]; a river may have name_en, name_zh),
+ *            tiles?: "https://host/{z}/{x}/{y}.png" (online only), strings?, lang?}
+ *
+ * Labels never overlap one another nor a mark: each is placed at the first of its
+ * candidate spots that is free (a Placer keeps the boxes taken), cities first, then
+ * parks and institutes (away from their mark with a leader line when need be), then
+ * province and river names; one with no free spot is left out, and the container's
+ * data-unlabelled counts those.
  *
  * Offline the projection is a Lambert conformal conic with standard parallels at
  * one sixth and five sixths of the frame's latitudes (scale within 0.1 % across the
@@ -135,15 +144,30 @@
 
   var BASEMAP_STYLE = {
     land: {fill: "#f3efe4", stroke: "none"},
+    area: {fill: "none", stroke: "none"},
     lake: {fill: "#cfe2f3", stroke: "#7fa7cc", "stroke-width": 0.6},
+    river: {fill: "none", stroke: "#5b8fc7", "stroke-width": 1.6, "stroke-linejoin": "round"},
     coast: {fill: "none", stroke: "#6f94b8", "stroke-width": 0.9},
     province: {fill: "none", stroke: "#8c8577", "stroke-width": 1.3, "stroke-dasharray": "7 3 2 3"}
   };
+  var LAYERS = ["land", "area", "lake", "river", "coast", "province"];
 
-  function drawBasemap(box, basemap, view) {
+  /* The colour a province's area is tinted with: the graph's province it is, found by
+   * Wikidata id, else by English name. */
+  function areaColour(props, areas) {
+    var found = (areas || []).filter(function (a) {
+      return (a.wikidata && a.wikidata === props.wikidata) ||
+        (!a.wikidata && String(a.name).toLowerCase() === String(props.name_en).toLowerCase());
+    })[0];
+    return found && /^#[0-9a-fA-F]{6}$/.test(found.color) ? found.color : null;
+  }
+
+  /* The basemap's layers; returns the drawn areas and named rivers, to label later. */
+  function drawBasemap(box, basemap, view, areas) {
     var layer = svg("g", {"class": "g60-basemap"});
     box.appendChild(layer);
-    ["land", "lake", "coast", "province"].forEach(function (name) {
+    var named = {areas: [], rivers: []};
+    LAYERS.forEach(function (name) {
       ((basemap && basemap.features) || []).forEach(function (feature) {
         if (!feature.properties || feature.properties.layer !== name || !feature.geometry) return;
         var g = feature.geometry, polygons = [], lines = [];
@@ -156,9 +180,112 @@
         if (!d) return;
         var attrs = Object.assign({d: d, "class": "g60-basemap-" + name}, BASEMAP_STYLE[name]);
         if (polygons.length) attrs["fill-rule"] = "evenodd";
-        layer.appendChild(svg("path", attrs));
+        var tint = name === "area" ? areaColour(feature.properties, areas) : null;
+        if (tint) { attrs.fill = tint; attrs["fill-opacity"] = 0.13; }
+        var path = svg("path", attrs);
+        layer.appendChild(path);
+        if (name === "area") named.areas.push({path: path, props: feature.properties});
+        if (name === "river" && feature.properties.name_en) {
+          named.rivers.push({props: feature.properties, lines: lines});
+        }
       });
     });
+    return named;
+  }
+
+  /* The boxes taken by marks and labels, in drawing units; a box is free when it lies
+   * inside the map frame and overlaps none of them. */
+  function Placer(width, height) {
+    this.boxes = [];
+    this.width = width;
+    this.height = height;
+  }
+  Placer.prototype.free = function (b) {
+    if (b.x < 3 || b.y < 3 || b.x + b.w > this.width - 3 || b.y + b.h > this.height - 3) return false;
+    for (var i = 0; i < this.boxes.length; i++) {
+      var o = this.boxes[i];
+      if (b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h) return false;
+    }
+    return true;
+  };
+  Placer.prototype.take = function (b) { this.boxes.push(b); return b; };
+  /* How much of a box the taken boxes cover (drawing units squared). */
+  Placer.prototype.covered = function (b) {
+    return this.boxes.reduce(function (sum, o) {
+      var w = Math.min(b.x + b.w, o.x + o.w) - Math.max(b.x, o.x);
+      var h = Math.min(b.y + b.h, o.y + o.h) - Math.max(b.y, o.y);
+      return sum + (w > 0 && h > 0 ? w * h : 0);
+    }, 0);
+  };
+  Placer.prototype.around = function (x, y, r) {
+    return this.take({x: x - r, y: y - r, w: 2 * r, h: 2 * r});
+  };
+
+  /* A multi-line label (a <text> of <tspan>s, each line's own class), measured. */
+  function labelText(lines, cls) {
+    var node = svg("text", {x: 0, y: 0, "class": cls});
+    lines.forEach(function (line, i) {
+      var tspan = svg("tspan", {x: 0, dy: i ? line.gap : 0, "class": line.cls});
+      tspan.textContent = String(line.text);
+      node.appendChild(tspan);
+    });
+    return node;
+  }
+
+  /* Put `node` (already in the drawing) at the first free spot: each spot gives the
+   * box's top-left corner for the box's width and height. Returns the box, or null;
+   * with `always`, the spot least covered when none is free. */
+  function place(placer, node, spots, always) {
+    var b = node.getBBox(), w = b.width + 2, h = b.height + 2, chosen = null;
+    var boxes = spots.map(function (spot) {
+      var at = spot(w, h);
+      return {x: at[0], y: at[1], w: w, h: h};
+    });
+    for (var i = 0; i < boxes.length && !chosen; i++) if (placer.free(boxes[i])) chosen = boxes[i];
+    if (!chosen && always) {
+      chosen = boxes.reduce(function (a, c) { return placer.covered(c) < placer.covered(a) ? c : a; });
+    }
+    if (!chosen) return null;
+    node.setAttribute("transform", "translate(" + (chosen.x + 1 - b.x).toFixed(1) + " " +
+                      (chosen.y + 1 - b.y).toFixed(1) + ")");
+    return placer.take(chosen);
+  }
+
+  /* Spots round a point: right, left, above, below, then the corners, `gap` away. */
+  function spotsAround(x, y, gap) {
+    return [
+      function (w, h) { return [x + gap, y - h / 2]; },
+      function (w, h) { return [x - gap - w, y - h / 2]; },
+      function (w, h) { return [x - w / 2, y - gap - h]; },
+      function (w, h) { return [x - w / 2, y + gap]; },
+      function (w, h) { return [x + gap * 0.7, y - gap * 0.7 - h]; },
+      function (w, h) { return [x - gap * 0.7 - w, y - gap * 0.7 - h]; },
+      function (w, h) { return [x + gap * 0.7, y + gap * 0.7]; },
+      function (w, h) { return [x - gap * 0.7 - w, y + gap * 0.7]; }
+    ];
+  }
+
+  /* Farther spots, on rings round a point in 16 directions (a leader line then ties
+   * the label to its mark), the label's nearest corner or edge toward the point. */
+  function spotsOut(x, y) {
+    var spots = [];
+    [28, 52, 80, 115, 155, 200].forEach(function (r) {
+      for (var i = 0; i < 16; i++) {
+        (function (dx, dy) {
+          spots.push(function (w, h) {
+            return [x + dx - (dx < -1 ? w : Math.abs(dx) <= 1 ? w / 2 : 0),
+                    y + dy - (dy < -1 ? h : Math.abs(dy) <= 1 ? h / 2 : 0)];
+          });
+        })(r * Math.cos(i * Math.PI / 8), r * Math.sin(i * Math.PI / 8));
+      }
+    });
+    return spots;
+  }
+
+  /* Cut a long label into lines of about `width` characters (Chinese: fewer). */
+  function labelLines(value, width) {
+    var cjk = /[\u3400-\u9fff]/.test(value) && value.indexOf(" ") < 0;
+    return wrap(String(value), cjk ? Math.round(width * 0.9) : width);
   }
 
   /* Shift a polyline sideways by `by` units (so two lines on one corridor both show). */
@@ -174,16 +301,21 @@
   function drawLines(box, lines, view, choose) {
     var used = {};
     lines.forEach(function (line) {
-      var pts = line.points.map(function (q) { return view.project(q[0], q[1]); });
+      var parts = line.parts || [line.points];  // a route's polylines, or one schematic
       var keys = [], shared = 0;
-      for (var i = 1; i < pts.length; i++) {
-        var key = [line.points[i - 1].join(","), line.points[i].join(",")].sort().join("|");
-        keys.push(key);
-        shared = Math.max(shared, used[key] || 0);
-      }
+      parts.forEach(function (part) {
+        for (var i = 1; i < part.length; i++) {
+          var key = [part[i - 1].join(","), part[i].join(",")].sort().join("|");
+          keys.push(key);
+          shared = Math.max(shared, used[key] || 0);
+        }
+      });
       keys.forEach(function (key) { used[key] = shared + 1; });
-      var d = offsetLine(pts, shared * 5).map(function (p, j) {
-        return (j ? "L" : "M") + p[0].toFixed(1) + " " + p[1].toFixed(1);
+      var d = parts.map(function (part) {
+        var pts = part.map(function (q) { return view.project(q[0], q[1]); });
+        return offsetLine(pts, shared * 5).map(function (p, j) {
+          return (j ? "L" : "M") + p[0].toFixed(1) + " " + p[1].toFixed(1);
+        }).join(" ");
       }).join(" ");
       box.appendChild(svg("path", {d: d, "class": "g60-casing", fill: "none", stroke: "#fff",
                                    "stroke-width": 6.5, "stroke-linejoin": "round"}));
@@ -200,16 +332,33 @@
 
   function otherLabel(place, lang) {
     var other = lang === "zh" ? place.label_en : place.label_zh;
-    return other && other !== place.label ? other : "";
+    // a label that already holds the other language's name (an English label with
+    // the Chinese name in brackets) is not repeated
+    return other && other !== place.label && String(place.label).indexOf(other) < 0 ? other : "";
   }
 
-  function drawPlaces(box, data, view, choose, lang) {
-    data.places.forEach(function (place) {
-      if (place.anchor) {
-        var a = view.project(place.anchor[0], place.anchor[1]), b = view.project(place.lon, place.lat);
-        box.appendChild(svg("line", {x1: a[0], y1: a[1], x2: b[0], y2: b[1], stroke: "#999", "stroke-width": 1}));
-      }
+  /* A place's label lines: its name in the page's language, then the other's (both
+   * whole in data-main and data-other, as the lines cut them). */
+  function placeLabel(place, lang, mainCls, otherCls, width, cls) {
+    var label = labelText(placeLines(place, lang, mainCls, otherCls, width), cls);
+    label.setAttribute("data-main", String(place.label));
+    label.setAttribute("data-other", otherLabel(place, lang));
+    return label;
+  }
+
+  function placeLines(place, lang, mainCls, otherCls, width) {
+    var lines = labelLines(place.label, width).map(function (t, i) {
+      return {text: t, cls: mainCls, gap: 14};
     });
+    var other = otherLabel(place, lang);
+    if (other) {
+      labelLines(other, width).forEach(function (t) { lines.push({text: t, cls: otherCls, gap: 13}); });
+    }
+    return lines;
+  }
+
+  function drawPlaces(box, data, view, choose, lang, placer) {
+    var marks = [];
     (data.stations || []).forEach(function (station) {
       var p = view.project(station.lon, station.lat);
       var ring = svg("circle", {cx: p[0], cy: p[1], r: 13, fill: "none", stroke: station.color || "#718096",
@@ -220,7 +369,17 @@
       ring.appendChild(title);
       ring.addEventListener("click", function () { choose(ring, station); });
       box.appendChild(ring);
+      placer.around(p[0], p[1], 14);
     });
+    var leaders = svg("g", {"class": "g60-leaders"});
+    box.appendChild(leaders);
+    data.places.forEach(function (place) {
+      if (place.anchor) {
+        var a = view.project(place.anchor[0], place.anchor[1]), b = view.project(place.lon, place.lat);
+        leaders.appendChild(svg("line", {x1: a[0], y1: a[1], x2: b[0], y2: b[1], stroke: "#999", "stroke-width": 1}));
+      }
+    });
+    // every mark first, so that no label covers one
     data.places.forEach(function (place) {
       var p = view.project(place.lon, place.lat);
       var g = svg("g", {"class": "g60-site g60-" + (place.kind === "city" ? "city" : "park"), tabindex: 0});
@@ -232,32 +391,88 @@
       title.textContent = place.label;
       mark.appendChild(title);
       g.appendChild(mark);
-      if (place.kind === "city") {
-        var label = text(p[0] + 16, p[1] - 1, "", {"class": "g60-label"});
-        label.setAttribute("text-anchor", "start");
-        var first = svg("tspan", {"class": "g60-label-main"});
-        first.textContent = place.label;
-        label.appendChild(first);
-        var second = otherLabel(place, lang);
-        if (second) {
-          var tspan = svg("tspan", {x: p[0] + 16, dy: 13, "class": "g60-label-other"});
-          tspan.textContent = second;
-          label.appendChild(tspan);
-        }
-        g.appendChild(label);
-      }
       g.addEventListener("click", function () { choose(g, place); });
-      box.appendChild(g);
-      if (place.kind === "city" && label.getBBox) {  // a label that would leave the frame goes left
-        var room = MAP_W - 6 - (p[0] + 16);
-        if (label.getBBox().width > room) {
-          [label].concat(Array.prototype.slice.call(label.querySelectorAll("tspan[x]"))).forEach(function (t) {
-            t.setAttribute("x", p[0] - 16);
-          });
-          label.setAttribute("text-anchor", "end");
-        }
-      }
       g.addEventListener("keydown", function (ev) { if (ev.key === "Enter") choose(g, place); });
+      box.appendChild(g);
+      placer.around(p[0], p[1], place.kind === "city" ? 9 : 5);
+      marks.push({place: place, g: g, p: p});
+    });
+    var unlabelled = 0;
+    // cities' labels, then the parks' and institutes' (nearest first, then farther
+    // out on a leader line)
+    marks.filter(function (m) { return m.place.kind === "city"; }).forEach(function (m) {
+      var label = placeLabel(m.place, lang, "g60-label-main", "g60-label-other", 40, "g60-label");
+      m.g.appendChild(label);
+      // beyond a station's ring; a city is always named, where it overlaps least if need be
+      var spots = spotsAround(m.p[0], m.p[1], 16).concat(spotsAround(m.p[0], m.p[1], 24));
+      place(placer, label, spots, true);
+    });
+    marks.filter(function (m) { return m.place.kind !== "city"; }).forEach(function (m) {
+      var label = placeLabel(m.place, lang, "g60-site-main", "g60-site-other", 26, "g60-label g60-site-label");
+      m.g.appendChild(label);
+      var spots = spotsAround(m.p[0], m.p[1], 7).concat(spotsOut(m.p[0], m.p[1]));
+      var at = place(placer, label, spots);
+      if (!at) {
+        m.g.removeChild(label);
+        m.g.setAttribute("data-unlabelled", "true");
+        unlabelled += 1;
+        return;
+      }
+      // a label set apart from its mark is tied to it by a thin line
+      var cx = Math.max(at.x, Math.min(m.p[0], at.x + at.w)), cy = Math.max(at.y, Math.min(m.p[1], at.y + at.h));
+      if (Math.abs(cx - m.p[0]) + Math.abs(cy - m.p[1]) > 14) {
+        leaders.appendChild(svg("line", {x1: m.p[0], y1: m.p[1], x2: cx, y2: cy, stroke: "#4a5568",
+                                         "stroke-width": 0.8, "class": "g60-label-leader"}));
+      }
+    });
+    return unlabelled;
+  }
+
+  /* Province names in their areas (in the page's language, the other below), and the
+   * named rivers along their line, where they overlap nothing placed before. */
+  function drawBasemapNames(box, named, view, lang, placer) {
+    named.areas.forEach(function (area) {
+      var props = area.props, at = view.project(props.label[0], props.label[1]);
+      var main = lang === "zh" ? props.name_zh : props.name_en;
+      var other = lang === "zh" ? props.name_en : props.name_zh;
+      var lines = [{text: main, cls: "g60-area-main", gap: 0}];
+      if (other && other !== main) lines.push({text: other, cls: "g60-area-other", gap: 15});
+      var label = labelText(lines, "g60-area-name");
+      label.setAttribute("text-anchor", "middle");
+      box.appendChild(label);
+      var spots = [];
+      [0, 40, 80, 120, 160].forEach(function (r) {
+        [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, 1], [1, -1], [-1, -1]].forEach(function (d) {
+          if (r === 0 && (d[0] || d[1])) return;
+          spots.push(function (w, h) {
+            var x = at[0] + d[0] * r, y = at[1] + d[1] * r;
+            var inside = area.path.isPointInFill ? area.path.isPointInFill(new DOMPoint(x, y)) : true;
+            return inside ? [x - w / 2, y - h / 2] : [-1e6, -1e6];
+          });
+        });
+      });
+      if (!place(placer, label, spots)) box.removeChild(label);
+    });
+    named.rivers.forEach(function (river) {
+      var name = lang === "zh" ? river.props.name_zh : river.props.name_en;
+      var other = lang === "zh" ? river.props.name_en : river.props.name_zh;
+      var label = labelText([{text: other ? name + " " + other : name, cls: "g60-river-main", gap: 0}],
+                            "g60-river-name");
+      box.appendChild(label);
+      var points = [];
+      river.lines.forEach(function (line) {
+        line.forEach(function (q) { points.push(view.project(q[0], q[1])); });
+      });
+      // nearest the middle of the map first: where a reader looks for it
+      points.sort(function (a, b) {
+        return Math.hypot(a[0] - MAP_W / 2, a[1] - H / 2) - Math.hypot(b[0] - MAP_W / 2, b[1] - H / 2);
+      });
+      var spots = [];
+      points.forEach(function (p) {
+        spots.push(function (w, h) { return [p[0] - w / 2, p[1] - h - 3]; });
+        spots.push(function (w, h) { return [p[0] - w / 2, p[1] + 3]; });
+      });
+      if (!place(placer, label, spots)) box.removeChild(label);
     });
   }
 
@@ -281,6 +496,8 @@
     g.appendChild(text(x + length, y - 5, km + " km", {"text-anchor": "middle", "class": "g60-scalebar-label"}));
     g.appendChild(text(x, y + 19, view.proj.name, {"class": "g60-projection"}));
     box.appendChild(g);
+    var b = g.getBBox();
+    return {x: b.x - 4, y: b.y - 4, w: b.width + 8, h: b.height + 8};
   }
 
   function drawNorthArrow(box, view, strings) {
@@ -299,6 +516,7 @@
     title.textContent = "north";
     g.appendChild(title);
     box.appendChild(g);
+    return {x: x - 16, y: y - 42, w: 32, h: 58};
   }
 
   /* Word-wrap (or, for Chinese, character-wrap) a note to about `width` characters. */
@@ -334,6 +552,9 @@
                                       "stroke-dasharray": entry.dash || "none"}));
       } else if (entry.shape === "station") {
         item.appendChild(svg("circle", {cx: x + 11, cy: y, r: 6, fill: "none", stroke: entry.color, "stroke-width": 2}));
+      } else if (entry.shape === "area") {  // a province: its tinted area
+        item.appendChild(svg("rect", {x: x + 2, y: y - 7, width: 18, height: 14, fill: entry.color,
+                                      "fill-opacity": 0.3, stroke: "#8c8577", "stroke-dasharray": "3 2"}));
       } else if (entry.shape === "square") {
         item.appendChild(svg("rect", {x: x + 7, y: y - 4, width: 8, height: 8, fill: entry.color, stroke: "#444"}));
       } else {
@@ -376,8 +597,10 @@
     var mapLayer = svg("g", {"class": "g60-map-frame", "clip-path": "url(#g60-map-frame)"});
     box.appendChild(mapLayer);
     mapLayer.appendChild(svg("rect", {"class": "g60-sea", x: 0, y: 0, width: MAP_W, height: H, fill: "#dbe9f5"}));
-    drawBasemap(mapLayer, options.basemap, view);
+    var named = drawBasemap(mapLayer, options.basemap, view, data.areas);
     if (options.tiles) addTiles(mapLayer, String(options.tiles), view);
+    var namesLayer = svg("g", {"class": "g60-basemap-names"});  // under the lines and marks
+    mapLayer.appendChild(namesLayer);
 
     var selected = null;
     function choose(node, feature) {
@@ -389,9 +612,12 @@
     if (panel) G60Network.showDetails(panel, null, options.strings);
 
     drawLines(mapLayer, data.lines, view, choose);
-    drawPlaces(mapLayer, data, view, choose, lang);
-    drawScaleBar(mapLayer, view, strings);
-    drawNorthArrow(mapLayer, view, strings);
+    var placer = new Placer(MAP_W, H - BOTTOM);
+    // the scale bar and the north arrow first: no label goes over them
+    placer.take(drawScaleBar(mapLayer, view, strings));
+    placer.take(drawNorthArrow(mapLayer, view, strings));
+    var unlabelled = drawPlaces(mapLayer, data, view, choose, lang, placer);
+    drawBasemapNames(namesLayer, named, view, lang, placer);
     drawLegend(box, data, options.title);
     box.appendChild(svg("rect", {x: 0, y: H - BOTTOM, width: W, height: BOTTOM, fill: "#fff",
                                  stroke: "#bbb", "stroke-width": 0.8}));
@@ -400,12 +626,23 @@
     var body = container.parentNode;
     container.setAttribute("data-places", String(data.places.length));
     container.setAttribute("data-lines", String(data.lines.length));
+    container.setAttribute("data-unlabelled", String(unlabelled));
     container.setAttribute("data-projection", view.proj.name);
     var exporters = {
       svg: function () { return G60Export.standaloneSvg(box, ""); },
       png: function () { return G60Export.svgToPng(G60Export.standaloneSvg(box, ""), W, H); }
     };
     var bar = G60Network.el("div", "g60-toolbar");
+    if (panel && body.classList.contains("g60-body")) {  // the side panel folds away
+      var toggle = G60Network.el("button", "g60-panel-toggle", strings.panel || "Panel");
+      toggle.type = "button";
+      toggle.setAttribute("aria-expanded", "true");
+      toggle.addEventListener("click", function () {
+        var open = body.classList.toggle("g60-panel-closed") === false;
+        toggle.setAttribute("aria-expanded", String(open));
+      });
+      bar.appendChild(toggle);
+    }
     G60Export.buttons(bar, exporters, {png: strings.png, svg: strings.svg}, "g60graph-map");
     body.parentNode.insertBefore(bar, body);
     container.setAttribute("data-state", "stable");
@@ -424,6 +661,10 @@
     ".g60-mapsvg .g60-projection{font-size:9.5px;fill:#4a5568}" +
     ".g60-mapsvg .g60-north-label{font-size:13px;font-weight:700}" +
     ".g60-mapsvg .g60-map-title{font-size:17px;font-weight:700;stroke:none}" +
+    ".g60-mapsvg .g60-site-main{font-size:11px;font-weight:600}.g60-mapsvg .g60-site-other{font-size:10.5px}" +
+    ".g60-mapsvg .g60-area-name{fill:#6b6456;stroke:#f3efe4;letter-spacing:1.5px}" +
+    ".g60-mapsvg .g60-area-main{font-size:15px;font-weight:600}.g60-mapsvg .g60-area-other{font-size:12px}" +
+    ".g60-mapsvg .g60-river-name{fill:#2c5f93;font-style:italic;font-size:11.5px;stroke:#dbe9f5}" +
     ".g60-mapsvg .g60-line{fill:none;cursor:pointer}.g60-mapsvg .g60-station{cursor:pointer}";
 
   /* Online only: basemap tiles (Web Mercator, as the view then is) at a zoom that fits. */

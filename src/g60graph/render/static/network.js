@@ -16,7 +16,9 @@
  * Every data-derived string reaches the DOM through textContent (vis-network's own
  * tooltips use innerText for strings), never innerHTML. After rendering, the
  * container carries data-nodes and data-edges (counts) and data-state, which
- * becomes "stable" once the layout has settled and physics is frozen.
+ * becomes "stable" once the layout has settled, physics is frozen and the drawing is
+ * fitted, labels included, inside the canvas with its labels readable (readableFit);
+ * data-fits counts the fits (one more each time the canvas changes size).
  */
 (function (root) {
   "use strict";
@@ -149,7 +151,8 @@
       groups: groupsOption(data.legend),
       nodes: {
         shape: "dot",
-        scaling: {min: 8, max: 40, label: {enabled: true, min: 12, max: 22, drawThreshold: 6}},
+        // one label size for all, set by readableFit for the zoom the drawing fits at
+        scaling: {min: 8, max: 40, label: {enabled: false}},
         font: {size: 14, face: "sans-serif"}
       },
       edges: {
@@ -175,8 +178,8 @@
         enabled: true,
         direction: hierarchical === true ? "UD" : String(hierarchical),
         sortMethod: "directed",
-        levelSeparation: 140,
-        nodeSpacing: 160
+        levelSeparation: 220,  // room under each level for its wrapped labels
+        nodeSpacing: 130
       };
       opts.physics.solver = "hierarchicalRepulsion";
       opts.physics.hierarchicalRepulsion = {nodeDistance: 170, avoidOverlap: 0.5};
@@ -247,7 +250,7 @@
     function select(id) {
       if (!(id in byId)) return;
       network.selectNodes([id]);
-      network.focus(id, {scale: 1.2, animation: false});
+      network.focus(id, {scale: fitted.scale * 1.6, animation: false});
       showDetails(panel, byId[id], strings, select);
     }
     showDetails(panel, null, strings);
@@ -266,17 +269,39 @@
     toggle.addEventListener("click", function () {
       var open = body.classList.toggle("g60-panel-closed") === false;
       toggle.setAttribute("aria-expanded", String(open));
-      network.redraw();
+      refit();
     });
     toolbar.insertBefore(toggle, status.nextSibling);
     if (root.G60Export) root.G60Export.buttons(toolbar, exporters, strings, "g60graph-network");
 
-    function freeze() {
-      if (container.getAttribute("data-state") === "stable") return;
-      network.setOptions({physics: false});
-      container.setAttribute("data-state", "stable");
-      if (root.G60Export) root.G60Export.fromHash(exporters);
+    var fitted = {scale: 1, count: 0};
+    function refit(done) {
+      container.setAttribute("data-state", "fitting");
+      readableFit(network, nodes, canvas, Boolean(options.hierarchical), function (scale) {
+        fitted.scale = scale;
+        container.setAttribute("data-fits", String(++fitted.count));
+        container.setAttribute("data-state", "stable");
+        if (done) done();
+      });
     }
+    function freeze() {
+      if (container.getAttribute("data-state") !== "loading") return;
+      network.setOptions({physics: false});
+      if (!nodes.length) {  // nothing to fit
+        container.setAttribute("data-state", "stable");
+        return;
+      }
+      refit(function () {
+        if (root.G60Export) root.G60Export.fromHash(exporters);
+      });
+    }
+    // a canvas that changes size (the panel toggled, the window resized) is fitted again
+    var resizeTimer = null;
+    root.addEventListener("resize", function () {
+      if (container.getAttribute("data-state") === "loading") return;
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(function () { refit(); }, 100);
+    });
     if (!data.nodes.length) {
       freeze();  // nothing to lay out: vis-network would never report "stabilized"
     } else if (options.physics === false) {
@@ -306,6 +331,72 @@
 
     return {network: network, nodes: nodes, edges: edges, select: select,
             png: exporters.png, svg: exporters.svg};
+  }
+
+  var READABLE_PX = 12;  // the smallest label on screen at 100 % zoom
+  var MARGIN_PX = 10;    // kept free along the canvas's edges
+  var WRAP_PX = 150;     // a longer label wraps onto more lines
+
+  /* The drawn nodes' boxes, labels included (vis-network keeps them from the last
+   * draw), as one box in network coordinates. */
+  function drawnBox(network, nodes) {
+    var box = null;
+    nodes.getIds({filter: function (n) { return !n.hidden; }}).forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      if (!b) return;
+      if (!box) { box = {left: b.left, right: b.right, top: b.top, bottom: b.bottom}; return; }
+      box.left = Math.min(box.left, b.left); box.right = Math.max(box.right, b.right);
+      box.top = Math.min(box.top, b.top); box.bottom = Math.max(box.bottom, b.bottom);
+    });
+    return box;
+  }
+
+  /* The smallest horizontal gap between two nodes of one level (hierarchical layouts):
+   * a label wider than that would run into its neighbour's. */
+  function levelGap(network, nodes) {
+    var rows = {}, gap = Infinity, positions = network.getPositions(nodes.getIds());
+    Object.keys(positions).forEach(function (id) {
+      var p = positions[id], key = Math.round(p.y);
+      (rows[key] = rows[key] || []).push(p.x);
+    });
+    Object.keys(rows).forEach(function (key) {
+      var xs = rows[key].sort(function (a, b) { return a - b; });
+      for (var i = 1; i < xs.length; i++) gap = Math.min(gap, xs[i] - xs[i - 1]);
+    });
+    return gap;
+  }
+
+  /* Fit the whole drawing, labels included, inside the canvas, and size the labels so
+   * that, at that zoom, the smallest is READABLE_PX on screen. Label sizes change the
+   * boxes, so it takes a few rounds (each after a draw); positions never move. */
+  function readableFit(network, nodes, canvas, hierarchical, done) {
+    var rounds = 0, gap = hierarchical ? levelGap(network, nodes) : Infinity;
+    network.setSize("100%", "100%");  // vis-network's own canvas follows its box now
+    function round() {
+      var box = drawnBox(network, nodes);
+      var width = Math.max(canvas.clientWidth - 2 * MARGIN_PX, 40);
+      var height = Math.max(canvas.clientHeight - 2 * MARGIN_PX, 40);
+      if (!box) { done(network.getScale()); return; }
+      var scale = Math.min(width / Math.max(box.right - box.left, 1),
+                           height / Math.max(box.bottom - box.top, 1), 1.5);
+      network.moveTo({position: {x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2},
+                      scale: scale, animation: false});
+      var k = Math.max(1, READABLE_PX / (14 * scale));  // 14: the labels' size at 100 %
+      var wrap = Math.min(WRAP_PX / scale, 0.92 * gap);
+      var settled = rounds > 0 && Math.abs(k - round.k) / k < 0.02;
+      if (settled || rounds >= 6) { done(scale); return; }
+      round.k = k;
+      rounds += 1;
+      network.setOptions({
+        nodes: {font: {size: 14 * k}, widthConstraint: {maximum: wrap}},
+        edges: {font: {size: 10 * k}}
+      });
+      network.once("afterDrawing", round);
+      network.redraw();
+    }
+    round.k = 0;
+    network.once("afterDrawing", round);
+    network.redraw();
   }
 
   /* The drawing as a PNG on white (vis-network draws on a transparent canvas). */

@@ -136,6 +136,8 @@
     return text.length > 34 ? text.slice(0, 33) + "\u2026" : text;
   }
 
+  var LABEL_W = 180;  // px: the widest label beside a timeline's mark
+
   function timelineOption(data) {
     var s = data.strings;
     var lanes = data.lanes.map(function (l) { return l.label; });
@@ -152,7 +154,9 @@
           return {value: [it.date, lane.label], item: it,
                   symbolOffset: [0, (k - 1) % 2 ? -9 * Math.ceil((k - 1) / 2) : 9 * ((k - 1) / 2)]};
         }),
+        // at most the grid's right margin wide, so a label by the last date stays in view
         label: {show: true, position: "right", fontSize: 11, color: "#1a202c",
+                width: LABEL_W, overflow: "truncate",
                 formatter: function (q) { return shortLabel(q.data.item.label); }},
         labelLayout: {hideOverlap: true}
       };
@@ -164,7 +168,7 @@
       title: {text: data.title, subtext: data.subtitle, left: 12, top: 8,
               textStyle: {fontSize: 16}, subtextStyle: {fontSize: 12, color: "#555"}},
       legend: {type: "scroll", top: 58, left: 12, right: 12},
-      grid: {top: 100, bottom: 90, left: 24, right: 200, containLabel: true},
+      grid: {top: 100, bottom: 90, left: 24, right: LABEL_W + 20, containLabel: true},
       tooltip: {trigger: "item", confine: true, formatter: function (q) {
         var it = q.data.item;
         return tooltipBox(it.label, [
