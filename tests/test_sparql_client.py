@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
 
 from g60graph.external._client import (
     CacheMissError,
@@ -15,7 +14,6 @@ from g60graph.external._client import (
     SparqlClient,
     rewrite_services,
     user_agent,
-    values_block,
 )
 from wikidata_fixture import Endpoint, serve
 
@@ -162,11 +160,6 @@ def test_endpoint_must_be_http(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="--wikidata-endpoint: 'file:///etc/passwd' is not"):
         SparqlClient("file:///etc/passwd", cache_dir=tmp_path)
-
-
-def test_values_block_binds_typed_terms() -> None:
-    block = values_block("x", [Literal('a"b', lang="en"), URIRef("http://e/1")])
-    assert block == 'VALUES ?x { "a\\"b"@en <http://e/1> }'
 
 
 def test_rewrite_services_touches_only_iri_tokens() -> None:

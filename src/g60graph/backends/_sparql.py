@@ -25,6 +25,7 @@ from g60graph.backends._seam import Dataset, Quad
 from g60graph.results._model import QueryResult, cut_graph, empty_graph, take
 from g60graph.results._w3c import term_from_json
 from g60graph.sparql import _lexer as sparql_text
+from g60graph.sparql._named import library
 
 if TYPE_CHECKING:
     from SPARQLWrapper import SPARQLWrapper
@@ -202,11 +203,7 @@ class SparqlBackend:
     # -- the dataset -------------------------------------------------------------
 
     def _published_graphs(self) -> list[str] | None:
-        text = (
-            f"SELECT ?status ?g WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{STATUS}> ?status ."
-            f" OPTIONAL {{ <{MANIFEST}> <{VOID}subset> ?g }} }} }}"
-        )
-        rows = self.execute(text, restrict=False).rows
+        rows = self.execute(library("publication").text, restrict=False).rows
         if not rows:
             return None
         if any(str(r[0]) != "complete" for r in rows):
@@ -218,32 +215,19 @@ class SparqlBackend:
 
     def graph_count(self, graph: str) -> int:
         """Triples in one named graph, whatever the manifest says."""
-        from g60graph.sparql._named import is_iri
-
-        if not is_iri(graph):
-            raise InputError(f"not a valid graph IRI: {graph!r}")
-        text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        rows = self.execute(text, restrict=False).rows
-        return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+        rows = self.execute(library("graph-sizes").bind({"g": graph}), restrict=False).rows
+        return int(str(rows[0][1])) if rows and rows[0][1] is not None else 0
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
-        if graph is not None:
-            chosen = Dataset(named=(graph,))
-            rows = self.execute(_QUADS, dataset=chosen).rows
-            expected = self.execute(_QUAD_COUNT, dataset=chosen).rows
-        else:
-            rows = self.execute(_QUADS).rows
-            expected = self.execute(_QUAD_COUNT).rows
+        chosen = Dataset(named=(graph,)) if graph is not None else None
+        rows = self.execute(library("quads").text, dataset=chosen).rows
+        expected = self.execute(library("triples").text, dataset=chosen).rows
         if expected and int(str(expected[0][0])) > len(rows):
             raise ExecutionError(
                 f"{self.endpoint} returned {len(rows)} of {expected[0][0]} quads: the server caps"
                 " result sizes (Virtuoso: ResultSetMaxRows); raise the cap or use a local store"
             )
         yield from rows  # type: ignore[misc]
-
-
-_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-_QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _from_server(term: Identifier | None) -> Identifier | None:

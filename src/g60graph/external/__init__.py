@@ -12,7 +12,6 @@ from g60graph.external._client import (
     default_cache_dir,
     rewrite_services,
     user_agent,
-    values_block,
 )
 from g60graph.external._enrich import (
     AGREE_KM,
@@ -26,7 +25,6 @@ from g60graph.external._enrich import (
 from g60graph.external._linking import (
     STATE_VERSION,
     TYPES,
-    WDT,
     WIKIDATA_CLASSES,
     Outputs,
     Target,
@@ -55,7 +53,6 @@ __all__ = [
     "STATE_VERSION",
     "TO_SQUARE_KM",
     "TYPES",
-    "WDT",
     "WIKIDATA_CLASSES",
     "WIKIDATA_SPARQL",
     "XSD",
@@ -81,5 +78,4 @@ __all__ = [
     "stable_rdf",
     "targets",
     "user_agent",
-    "values_block",
 ]

@@ -17,7 +17,7 @@ import os
 import socket
 import time
 import urllib.error
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,6 @@ __all__ = [
     "default_cache_dir",
     "rewrite_services",
     "user_agent",
-    "values_block",
 ]
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
@@ -182,8 +181,11 @@ class SparqlClient:
         from SPARQLWrapper import JSON, POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+        from g60graph.sparql._lexer import strip_comments
+
         wrapper = SPARQLWrapper(self.endpoint, agent=user_agent())
-        wrapper.setQuery(query)
+        # A header comment saying "adds" reads as an ADD to SPARQLWrapper's type guess.
+        wrapper.setQuery(strip_comments(query))
         wrapper.setMethod(POST)  # VALUES batches make long queries
         wrapper.setReturnFormat(JSON)
         wrapper.timeout = self.timeout  # type: ignore[assignment]  # setTimeout: whole s only
@@ -261,11 +263,6 @@ def _term(value: Mapping[str, Any]) -> Identifier:
     if lang:
         return Literal(text, lang=lang)
     return Literal(text, datatype=URIRef(datatype) if datatype else None)
-
-
-def values_block(variable: str, terms: Iterable[Identifier]) -> str:
-    """A VALUES block of typed terms: values are bound, never pasted as text."""
-    return f"VALUES ?{variable} {{ {' '.join(t.n3() for t in terms)} }}"
 
 
 def rewrite_services(text: str, mapping: Mapping[str, str]) -> str:

@@ -35,6 +35,7 @@ from g60graph.backends import (
     to_ox,
     triple_count,
 )
+from g60graph.sparql._named import library
 
 __all__ = [
     "MODIFIED",
@@ -238,10 +239,8 @@ def publish(
         raise InputError(f"--graph: not in the loaded graph: {', '.join(unknown)}")
     target = _Target(graph_store, update_endpoint, timeout)
     remote = SparqlBackend(endpoint, timeout=timeout, graphs=[])
-    listed = [str(r[0]) for r in remote.execute(
-        f"SELECT ?g WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{VOID}subset> ?g }} }}",
-        restrict=False,
-    ).rows]
+    manifest = remote.execute(library("publication").text, restrict=False).rows
+    listed = [str(g) for _, g in manifest if g is not None]
     everything = sorted(set(listed) | set(chosen))
     counts: dict[str, int] = {}
     report = PublishReport(method=target.method)
