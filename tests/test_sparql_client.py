@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from g60graph.external._client import (
+    USER_AGENT,
     CacheMissError,
     EndpointError,
     SparqlClient,
     rewrite_services,
-    user_agent,
 )
 from wikidata_fixture import Endpoint, serve
 
@@ -39,7 +39,7 @@ def test_select_returns_terms_and_sends_a_descriptive_agent(ep: Endpoint, tmp_pa
         "http://www.wikidata.org/entity/Q90000010",
     ]
     agent = ep.requests[-1]["agent"]
-    assert agent == user_agent()
+    assert agent == USER_AGENT
     assert agent.startswith("g60graph/") and "https://w3id.org/g60graph" in agent
     assert "Python-urllib" not in agent and "sparqlwrapper" not in agent.split()[0].lower()
 

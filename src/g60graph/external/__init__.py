@@ -4,6 +4,7 @@ from g60graph.external._client import (
     DEFAULT_TTL,
     PROJECT_URL,
     RETRY_STATUSES,
+    USER_AGENT,
     WIKIDATA_SPARQL,
     CacheMissError,
     EndpointError,
@@ -11,7 +12,6 @@ from g60graph.external._client import (
     SparqlClient,
     default_cache_dir,
     rewrite_services,
-    user_agent,
 )
 from g60graph.external._enrich import (
     AGREE_KM,
@@ -53,6 +53,7 @@ __all__ = [
     "STATE_VERSION",
     "TO_SQUARE_KM",
     "TYPES",
+    "USER_AGENT",
     "WIKIDATA_CLASSES",
     "WIKIDATA_SPARQL",
     "XSD",
@@ -77,5 +78,4 @@ __all__ = [
     "rewrite_services",
     "stable_rdf",
     "targets",
-    "user_agent",
 ]
