@@ -116,14 +116,22 @@ def listener() -> Iterator[Listener]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    with serving(ThreadingHTTPServer(("127.0.0.1", port), Handler)):
+        yield record
+
+
+@contextmanager
+def serving(httpd: ThreadingHTTPServer) -> Iterator[int]:
+    """Serve from a thread until the block ends; yields the port."""
+    httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield record
+        yield int(httpd.server_address[1])
     finally:
         httpd.shutdown()
         httpd.server_close()
+        thread.join(timeout=10)
 
 
 @dataclass

@@ -4,7 +4,6 @@ honour Retry-After, one error wording, and Basic, Digest and netrc credentials."
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ import pytest
 from g60graph._errors import QuerySyntaxError
 from g60graph._remote import USER_AGENT, EndpointError, Http, Policy
 from g60graph.backends import SparqlBackend
+from server_harness import serving
 from wikidata_fixture import Endpoint, serve
 
 USER, PASSWORD, REALM, NONCE = "alice", "s3cret", "g60", "abc123"
@@ -87,17 +87,9 @@ def loopback() -> Iterator[Seen]:
 
         do_GET = do_PUT = do_POST = do_DELETE = _any  # noqa: N815
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    seen.url = f"http://127.0.0.1:{httpd.server_address[1]}/store"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as port:
+        seen.url = f"http://127.0.0.1:{port}/store"
         yield seen
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from server_harness import serving
+
 FIXTURES = Path(__file__).parent / "fixtures" / "wikidata"
 
 
@@ -145,17 +147,9 @@ def serve() -> Iterator[Endpoint]:
                 state.answered += 1
             self._send(200, body, "application/sparql-results+json", {})
 
-    server = _QuietServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_QuietServer(("127.0.0.1", 0), Handler)) as port:
+        state.url = f"http://127.0.0.1:{port}/sparql"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @contextmanager

@@ -87,7 +87,7 @@ class SparqlBackend:
         # Virtuoso 7.2 misreads some comments; a server knows none of our prefixes.
         text = sparql_text.with_prefixes(sparql_text.strip_comments(text), QUERY_PREFIXES)
         sw = sparql(self.endpoint, text, self.policy)
-        sw.setReturnFormat(JSON if sw.queryType in ("SELECT", "ASK") else TURTLE)
+        sw.setReturnFormat(JSON if sparql_text.query_form(text) in ("SELECT", "ASK") else TURTLE)
         if dataset:
             for graph in dataset.default:
                 sw.addDefaultGraph(graph)
@@ -108,7 +108,7 @@ class SparqlBackend:
             return response.read(), ctype
 
         body, ctype = self.policy.run(self.endpoint, call)
-        return str(sw.queryType), body, ctype
+        return sparql_text.query_form(text), body, ctype
 
     def execute(
         self,

@@ -31,10 +31,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from g60graph._errors import ExecutionError, InputError
-from g60graph._namespaces import G60, G60R, GEO, GRAPH, PREFIXES, SCHEMA, shorten
+from g60graph._namespaces import G60, G60R, GEO, GRAPH, SCHEMA, shorten
 from g60graph._wkt import point as wkt_point
 from g60graph.external._client import SparqlClient
 from g60graph.external._linking import distance_km, stable_rdf
+from g60graph.results._model import prefixed
 from g60graph.sparql._named import library
 
 __all__ = [
@@ -160,9 +161,7 @@ def check(result: Enrichment, kg: Any) -> None:
 
 
 def _dataset() -> rdflib.Dataset:
-    dataset = rdflib.Dataset()
-    for prefix, iri in PREFIXES.items():
-        dataset.bind(prefix, iri)
+    dataset = prefixed(rdflib.Dataset())
     dataset.bind("foaf", str(FOAF))
     return dataset
 

@@ -38,6 +38,7 @@ from g60graph._fileio import write_atomic
 from g60graph._namespaces import G60, G60R, PREFIXES, WD, shorten
 from g60graph._wkt import point as wkt_point
 from g60graph.external._client import EndpointError, SparqlClient
+from g60graph.results._model import empty_graph
 from g60graph.sparql._named import library
 
 __all__ = [
@@ -496,20 +497,11 @@ def stable_rdf(data: Any, trig: bool = False) -> str:
     return out.decode("utf-8")
 
 
-def _graph() -> Any:
-    import rdflib
-
-    graph = rdflib.Graph()
-    for prefix, iri in PREFIXES.items():
-        graph.bind(prefix, iri)
-    return graph
-
-
 def _review_turtle(state: dict[str, Any], accepted: set[tuple[str, str]]) -> str:
     """Each candidate as a reified, unasserted skos:exactMatch with score and evidence."""
     from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-    graph = _graph()
+    graph = empty_graph()
     endpoint = URIRef(state["endpoint"])
     for iri in sorted(state["done"]):
         entry = state["done"][iri]
@@ -554,7 +546,7 @@ def _accepted_turtle(
 
     from g60graph._namespaces import SCHEMA
 
-    graph = _graph()
+    graph = empty_graph()
     endpoint = state["endpoint"]
     for iri, cand, date in chosen:
         entity, item = URIRef(iri), URIRef(cand["item"])

@@ -141,11 +141,7 @@ class Query:
     @property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE for anything else."""
-        for word in sparql_text.tokens(self.text):
-            upper = word.text.upper()
-            if word.kind == "word" and upper in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
-                return upper
-        return "UPDATE"
+        return sparql_text.query_form(self.text)
 
     @classmethod
     def named(cls, name: str) -> Query:
