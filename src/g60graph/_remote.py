@@ -90,7 +90,7 @@ def auth_scheme() -> str:
     return scheme
 
 
-@dataclass(frozen=True)
+@dataclass
 class _StatusError(Exception):
     """An HTTP answer that is not a success, before it is retried or reported."""
 
@@ -146,8 +146,8 @@ def _status(err: Exception) -> _StatusError | None:
         return err
     if isinstance(err, urllib.error.HTTPError):  # SPARQLWrapper passes 429/50x through
         body = err.read() if err.fp else b""
-        return _StatusError(err.code, err.headers.get("Retry-After") if err.headers else None,
-                       _detail(body))
+        retry_after = err.headers.get("Retry-After") if err.headers else None
+        return _StatusError(err.code, retry_after, _detail(body))
     return None
 
 
@@ -256,8 +256,8 @@ class Http:
                 method, url, content=content, headers=dict(headers or {}), auth=auth
             )
             if not response.is_success and response.status_code not in ok:
-                raise _StatusError(response.status_code, response.headers.get("Retry-After"),
-                              _detail(response.content))
+                retry_after = response.headers.get("Retry-After")
+                raise _StatusError(response.status_code, retry_after, _detail(response.content))
             return response
 
         return self.policy.run(f"{method} {url}", call)

@@ -56,7 +56,8 @@ def selection_options(func: F) -> F:
         click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
                      help="How many steps around --focus."),
         click.option("--classes", metavar="LIST",
-                     help="Keep these classes (Source,City) or drop them (-Source,-Observation)."),
+                     help="Keep these classes (Source,PrefectureLevelCity) or drop them"
+                     " (-Source,-Observation)."),
     ]
     for option in reversed(options):
         func = option(func)

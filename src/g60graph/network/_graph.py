@@ -370,8 +370,8 @@ def neighbourhood(g: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGrap
 
 
 def filter_classes(g: nx.MultiDiGraph, spec: str, resolve: Callable[[str], str]) -> nx.MultiDiGraph:
-    """Keep or drop nodes by class: ``"City,Park"`` keeps, ``"-Source,-Observation"``
-    drops (a node belongs to a class and all its superclasses)."""
+    """Keep or drop nodes by class: ``"PrefectureLevelCity,IndustrialPark"`` keeps,
+    ``"-Source,-Observation"`` drops (a node belongs to a class and all its superclasses)."""
     keep: set[str] = set()
     drop: set[str] = set()
     for part in (p.strip() for p in spec.split(",")):
@@ -581,7 +581,9 @@ def class_resolver(kg: GraphSource, union: rdflib.Graph | None = None) -> Callab
             found = None
         if found is not None and found in classes:
             return str(found)
-        raise InputError(f"--classes: no class named {name!r} (try e.g. Source, g60:Park)")
+        raise InputError(
+            f"--classes: no class named {name!r} (try e.g. Source, g60:IndustrialPark)"
+        )
 
     return resolve
 

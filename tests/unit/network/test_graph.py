@@ -291,3 +291,18 @@ def test_export_graph_command(
         assert text.count(" -> ") == edges
         return
     assert (g.number_of_nodes(), g.number_of_edges()) == (nodes, edges)
+
+
+def test_the_classes_hint_and_help_name_real_classes(kg: KnowledgeGraph) -> None:
+    resolve = network.class_resolver(kg)
+    for name in ("Source", "g60:IndustrialPark", "PrefectureLevelCity"):  # as the texts say
+        assert resolve(name).startswith(str(G60))
+    with pytest.raises(InputError, match=r"no class named 'Nope' \(try e\.g\. Source, g60:Ind"):
+        resolve("Nope")
+
+
+def test_one_copy_of_the_dataset_serves_a_selection(kg: KnowledgeGraph) -> None:
+    union = kg.union_graph()
+    chosen = network.select(kg, classes="PrefectureLevelCity", union=union)
+    assert chosen.number_of_nodes() > 0
+    assert network.select(kg, classes="PrefectureLevelCity").nodes == chosen.nodes
