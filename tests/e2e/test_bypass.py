@@ -21,9 +21,10 @@ from g60graph._errors import G60Error, QuerySyntaxError, UnsafeQueryError
 from g60graph.cli import main
 from g60graph.load._files import build_disk
 from g60graph.sparql._safety import check, check_update
+from paths import FIXTURES
 from server_harness import REPO, Counter, counting_listener, running_server
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "bypass.yaml").read_text("utf-8"))
+CORPUS = yaml.safe_load((FIXTURES / "bypass.yaml").read_text("utf-8"))
 NAMES = [case["name"] for case in CORPUS]
 UPDATES = [case for case in CORPUS if case.get("update")]
 TOKEN = "a-token-for-the-bypass-tests"

@@ -27,9 +27,10 @@ from g60graph.backends import to_ox
 from g60graph.cli import main
 from g60graph.load._files import build_disk, sources
 from g60graph.server._app import status_for
+from paths import REPO, TESTS
 from server_harness import running_server
 
-CORPUS = sorted((Path(__file__).parent / "conformance").glob("*.rq"))
+CORPUS = sorted((TESTS / "conformance").glob("*.rq"))
 LIMIT = 5
 STORES = ["oxigraph", "disk", "memory"]
 RESULT_FORMATS = {  # CLI name -> (media type, pyoxigraph format; None: CSV, read here)
@@ -233,6 +234,6 @@ def test_same_answer_everywhere(
 
 
 def test_readme_lists_the_predeclared_prefixes() -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     listed = dict(re.findall(r"^\| `(\w+)` \| `([^`]+)` \|$", readme, re.MULTILINE))
     assert listed == QUERY_PREFIXES

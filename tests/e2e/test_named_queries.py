@@ -29,7 +29,7 @@ def test_cases_cover_every_offline_named_query() -> None:
 def test_named_query_matches_expected(any_kg: KnowledgeGraph, case: Case) -> None:
     result = any_kg.query(case.query, case.params)
     path = expected_path(case, result.form)
-    assert path.is_file(), f"missing expected result {path}: run python tests/named_cases.py"
+    assert path.is_file(), f"no expected result {path}: run python tests/support/named_cases.py"
     expected = load_expected(path)
     if result.graph is not None:
         assert isomorphic(result.graph, expected)

@@ -1,7 +1,7 @@
 """Publishing to a real Oxigraph server and querying it through the remote backend.
 
-A second SPARQL 1.1 server besides Virtuoso (tests/test_virtuoso.py): ``oxigraph
-serve`` from the PyPI package ``oxigraph`` (tests/oxigraph_server.py), on a
+A second SPARQL 1.1 server besides Virtuoso (tests/e2e/test_virtuoso.py): ``oxigraph
+serve`` from the PyPI package ``oxigraph`` (tests/support/oxigraph_server.py), on a
 loopback port with its store in a temporary folder. The packaged graph is
 published with the Graph Store Protocol (and with SPARQL Update), every named
 query must give the embedded store's rows, and ``validate`` and ``map`` through
@@ -22,9 +22,8 @@ from g60graph.backends._sparql import MANIFEST
 from g60graph.cli import main
 from g60graph.external._publish import publish
 from named_cases import Case, all_cases
+from paths import FIXTURES
 from store_compare import same_result, views_agree
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from server_harness import Server, listener, running_server, writable_server
 
 FEDERATED = sorted(n for n, q in catalogue().items() if "SERVICE" in keywords(q.text))
 # Queries that run without parameters (one with a required parameter is tested with its
-# parameters in tests/named_cases.py).
+# parameters in tests/support/named_cases.py).
 NAMES = sorted(
     n for n, q in catalogue().items()
     if n not in FEDERATED and not any(p.required and not p.default for p in q.params)

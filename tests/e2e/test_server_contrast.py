@@ -1,7 +1,7 @@
 """Text contrast of the query page in headless Chromium, in the light and the dark theme.
 
 Every visible piece of HTML text (and each placeholder) is measured from the computed
-styles (tests/contrast.js: the text colour against the backgrounds it is drawn on) and
+styles (tests/support/contrast.js: the text colour against the backgrounds it is drawn on) and
 must reach WCAG 2.x level AA: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold).
 The drawings' own text (SVG, canvas) is the renderers' and is not measured here.
 """
@@ -9,15 +9,15 @@ The drawings' own text (SVG, canvas) is the renderers' and is not measured here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from browser import Watched, watched_page
+from paths import SUPPORT
 from server_harness import Server, running_server
 
-MEASURE = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
+MEASURE = (SUPPORT / "contrast.js").read_text(encoding="utf-8")
 # named parts of the page, each of which must be among the texts measured
 PARTS = {
     "main text": "h1",

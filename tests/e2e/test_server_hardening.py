@@ -193,7 +193,7 @@ def test_answers_are_capped_in_bytes(tmp_path: Path) -> None:
 
 def test_using_graph_uri_is_read_under_the_protocols_name() -> None:
     """Read, not ignored (the update would run over the whole dataset); the scoped
-    update itself is tested in tests/test_server_updates.py."""
+    update itself is tested in tests/e2e/test_server_updates.py."""
     from g60graph.server._protocol import parse_operation
 
     body = (b"update=INSERT+DATA+%7B%7D&using-graph-uri=urn%3Ax%3Ag"

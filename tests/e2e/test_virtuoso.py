@@ -1,10 +1,10 @@
 """Publishing to a real Virtuoso and querying it through the remote backend.
 
-A Virtuoso server (tests/virtuoso.py) runs on loopback ports with its database
+A Virtuoso server (tests/support/virtuoso.py) runs on loopback ports with its database
 in a temporary folder for this module. The packaged graph is published with the
 Graph Store Protocol, and every named query must give the embedded store's rows.
 
-Virtuoso 7.2.5 quirks accounted for (see tests/store_compare.py): integers
+Virtuoso 7.2.5 quirks accounted for (see tests/support/store_compare.py): integers
 above 2^31 come back as xsd:decimal, string-to-decimal casts go through a
 float, and blank-node labels differ. Virtuoso 7.2.5 also loses rows when a
 zero-or-more property path is joined with a grouped subquery, and misreads
@@ -28,9 +28,9 @@ from g60graph.backends import SparqlBackend, graph_names, triple_count
 from g60graph.cli import main
 from g60graph.external._publish import PublishError, _Target, publish
 from named_cases import Case, all_cases
+from paths import FIXTURES
 from store_compare import same_result, views_agree
 
-FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[virtuoso.Virtuoso]:

@@ -28,9 +28,10 @@ import rdflib
 from rdflib import RDFS, Namespace, URIRef
 from rdflib.collection import Collection
 
+from paths import TESTS
 from server_harness import Server, running_server
 
-SUITE = Path(__file__).parent / "w3c" / "protocol"
+SUITE = TESTS / "w3c" / "protocol"
 BASE = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")

@@ -7,11 +7,12 @@ scripts/test.sh); this checks what a layers contract cannot see.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import grimp
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "g60graph"
+from paths import REPO
+
+SRC = REPO / "src" / "g60graph"
 
 # The upward imports the layers contract ignores (pyproject.toml): in-method, for notebooks.
 ON_DEMAND = {

@@ -11,7 +11,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "docs" / "example.ipynb"
+from paths import REPO
+
+NOTEBOOK = REPO / "docs" / "example.ipynb"
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 
 from g60graph import _resources
-
-REPO = Path(__file__).resolve().parents[1]
+from paths import REPO
 
 
 def _script():  # type: ignore[no-untyped-def]

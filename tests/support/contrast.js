@@ -1,4 +1,4 @@
-/* WCAG 2.x contrast of every visible piece of HTML text on the page (tests/test_server_contrast.py).
+/* WCAG 2.x contrast of every visible piece of HTML text on the page (tests/e2e/test_server_contrast.py).
  *
  * For each element with text of its own (outside SVG and canvas drawings), the text
  * colour against the background it is drawn on: the background colours of the element

@@ -4,7 +4,7 @@ Each case is a named query with parameters and an expected result file: SPARQL
 JSON results (.srj) for SELECT, N-Triples (.nt) for CONSTRUCT. Regenerate a
 file after a deliberate data change, then review its diff:
 
-    python tests/named_cases.py [CASE ...]
+    python tests/support/named_cases.py [CASE ...]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import rdflib
 from rdflib import Literal
 from rdflib.query import Result
 
-EXPECTED = Path(__file__).parent / "expected"
+from paths import EXPECTED, REPO
 
 
 @dataclass(frozen=True)
@@ -114,5 +114,5 @@ def regenerate(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    sys.path.insert(0, str(REPO / "src"))
     regenerate(sys.argv[1:])

@@ -1,6 +1,6 @@
 """Start ``g60graph serve`` on a free loopback port and wait until it answers.
 
-Used by tests/test_server*.py. The server runs from this checkout's src/
+Used by tests/e2e/test_server*.py. The server runs from this checkout's src/
 (PYTHONPATH), and is stopped (by its own process id) when the block ends.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
+from paths import REPO
 
 
 def free_port() -> int:

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pyoxigraph as ox
 
+from paths import FIXTURES
 from server_harness import serving
 
-FIXTURES = Path(__file__).parent / "fixtures" / "wikidata"
+WIKIDATA = FIXTURES / "wikidata"
 
 
 @dataclass
@@ -46,8 +46,8 @@ class Endpoint:
 
 def _store() -> ox.Store:
     store = ox.Store()
-    files = sorted(FIXTURES.glob("*.ttl"))
-    assert files, f"no fixture files in {FIXTURES}"
+    files = sorted(WIKIDATA.glob("*.ttl"))
+    assert files, f"no fixture files in {WIKIDATA}"
     for path in files:
         store.load(path=path, format=ox.RdfFormat.TURTLE)
     return store

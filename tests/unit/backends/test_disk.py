@@ -11,9 +11,9 @@ from g60graph._errors import DataFileError, InputError
 from g60graph.cli import main
 from g60graph.load._files import build_disk
 from named_cases import Case, all_cases
+from paths import FIXTURES
 from store_compare import same_result
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CASES = all_cases()
 
 

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from g60graph.cli import main
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from paths import FIXTURES
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -24,8 +24,6 @@ import rdflib
 from g60graph.cli import cli, main
 from server_harness import running_server
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """Exit code, stdout, and our own stderr lines (a stray HTTP server thread of

@@ -53,7 +53,7 @@ def test_allowing_another_endpoint_does_not_allow_this_one(kg: KnowledgeGraph) -
 
 @pytest.mark.parametrize("name", FEDERATED)
 def test_evaluating_on_an_empty_store_requests_nothing(name: str) -> None:
-    """tests/test_queries.py evaluates every named query on an empty Oxigraph store:
+    """tests/unit/sparql/test_named.py evaluates every named query on an empty Oxigraph store:
     the SERVICE must not be called then (it would reach the internet)."""
     with listener() as (url, seen):
         list(ox.Store().query(rewrite_services(get(name).text, {WIKIDATA_SPARQL: url})))

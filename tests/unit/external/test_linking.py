@@ -19,10 +19,10 @@ from g60graph._namespaces import G60R, SCHEMA, WD
 from g60graph.cli import main
 from g60graph.external._client import EndpointError, SparqlClient
 from g60graph.external._linking import reconcile, targets
+from paths import REPO
 from wikidata_fixture import Endpoint, serve
 
 DAY = dt.date(2026, 1, 2)
-REPO = Path(__file__).resolve().parents[1]
 
 
 

@@ -8,8 +8,7 @@ from g60graph import KnowledgeGraph
 from g60graph._errors import DataFileError
 from g60graph._namespaces import GRAPH
 from g60graph._resources import packaged_rdf_files
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from paths import FIXTURES
 
 
 def test_packaged_files_found() -> None:

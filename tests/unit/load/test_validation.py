@@ -17,8 +17,9 @@ import rdflib
 
 from g60graph import _resources as resources
 from g60graph.load._validation import ValidationReport, Violation, validate
+from paths import FIXTURES, REPO
 
-BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"
+BROKEN = FIXTURES / "broken"
 BROKEN_FILES = sorted(BROKEN.glob("*.ttl"))
 G60R = "https://w3id.org/g60graph/id/"
 
@@ -164,7 +165,7 @@ def test_dataset_input_is_validated_as_union(packaged: rdflib.Graph) -> None:
 
 def test_import_does_not_load_pyshacl() -> None:
     code = "import sys, g60graph.load._validation; sys.exit('pyshacl' in sys.modules)"
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(REPO / "src")
     env = {**os.environ, "PYTHONPATH": src}
     result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, env=env)
     assert result.returncode == 0, result.stderr.decode()

@@ -11,9 +11,9 @@ from rdflib import Literal
 from g60graph import KnowledgeGraph
 from g60graph._errors import EntityNotFoundError, ParameterError
 from g60graph.sparql._named import library
+from paths import FIXTURES, REPO
 
-LIBRARY = sorted((Path(__file__).resolve().parents[1] / "queries" / "library").glob("*.rq"))
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LIBRARY = sorted((REPO / "queries" / "library").glob("*.rq"))
 # Queries for data the packaged graph lacks run on the packaged graph plus a fixture:
 # those sent to Wikidata on its Wikidata-shaped copy, the manifest one on a manifest.
 EXTRA = {"wikidata": FIXTURES / "wikidata" / "items.ttl",
