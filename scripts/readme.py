@@ -6,7 +6,7 @@
 The named-query tables (between ``<!-- queries:begin -->`` and ``<!-- queries:end -->``)
 come from the header of every file in queries/. A sample is a fenced block whose first
 line is ``$ g60graph ...`` (optionally ``| head -N``): the command is run in-process at
-120 columns and its standard output replaces the rest of the block. tests/test_readme.py
+120 columns and its standard output replaces the rest of the block. tests/package/test_readme.py
 fails when README.md differs from what this writes, so after changing the data or a
 query, run this and review the diff.
 """

@@ -6,7 +6,7 @@
 # CI runs exactly this (.ci/run). Works inside an active virtual environment or outside
 # one, as root or with sudo.
 #   bash scripts/test.sh              # everything
-#   bash scripts/test.sh tests/test_cli.py -q    # arguments go to pytest
+#   bash scripts/test.sh tests/unit/cli/test_cli.py -q    # arguments go to pytest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

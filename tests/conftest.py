@@ -24,7 +24,7 @@ def any_kg(request: pytest.FixtureRequest) -> Iterator[KnowledgeGraph]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """One headless Chromium for the whole run (see tests/browser.py)."""
+    """One headless Chromium for the whole run (see tests/support/browser.py)."""
     from browser import launch
 
     with launch() as instance:
@@ -33,7 +33,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[object]:
-    """The Wikidata-shaped SPARQL endpoint on loopback (tests/wikidata_fixture.py)."""
+    """The Wikidata-shaped SPARQL endpoint on loopback (tests/support/wikidata_fixture.py)."""
     from wikidata_fixture import serve
 
     with serve() as running:

@@ -1,6 +1,6 @@
 """g60graph: a sourced, bilingual knowledge graph of the G60 corridor.
 
-The public surface is small and locked by ``tests/test_public_api.py``.
+The public surface is small and locked by ``tests/package/test_public_api.py``.
 """
 
 from g60graph._errors import G60Error

@@ -19,7 +19,7 @@ from g60graph import backends
 from g60graph._errors import EntityNotFoundError, InputError, ParameterError
 from g60graph._namespaces import GRAPH, PREFIXES, expand, shorten
 from g60graph.backends import Backend
-from g60graph.results._model import QueryResult, canonical_format
+from g60graph.results._model import QueryResult, canonical_format, prefixed
 from g60graph.sparql import _named as queries
 from g60graph.sparql._named import Query
 
@@ -317,9 +317,8 @@ class KnowledgeGraph:
         }
 
     def union_graph(self) -> rdflib.Graph:
-        union = rdflib.Graph()
-        for prefix, namespace in PREFIXES.items():
-            union.bind(prefix, namespace)
+        """Every graph's triples copied into one rdflib Graph (for rdflib-based work)."""
+        union = prefixed(rdflib.Graph())
         for s, p, o, _ in self._backend.quads():
             union.add((s, p, o))
         return union

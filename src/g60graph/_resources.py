@@ -40,10 +40,11 @@ def queries_dir() -> Path:
 
 def packaged_rdf_files() -> list[Path]:
     """The ontology and curated data files, in a stable order (shapes excluded)."""
-    ontology = [p for p in sorted(ontology_dir().glob("*.ttl")) if p.name != "shapes.ttl"]
+    ontology = [p for p in sorted(ontology_dir().glob("*.ttl")) if p != shapes_file()]
     data = sorted(p for p in data_dir().rglob("*") if p.suffix in {".ttl", ".trig"})
     return ontology + data
 
 
 def shapes_file() -> Path:
+    """The SHACL shapes the data is validated against (not data: never loaded)."""
     return ontology_dir() / "shapes.ttl"

@@ -161,14 +161,15 @@ def network_view(
     from g60graph.render import _network_page as viz
 
     chosen = _query(query or "diagram-overview", "diagram-overview")
+    union = kg.union_graph()  # one copy of the dataset for selecting, labels and facts
     graph = network.select(kg, query=chosen, params={k: str(v) for k, v in (params or {}).items()},
-                           focus=focus, depth=depth, lang=lang)
+                           focus=focus, depth=depth, lang=lang, union=union)
     heading = title or chosen.title_in(lang)
     page = viz.render_graph(
         graph, title=heading, lang=lang,
         subtitle=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
         hierarchical="UD" if "hierarchical" in chosen.tags else False,
-        context=network.Context(kg.union_graph(), lang),
+        context=network.Context(union, lang),
     )
     return View(page, heading, "network", 640)
 

@@ -20,11 +20,8 @@ from g60graph.backends._seam import Backend, Dataset, Quad, Writable, graph_name
 from g60graph.backends._sparql import (
     MANIFEST,
     STATUS,
-    USER_AGENT,
     VOID,
     SparqlBackend,
-    auth_scheme,
-    credentials,
 )
 
 __all__ = [
@@ -32,16 +29,13 @@ __all__ = [
     "EMBEDDED",
     "MANIFEST",
     "STATUS",
-    "USER_AGENT",
     "VOID",
     "Backend",
     "Dataset",
     "Quad",
     "SparqlBackend",
     "Writable",
-    "auth_scheme",
     "backend_name",
-    "credentials",
     "from_ox",
     "from_rdflib",
     "graph_names",

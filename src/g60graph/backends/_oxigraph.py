@@ -21,6 +21,7 @@ from g60graph._errors import ExecutionError
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.backends._seam import GRAPHS, Dataset, Quad, check_writable, graph_names
 from g60graph.results._model import QueryResult, empty_graph, take
+from g60graph.results._w3c import literal
 from g60graph.sparql import _safety as safety
 from g60graph.sparql._lexer import keywords, query_form, with_using
 from g60graph.sparql._syntax_errors import from_oxigraph
@@ -31,9 +32,6 @@ __all__ = [
     "to_ox",
 ]
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
 def from_ox(term: Any) -> Identifier | None:
     """A pyoxigraph term as an rdflib term: same lexical form, simple literals plain."""
     if term is None:
@@ -41,12 +39,7 @@ def from_ox(term: Any) -> Identifier | None:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+        return literal(term.value, lang=term.language, datatype=term.datatype.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise ExecutionError(f"unsupported RDF term in a result: {term!r}")

@@ -1,15 +1,15 @@
 """A remote SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, QLever) as a backend.
 
 SPARQLWrapper sends the query (JSON results for SELECT/ASK, Turtle for
-CONSTRUCT/DESCRIBE). The predeclared prefixes a query uses without declaring
-are written in front of it, since a server knows none of ours; literals come
-back with the server's lexical forms.
+CONSTRUCT/DESCRIBE), set up by ``g60graph._remote`` like every remote request:
+its User-Agent, timeout, credentials, retries and error wording. The predeclared
+prefixes a query uses without declaring are written in front of it, since a
+server knows none of ours; literals come back with the server's lexical forms.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import struct
 from collections.abc import Collection, Iterator
@@ -19,13 +19,15 @@ from typing import TYPE_CHECKING
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from g60graph._errors import ExecutionError, InputError, QuerySyntaxError
+from g60graph._errors import ExecutionError, InputError
 from g60graph._namespaces import GRAPH, QUERY_PREFIXES
+from g60graph._remote import Policy, sparql
 from g60graph.backends._seam import Dataset, Quad
 from g60graph.results._model import QueryResult, cut_graph, empty_graph, take
 from g60graph.results._w3c import term_from_json
 from g60graph.sparql import _lexer as sparql_text
 from g60graph.sparql import _safety as safety
+from g60graph.sparql._named import library
 
 if TYPE_CHECKING:
     from SPARQLWrapper import SPARQLWrapper
@@ -33,48 +35,18 @@ if TYPE_CHECKING:
 __all__ = [
     "MANIFEST",
     "STATUS",
-    "USER_AGENT",
     "VIRTUOSO_GEOMETRY",
     "VOID",
     "WKT_LITERAL",
     "SparqlBackend",
-    "auth_scheme",
-    "credentials",
     "from_virtuoso_geometry",
 ]
 
 MANIFEST = GRAPH["publication"]  # written by `g60graph publish`, names the published graphs
 VOID = "http://rdfs.org/ns/void#"
 STATUS = "https://schema.org/creativeWorkStatus"
-USER_AGENT = "g60graph (https://w3id.org/g60graph; SPARQL client)"
 WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
 VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
-
-
-def credentials(url: str) -> tuple[str, str] | None:
-    """User and password for ``url``: G60GRAPH_USER/G60GRAPH_PASSWORD, else ~/.netrc."""
-    user, password = os.environ.get("G60GRAPH_USER"), os.environ.get("G60GRAPH_PASSWORD")
-    if user and password is not None:
-        return user, password
-    import netrc
-    from urllib.parse import urlsplit
-
-    host = urlsplit(url).hostname or ""
-    try:
-        entry = netrc.netrc().authenticators(host)
-    except (FileNotFoundError, netrc.NetrcParseError):
-        return None
-    if entry and entry[0] and entry[2] is not None:
-        return entry[0], entry[2]
-    return None
-
-
-def auth_scheme() -> str:
-    """'basic' (default) or 'digest' (Virtuoso's /sparql-auth), from G60GRAPH_AUTH."""
-    scheme = os.environ.get("G60GRAPH_AUTH", "basic").strip().lower() or "basic"
-    if scheme not in ("basic", "digest"):
-        raise InputError(f"G60GRAPH_AUTH: {scheme!r} is not basic or digest")
-    return scheme
 
 
 class SparqlBackend:
@@ -105,20 +77,18 @@ class SparqlBackend:
         self.update_endpoint = update_endpoint
         self.graph_store = graph_store
         self.timeout = timeout
+        self.policy = Policy(timeout=timeout)
         self._graphs = graphs if graphs is not None else self._published_graphs()
 
     # -- protocol ----------------------------------------------------------------
 
     def _wrapper(self, text: str, restrict: bool, dataset: Dataset | None) -> SPARQLWrapper:
-        from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper import JSON, TURTLE
 
-        sw = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
-        sw.setTimeout(int(self.timeout))
-        sw.setMethod(POST)  # long VALUES blocks and graph lists stay out of the URL
         # Virtuoso 7.2 misreads some comments; a server knows none of our prefixes.
         text = sparql_text.with_prefixes(sparql_text.strip_comments(text), QUERY_PREFIXES)
-        sw.setQuery(text)
-        sw.setReturnFormat(JSON if sw.queryType in ("SELECT", "ASK") else TURTLE)
+        sw = sparql(self.endpoint, text, self.policy)
+        sw.setReturnFormat(JSON if sparql_text.query_form(text) in ("SELECT", "ASK") else TURTLE)
         if dataset:
             for graph in dataset.default:
                 sw.addDefaultGraph(graph)
@@ -128,36 +98,18 @@ class SparqlBackend:
             for graph in self._graphs:
                 sw.addDefaultGraph(graph)
                 sw.addNamedGraph(graph)
-        found = credentials(self.endpoint)
-        if found:
-            sw.setCredentials(*found)
-            if auth_scheme() == "digest":
-                sw.setHTTPAuth(DIGEST)
         return sw
 
     def _send(self, text: str, restrict: bool, dataset: Dataset | None) -> tuple[str, bytes, str]:
-        from urllib.error import HTTPError, URLError
-
         sw = self._wrapper(text, restrict, dataset)
-        try:
-            response = sw.query().response
-            body = response.read()
-            ctype = response.headers.get("Content-Type", "") if response.headers else ""
-        except HTTPError as err:
-            detail = err.read().decode("utf-8", "replace").strip().splitlines()
-            raise ExecutionError(
-                f"{self.endpoint} answered {err.code}: {' '.join(detail[:3])[:300]}"
-            ) from None
-        except (URLError, OSError) as err:
-            raise ExecutionError(f"{self.endpoint}: {getattr(err, 'reason', err)}") from None
-        except Exception as err:  # SPARQLWrapper's own errors (bad request, 404, ...)
-            from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-            first = " ".join(str(err).split())[:300]
-            if isinstance(err, QueryBadFormed):
-                raise QuerySyntaxError(f"{self.endpoint} refused the query: {first}") from None
-            raise ExecutionError(f"{self.endpoint}: {first}") from None
-        return str(sw.queryType), body, ctype
+        def call() -> tuple[bytes, str]:
+            response = sw.query().response
+            ctype = response.headers.get("Content-Type", "") if response.headers else ""
+            return response.read(), ctype
+
+        body, ctype = self.policy.run(self.endpoint, call)
+        return sparql_text.query_form(text), body, ctype
 
     def execute(
         self,
@@ -206,11 +158,7 @@ class SparqlBackend:
     # -- the dataset -------------------------------------------------------------
 
     def _published_graphs(self) -> list[str] | None:
-        text = (
-            f"SELECT ?status ?g WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{STATUS}> ?status ."
-            f" OPTIONAL {{ <{MANIFEST}> <{VOID}subset> ?g }} }} }}"
-        )
-        rows = self.execute(text, restrict=False).rows
+        rows = self.execute(library("publication").text, restrict=False).rows
         if not rows:
             return None
         if any(str(r[0]) != "complete" for r in rows):
@@ -222,32 +170,19 @@ class SparqlBackend:
 
     def graph_count(self, graph: str) -> int:
         """Triples in one named graph, whatever the manifest says."""
-        from g60graph.sparql._named import is_iri
-
-        if not is_iri(graph):
-            raise InputError(f"not a valid graph IRI: {graph!r}")
-        text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        rows = self.execute(text, restrict=False).rows
-        return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+        rows = self.execute(library("graph-sizes").bind({"g": graph}), restrict=False).rows
+        return int(str(rows[0][1])) if rows and rows[0][1] is not None else 0
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
-        if graph is not None:
-            chosen = Dataset(named=(graph,))
-            rows = self.execute(_QUADS, dataset=chosen).rows
-            expected = self.execute(_QUAD_COUNT, dataset=chosen).rows
-        else:
-            rows = self.execute(_QUADS).rows
-            expected = self.execute(_QUAD_COUNT).rows
+        chosen = Dataset(named=(graph,)) if graph is not None else None
+        rows = self.execute(library("quads").text, dataset=chosen).rows
+        expected = self.execute(library("triples").text, dataset=chosen).rows
         if expected and int(str(expected[0][0])) > len(rows):
             raise ExecutionError(
                 f"{self.endpoint} returned {len(rows)} of {expected[0][0]} quads: the server caps"
                 " result sizes (Virtuoso: ResultSetMaxRows); raise the cap or use a local store"
             )
         yield from rows  # type: ignore[misc]
-
-
-_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-_QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _from_server(term: Identifier | None) -> Identifier | None:

@@ -56,7 +56,8 @@ def selection_options(func: F) -> F:
         click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
                      help="How many steps around --focus."),
         click.option("--classes", metavar="LIST",
-                     help="Keep these classes (Source,City) or drop them (-Source,-Observation)."),
+                     help="Keep these classes (Source,PrefectureLevelCity) or drop them"
+                     " (-Source,-Observation)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -72,8 +73,9 @@ def _selected(
     depth: int,
     classes: str | None,
     lang: str,
+    union: Any = None,
 ) -> tuple[Any, Any]:
-    """(networkx graph, the Query drawn or None)."""
+    """(networkx graph, the Query drawn or None); ``union``: the dataset as one graph."""
     from g60graph.network import _graph as network
     from g60graph.sparql._named import get
 
@@ -86,7 +88,7 @@ def _selected(
         picked = _choose_query(query, None)
         chosen = get(picked) if isinstance(picked, str) else picked
     graph = network.select(kg, query=chosen, params=_parse_params(params), focus=focus,
-                           depth=depth, classes=classes, lang=lang)
+                           depth=depth, classes=classes, lang=lang, union=union)
     return graph, chosen
 
 
@@ -130,7 +132,8 @@ def viz_command(
         raise InputError("give --all or --query/--diagram, not both")
     if not (everything or query or diagram or focus or classes):
         diagram = "overview"
-    graph, chosen = _selected(kg, query, diagram, params, focus, depth, classes, lang)
+    union = kg.union_graph()  # one copy of the dataset for selecting, labels and facts
+    graph, chosen = _selected(kg, query, diagram, params, focus, depth, classes, lang, union)
     hierarchical = layout == "hierarchical" or (
         layout == "auto" and chosen is not None and "hierarchical" in chosen.tags
     )
@@ -143,7 +146,7 @@ def viz_command(
     page = viz.render_graph(
         graph, title=heading, subtitle="; ".join(parts), size_by=size_by, lang=lang,
         hierarchical="UD" if hierarchical else False,
-        context=network.Context(kg.union_graph(), lang),
+        context=network.Context(union, lang),
     )
     written = write_page(page, output, image)
     click.echo(f"wrote {written} ({parts[0]})", err=True)

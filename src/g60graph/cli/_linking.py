@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -15,9 +15,6 @@ from g60graph.cli._options import (
     show_progress,
     width_option,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "COMMANDS",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -10,9 +10,6 @@ from g60graph._errors import InputError
 from g60graph.cli._options import (
     graph_options,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "COMMANDS",

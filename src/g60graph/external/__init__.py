@@ -4,6 +4,7 @@ from g60graph.external._client import (
     DEFAULT_TTL,
     PROJECT_URL,
     RETRY_STATUSES,
+    USER_AGENT,
     WIKIDATA_SPARQL,
     CacheMissError,
     EndpointError,
@@ -11,8 +12,6 @@ from g60graph.external._client import (
     SparqlClient,
     default_cache_dir,
     rewrite_services,
-    user_agent,
-    values_block,
 )
 from g60graph.external._enrich import (
     AGREE_KM,
@@ -26,7 +25,6 @@ from g60graph.external._enrich import (
 from g60graph.external._linking import (
     STATE_VERSION,
     TYPES,
-    WDT,
     WIKIDATA_CLASSES,
     Outputs,
     Target,
@@ -55,7 +53,7 @@ __all__ = [
     "STATE_VERSION",
     "TO_SQUARE_KM",
     "TYPES",
-    "WDT",
+    "USER_AGENT",
     "WIKIDATA_CLASSES",
     "WIKIDATA_SPARQL",
     "XSD",
@@ -80,6 +78,4 @@ __all__ = [
     "rewrite_services",
     "stable_rdf",
     "targets",
-    "user_agent",
-    "values_block",
 ]

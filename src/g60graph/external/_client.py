@@ -1,36 +1,41 @@
-"""A polite, robust client for remote SPARQL endpoints (Wikidata and mirrors).
+"""A polite, cached client for remote SPARQL endpoints (Wikidata and mirrors).
 
-SPARQLWrapper does the HTTP; this module adds what public endpoints need:
-a descriptive User-Agent (Wikidata answers SPARQLWrapper's default with 403),
-a timeout on every request, retries with backoff that honour ``Retry-After``
-on 429/503, a check that a 200 response really holds SPARQL JSON results, and
-an on-disk cache with a time-to-live (``offline=True`` uses only the cache).
-Every failure becomes one :class:`EndpointError` with a readable message.
+The request itself (User-Agent, timeout, retries honouring ``Retry-After``,
+the wording of a failure) is ``g60graph._remote``'s, shared with the remote
+store and publishing. This module adds what linking and enrichment need on top:
+a check that a 200 response really holds SPARQL JSON results, and an on-disk
+cache with a time-to-live (``offline=True`` uses only the cache).
 """
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import os
-import socket
 import time
-import urllib.error
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from g60graph._errors import ExecutionError, InputError
+from g60graph._errors import InputError
 from g60graph._fileio import write_atomic
+from g60graph._remote import (
+    PROJECT_URL,
+    RETRY_STATUSES,
+    USER_AGENT,
+    EndpointError,
+    Policy,
+    sparql,
+)
+from g60graph.results._w3c import term_from_json
 
 __all__ = [
     "DEFAULT_TTL",
     "PROJECT_URL",
     "RETRY_STATUSES",
+    "USER_AGENT",
     "WIKIDATA_SPARQL",
     "CacheMissError",
     "EndpointError",
@@ -38,36 +43,16 @@ __all__ = [
     "SparqlClient",
     "default_cache_dir",
     "rewrite_services",
-    "user_agent",
-    "values_block",
 ]
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-PROJECT_URL = "https://w3id.org/g60graph"
-RETRY_STATUSES = (429, 502, 503, 504)
 DEFAULT_TTL = 7 * 24 * 3600.0
 
 Row = dict[str, Identifier]
 
 
-class EndpointError(ExecutionError):
-    """The endpoint could not be reached or did not answer with SPARQL results."""
-
-
 class CacheMissError(InputError):
     """``--offline`` was given and the cache does not hold the answer."""
-
-
-def user_agent() -> str:
-    """Wikimedia's policy: name, version and a way to reach the maintainers."""
-    from SPARQLWrapper import __version__ as wrapper_version
-
-    from g60graph._version import __version__
-
-    return (
-        f"g60graph/{__version__} ({PROJECT_URL}; linking and enrichment of an open"
-        f" knowledge graph) SPARQLWrapper/{wrapper_version}"
-    )
 
 
 def default_cache_dir() -> Path:
@@ -99,13 +84,10 @@ class SparqlClient:
         if not endpoint.startswith(("http://", "https://")):
             raise InputError(f"--wikidata-endpoint: {endpoint!r} is not an http(s) URL")
         self.endpoint = endpoint
-        self.timeout = timeout
-        self.retries = retries
+        self.policy = Policy(timeout=timeout, retries=retries, max_wait=max_wait, sleep=sleep)
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
         self.ttl = ttl
         self.offline = offline
-        self.max_wait = max_wait
-        self.sleep = sleep
         self.requests = 0  # network requests made (cache hits excluded)
 
     # -- public --------------------------------------------------------------
@@ -118,10 +100,6 @@ class SparqlClient:
         """The rows, and when the endpoint gave them (a cached answer keeps its time)."""
         doc, fetched = self._results(query)
         return [_row(b) for b in doc["results"]["bindings"]], fetched
-
-    def select_json(self, query: str) -> dict[str, Any]:
-        """The SPARQL 1.1 JSON results document, from the cache or the endpoint."""
-        return self._results(query)[0]
 
     def _results(self, query: str) -> tuple[dict[str, Any], float]:
         path = self._cache_path(query)
@@ -148,65 +126,21 @@ class SparqlClient:
     # -- the network ---------------------------------------------------------
 
     def _fetch(self, query: str) -> dict[str, Any]:
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return self._request(query)
-            except urllib.error.HTTPError as err:
-                if err.code not in RETRY_STATUSES:
-                    raise EndpointError(f"{self.endpoint} answered HTTP {err.code}") from None
-                if attempt > self.retries:
-                    raise EndpointError(
-                        f"{self.endpoint} answered HTTP {err.code} {attempt} times; giving up"
-                        " (try again later)"
-                    ) from None
-                self.sleep(self._wait(err.headers.get("Retry-After"), attempt))
+        from SPARQLWrapper import JSON
 
-    def _wait(self, retry_after: str | None, attempt: int) -> float:
-        """Seconds to wait: the server's Retry-After if given, else exponential backoff."""
-        wait = 2.0 ** (attempt - 1)
-        if retry_after:
-            value = retry_after.strip()
-            if value.isdigit():
-                wait = float(value)
-            else:
-                try:
-                    when = email.utils.parsedate_to_datetime(value)
-                    wait = max(0.0, when.timestamp() - time.time())
-                except (TypeError, ValueError):
-                    pass
-        return min(wait, self.max_wait)
+        from g60graph.sparql._lexer import strip_comments
 
-    def _request(self, query: str) -> dict[str, Any]:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-        wrapper = SPARQLWrapper(self.endpoint, agent=user_agent())
-        wrapper.setQuery(query)
-        wrapper.setMethod(POST)  # VALUES batches make long queries
+        # A header comment saying "adds" reads as an ADD to SPARQLWrapper's type guess.
+        wrapper = sparql(self.endpoint, strip_comments(query), self.policy)
         wrapper.setReturnFormat(JSON)
-        wrapper.timeout = self.timeout  # type: ignore[assignment]  # setTimeout: whole s only
-        self.requests += 1
-        where = self.endpoint
-        try:
+
+        def call() -> tuple[bytes, str]:
+            self.requests += 1
             response = wrapper.query().response
-            content_type = response.headers.get("Content-Type", "")
-            raw = response.read()
-        except urllib.error.HTTPError:
-            raise
-        except SPARQLWrapperException as err:
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise EndpointError(f"{where} refused the query: {first}") from None
-        except TimeoutError:
-            raise EndpointError(f"{where} did not answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as err:
-            if isinstance(err.reason, TimeoutError | socket.timeout):
-                raise EndpointError(f"{where} did not answer within {self.timeout:g} s") from None
-            raise EndpointError(f"{where} is unreachable: {err.reason}") from None
-        except (OSError, ValueError) as err:  # connection reset, bad status line, ...
-            raise EndpointError(f"{where} broke off the answer: {err}") from None
-        return _check_results(raw, content_type, where)
+            return response.read(), response.headers.get("Content-Type", "")
+
+        raw, content_type = self.policy.run(self.endpoint, call)
+        return _check_results(raw, content_type, self.endpoint)
 
     # -- the cache -----------------------------------------------------------
 
@@ -248,24 +182,8 @@ def _check_results(raw: bytes, content_type: str, where: str) -> dict[str, Any]:
 
 
 def _row(binding: Mapping[str, Any]) -> Row:
-    return {name: _term(value) for name, value in binding.items()}
-
-
-def _term(value: Mapping[str, Any]) -> Identifier:
-    kind, text = value.get("type"), str(value.get("value", ""))
-    if kind == "uri":
-        return URIRef(text)
-    if kind == "bnode":
-        return BNode(text)
-    lang, datatype = value.get("xml:lang"), value.get("datatype")
-    if lang:
-        return Literal(text, lang=lang)
-    return Literal(text, datatype=URIRef(datatype) if datatype else None)
-
-
-def values_block(variable: str, terms: Iterable[Identifier]) -> str:
-    """A VALUES block of typed terms: values are bound, never pasted as text."""
-    return f"VALUES ?{variable} {{ {' '.join(t.n3() for t in terms)} }}"
+    row = {name: term_from_json(value) for name, value in binding.items()}
+    return {name: term for name, term in row.items() if term is not None}
 
 
 def rewrite_services(text: str, mapping: Mapping[str, str]) -> str:

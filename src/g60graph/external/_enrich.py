@@ -31,10 +31,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from g60graph._errors import ExecutionError, InputError
-from g60graph._namespaces import G60, G60R, GEO, GRAPH, PREFIXES, SCHEMA, shorten
+from g60graph._namespaces import G60, G60R, GEO, GRAPH, SCHEMA, shorten
 from g60graph._wkt import point as wkt_point
-from g60graph.external._client import SparqlClient, values_block
+from g60graph.external._client import SparqlClient
 from g60graph.external._linking import distance_km, stable_rdf
+from g60graph.results._model import prefixed
+from g60graph.sparql._named import library
 
 __all__ = [
     "AGREE_KM",
@@ -55,51 +57,6 @@ TO_SQUARE_KM = {
 }
 AGREE_KM = 5.0  # coordinates closer than this agree with ours
 BATCH = 10
-
-_FETCH = """PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX p: <http://www.wikidata.org/prop/>
-PREFIX ps: <http://www.wikidata.org/prop/statement/>
-PREFIX psv: <http://www.wikidata.org/prop/statement/value/>
-PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
-PREFIX wikibase: <http://wikiba.se/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?item ?what ?value ?extra WHERE {
-  %s
-  { ?item p:P1082 ?st . ?st ps:P1082 ?value . OPTIONAL { ?st pq:P585 ?extra }
-    BIND("population" AS ?what) }
-  UNION { ?item p:P2046/psv:P2046 ?q . ?q wikibase:quantityAmount ?value ;
-          wikibase:quantityUnit ?extra . BIND("area" AS ?what) }
-  UNION { ?item wdt:P625 ?value BIND("coordinates" AS ?what) }
-  UNION { ?item p:P571/psv:P571 ?t . ?t wikibase:timeValue ?value ; wikibase:timePrecision ?extra .
-          BIND("inception" AS ?what) }
-  UNION { ?item wdt:P856 ?value BIND("website" AS ?what) }
-  UNION { ?item rdfs:label ?value FILTER(LANG(?value) IN ("en", "zh", "zh-hans", "zh-cn"))
-          BIND("label" AS ?what) }
-}"""
-
-_LINKED = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?e ?item WHERE {
-  ?e owl:sameAs|skos:exactMatch ?item
-  FILTER(STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q") && ISIRI(?e)
-         && STRSTARTS(STR(?e), "https://w3id.org/g60graph/id/"))
-}"""
-
-_CURATED = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-PREFIX schema: <https://schema.org/>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-PREFIX g60: <https://w3id.org/g60graph/def#>
-SELECT ?e ?what ?value WHERE {
-  %s
-  { ?e rdfs:label ?value BIND("label" AS ?what) }
-  UNION { ?e geo:hasGeometry/geo:asWKT ?value BIND("coordinates" AS ?what) }
-  UNION { ?e schema:foundingDate ?value BIND("inception" AS ?what) }
-  UNION { ?e foaf:homepage ?value BIND("website" AS ?what) }
-  UNION { ?o g60:refArea ?e ; g60:measure <https://w3id.org/g60graph/id/measure-population> ;
-          g60:value ?value BIND("population" AS ?what) }
-}"""
-
 
 @dataclass
 class Enrichment:
@@ -130,7 +87,7 @@ class Enrichment:
 def linked_entities(kg: Any, entities: Sequence[str] = ()) -> list[tuple[str, str]]:
     """(entity, Wikidata item) pairs, all or those of ``entities``."""
     wanted = {str(kg.resolve(e)) for e in entities}
-    pairs = sorted((str(r[0]), str(r[1])) for r in kg.query(_LINKED).rows)
+    pairs = sorted((str(r[0]), str(r[1])) for r in kg.query(library("wikidata-links")).rows)
     unlinked = wanted - {e for e, _ in pairs}
     if unlinked:
         raise InputError(
@@ -160,7 +117,7 @@ def enrich(
         for start in range(0, len(pairs), batch_size):
             batch = pairs[start : start + batch_size]
             items = sorted({URIRef(i) for _, i in batch})
-            rows, fetched = client.select_timed(_FETCH % values_block("item", items))
+            rows, fetched = client.select_timed(library("wikidata-facts").bind({"item": items}))
             when = dt.datetime.fromtimestamp(fetched, dt.UTC).replace(microsecond=0)
             facts: dict[str, list[tuple[str, Any, Any]]] = {}
             for row in rows:
@@ -204,9 +161,7 @@ def check(result: Enrichment, kg: Any) -> None:
 
 
 def _dataset() -> rdflib.Dataset:
-    dataset = rdflib.Dataset()
-    for prefix, iri in PREFIXES.items():
-        dataset.bind(prefix, iri)
+    dataset = prefixed(rdflib.Dataset())
     dataset.bind("foaf", str(FOAF))
     return dataset
 
@@ -238,7 +193,7 @@ def _curated(kg: Any, entities: list[str]) -> dict[str, dict[str, list[Any]]]:
     if not entities:
         return {}
     out: dict[str, dict[str, list[Any]]] = {}
-    rows = kg.query(_CURATED % values_block("e", [URIRef(e) for e in entities])).rows
+    rows = kg.query(library("enrich-curated"), {"e": [URIRef(e) for e in entities]}).rows
     for e, what, value in rows:
         out.setdefault(str(e), {}).setdefault(str(what), []).append(value)
     return out

@@ -37,13 +37,14 @@ from g60graph._errors import InputError
 from g60graph._fileio import write_atomic
 from g60graph._namespaces import G60, G60R, PREFIXES, WD, shorten
 from g60graph._wkt import point as wkt_point
-from g60graph.external._client import EndpointError, SparqlClient, values_block
+from g60graph.external._client import EndpointError, SparqlClient
+from g60graph.results._model import empty_graph
+from g60graph.sparql._named import library
 
 __all__ = [
     "BATCH",
     "STATE_VERSION",
     "TYPES",
-    "WDT",
     "WIKIDATA_CLASSES",
     "Outputs",
     "Target",
@@ -55,7 +56,6 @@ __all__ = [
     "targets",
 ]
 
-WDT = "http://www.wikidata.org/prop/direct/"
 STATE_VERSION = 1
 BATCH = 10
 NEAR_KM, FAR_KM = 25.0, 100.0
@@ -102,37 +102,6 @@ class Target:
 
 # -- our side -------------------------------------------------------------------
 
-_TARGETS = """
-SELECT ?e ?class ?name ?kind WHERE {
-  ?e a ?class .
-  { ?e rdfs:label ?name BIND("label" AS ?kind) }
-  UNION { ?e skos:altLabel ?name BIND("alias" AS ?kind) }
-  FILTER(LANG(?name) IN ("en", "zh"))
-}"""
-
-_LINKS = """
-SELECT ?e ?item WHERE {
-  ?e owl:sameAs|skos:exactMatch ?item
-  FILTER(STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q"))
-}"""
-
-_PARENTS = """
-SELECT ?e ?place ?item ?label (COUNT(?mid) AS ?depth) WHERE {
-  ?e (g60:foundedIn|g60:ledFrom|g60:directlyLocatedIn)/g60:directlyLocatedIn* ?place .
-  ?place owl:sameAs|skos:exactMatch ?item ; rdfs:label ?label .
-  FILTER(STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q") && LANG(?label) = "en")
-  OPTIONAL { ?place g60:directlyLocatedIn+ ?mid }
-} GROUP BY ?e ?place ?item ?label"""
-
-_POINTS = """
-SELECT ?e ?wkt WHERE { ?e geo:hasGeometry/geo:asWKT ?wkt }"""
-
-
-def _prefixed(query: str) -> str:
-    head = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-    return head + query
-
-
 def targets(
     kg: Any, kinds: Sequence[str] = tuple(TYPES), entities: Sequence[str] = ()
 ) -> list[Target]:
@@ -146,7 +115,7 @@ def targets(
     by_class = _kinds_by_class(kg)
     kind_of: dict[str, str] = {}
     names: dict[str, list[tuple[str, str, str]]] = {}
-    for e, cls, name, how in kg.query(_prefixed(_TARGETS)).rows:
+    for e, cls, name, how in kg.query(library("link-names")).rows:
         kind = by_class.get(str(cls))
         if kind is None:
             continue
@@ -155,14 +124,14 @@ def targets(
         if entry not in names.setdefault(str(e), []):
             names[str(e)].append(entry)
     links: dict[str, list[str]] = {}
-    for e, item in kg.query(_prefixed(_LINKS)).rows:
+    for e, item in kg.query(library("wikidata-links")).rows:
         links.setdefault(str(e), []).append(str(item))
     parents: dict[str, tuple[int, str, str]] = {}
-    for e, _place, item, label, depth in kg.query(_prefixed(_PARENTS)).rows:
+    for e, _place, item, label, depth in kg.query(library("link-parents")).rows:
         key = (-int(depth), str(item), str(label))  # the deepest (nearest) linked place
         if str(e) not in parents or key < parents[str(e)]:
             parents[str(e)] = key
-    points = {str(e): _wkt_point(str(w)) for e, w in kg.query(_prefixed(_POINTS)).rows}
+    points = {str(e): _wkt_point(str(w)) for e, w in kg.query(library("link-points")).rows}
     missing = wanted - set(kind_of)
     if missing:
         raise InputError(
@@ -193,12 +162,7 @@ def targets(
 def _kinds_by_class(kg: Any) -> dict[str, str]:
     """Each of our classes and its subclasses (e.g. an alliance) -> its --types name."""
     ours = {str(G60[c]): k for k, classes in TYPES.items() for c in classes}
-    rows = kg.query(
-        _prefixed(
-            f"SELECT ?cls ?parent WHERE {{ {values_block('parent', map(URIRef, ours))}\n"
-            "  ?cls rdfs:subClassOf* ?parent }"
-        )
-    ).rows
+    rows = kg.query(library("link-classes"), {"parent": [URIRef(c) for c in ours]}).rows
     found = {str(cls): ours[str(parent)] for cls, parent in rows}
     return found | ours  # our own classes win over a shared subclass
 
@@ -236,16 +200,7 @@ def find_candidates(
 ) -> dict[str, list[dict[str, Any]]]:
     """Score every item whose label or alias equals a name of a target in ``batch``."""
     terms = sorted({t for target in batch for t in _search_terms(target)}, key=lambda t: t.n3())
-    found = client.select(
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "SELECT DISTINCT ?item ?name ?kind WHERE {\n"
-        f"  {values_block('name', terms)}\n"
-        '  { ?item rdfs:label ?name BIND("label" AS ?kind) }\n'
-        '  UNION { ?item skos:altLabel ?name BIND("alias" AS ?kind) }\n'
-        '  FILTER(STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q"))\n'
-        "}"
-    )
+    found = client.select(library("wikidata-candidates").bind({"name": terms}))
     matches: dict[str, set[tuple[str, str, str]]] = {}  # item -> (text, lang, kind)
     for row in found:
         name = row["name"]
@@ -277,28 +232,15 @@ def _item_facts(
         return facts
     refs = [URIRef(i) for i in items]
     classes = sorted({q for t in batch for q in WIKIDATA_CLASSES[t.kind]})
-    for row in client.select(
-        f"PREFIX wdt: <{WDT}>\nSELECT DISTINCT ?item ?class WHERE {{\n"
-        f"  {values_block('item', refs)}\n  {values_block('class', [WD[q] for q in classes])}\n"
-        "  ?item wdt:P31/wdt:P279* ?class\n}"
-    ):
+    bound = {"item": refs, "class": [WD[q] for q in classes]}
+    for row in client.select(library("wikidata-classes").bind(bound)):
         facts[str(row["item"])]["classes"].add(str(row["class"]))
     places = sorted({t.parent for t in batch if t.parent})
     if places:
-        for row in client.select(
-            f"PREFIX wdt: <{WDT}>\nSELECT DISTINCT ?item ?place WHERE {{\n"
-            f"  {values_block('item', refs)}\n"
-            f"  {values_block('place', [URIRef(p) for p in places])}\n"
-            "  ?item wdt:P131+ ?place\n}"
-        ):
+        bound = {"item": refs, "place": [URIRef(p) for p in places]}
+        for row in client.select(library("wikidata-places").bind(bound)):
             facts[str(row["item"])]["places"].add(str(row["place"]))
-    for row in client.select(
-        f"PREFIX wdt: <{WDT}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "SELECT ?item ?coord ?label WHERE {\n"
-        f"  {values_block('item', refs)}\n"
-        "  OPTIONAL { ?item wdt:P625 ?coord }\n"
-        '  OPTIONAL { ?item rdfs:label ?label FILTER(LANG(?label) IN ("en", "zh")) }\n}'
-    ):
+    for row in client.select(library("wikidata-coordinates").bind({"item": refs})):
         entry = facts[str(row["item"])]
         if "coord" in row and entry["point"] is None:
             entry["point"] = _wkt_point(str(row["coord"]))
@@ -555,20 +497,11 @@ def stable_rdf(data: Any, trig: bool = False) -> str:
     return out.decode("utf-8")
 
 
-def _graph() -> Any:
-    import rdflib
-
-    graph = rdflib.Graph()
-    for prefix, iri in PREFIXES.items():
-        graph.bind(prefix, iri)
-    return graph
-
-
 def _review_turtle(state: dict[str, Any], accepted: set[tuple[str, str]]) -> str:
     """Each candidate as a reified, unasserted skos:exactMatch with score and evidence."""
     from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-    graph = _graph()
+    graph = empty_graph()
     endpoint = URIRef(state["endpoint"])
     for iri in sorted(state["done"]):
         entry = state["done"][iri]
@@ -613,7 +546,7 @@ def _accepted_turtle(
 
     from g60graph._namespaces import SCHEMA
 
-    graph = _graph()
+    graph = empty_graph()
     endpoint = state["endpoint"]
     for iri, cand, date in chosen:
         entity, item = URIRef(iri), URIRef(cand["item"])

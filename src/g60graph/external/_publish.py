@@ -15,26 +15,24 @@ refuses to query graphs so marked.
 from __future__ import annotations
 
 import datetime as dt
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from rdflib import BNode
+from rdflib import BNode, URIRef
 
 from g60graph._errors import ExecutionError, InputError
 from g60graph._knowledge_graph import KnowledgeGraph
+from g60graph._remote import Http, Policy
 from g60graph.backends import (
     MANIFEST,
     STATUS,
-    USER_AGENT,
     VOID,
     SparqlBackend,
-    credentials,
     to_ox,
     triple_count,
 )
+from g60graph.sparql._named import library
 
 __all__ = [
     "MODIFIED",
@@ -63,83 +61,6 @@ class PublishReport:
         return sum(self.counts.values())
 
 
-class _Http:
-    """PUT/POST/DELETE and SPARQL Update over urllib, with basic or digest auth.
-
-    Authentication is sent up front: a server that answers a large body's first
-    attempt with 401 may close the connection before reading it (a broken pipe),
-    so the challenge is fetched once with a small GET and answered on every
-    request (digest nonce counts advance; a stale nonce is fetched again).
-    """
-
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
-        self._opener = urllib.request.build_opener()
-        self._challenges: dict[str, dict[str, str] | None] = {}
-        self._digest: dict[str, urllib.request.HTTPDigestAuthHandler] = {}
-
-    def _authorization(self, request: urllib.request.Request, refresh: bool) -> str | None:
-        found = credentials(request.full_url)
-        if not found:
-            return None
-        parts = urllib.parse.urlsplit(request.full_url)
-        base = f"{parts.scheme}://{parts.netloc}"
-        if refresh or base not in self._challenges:
-            self._challenges[base] = self._challenge(request.full_url)
-        challenge = self._challenges[base]
-        if challenge is None:  # basic
-            import base64
-
-            token = base64.b64encode(f"{found[0]}:{found[1]}".encode()).decode("ascii")
-            return f"Basic {token}"
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        manager.add_password(None, base, *found)
-        handler = self._digest.setdefault(base, urllib.request.HTTPDigestAuthHandler(manager))
-        answer = handler.get_authorization(request, challenge)
-        return f"Digest {answer}" if answer else None
-
-    def _challenge(self, url: str) -> dict[str, str] | None:
-        """The server's digest challenge for ``url``; None means use basic."""
-        probe = urllib.request.Request(url, method="GET", headers={"User-Agent": USER_AGENT})
-        try:
-            with self._opener.open(probe, timeout=self.timeout) as response:
-                response.read()
-            return None
-        except urllib.error.HTTPError as err:
-            err.read()
-            header = err.headers.get("WWW-Authenticate", "") if err.headers else ""
-            if err.code == 401 and header.lower().startswith("digest"):
-                items = urllib.request.parse_http_list(header[len("digest"):].strip())
-                return urllib.request.parse_keqv_list(items)
-            return None
-        except (urllib.error.URLError, OSError) as err:
-            raise ExecutionError(f"GET {url}: {getattr(err, 'reason', err)}") from None
-
-    def send(self, method: str, url: str, body: bytes | None, ctype: str | None) -> None:
-        headers = {"User-Agent": USER_AGENT}
-        if ctype:
-            headers["Content-Type"] = ctype
-        for attempt in (0, 1):
-            request = urllib.request.Request(url, data=body, method=method, headers=headers)
-            auth = self._authorization(request, refresh=attempt > 0)
-            if auth:
-                request.add_unredirected_header("Authorization", auth)
-            try:
-                with self._opener.open(request, timeout=self.timeout) as response:
-                    response.read()
-                return
-            except urllib.error.HTTPError as err:
-                if method == "DELETE" and err.code == 404:
-                    return  # nothing to delete
-                if err.code == 401 and attempt == 0:
-                    continue  # a stale nonce: fetch a fresh challenge, once
-                detail = " ".join(err.read().decode("utf-8", "replace").split())[:200]
-                raise ExecutionError(f"{method} {url} answered {err.code}: {detail}") from None
-            except (urllib.error.URLError, OSError) as err:
-                reason = getattr(err, "reason", err)
-                raise ExecutionError(f"{method} {url}: {reason}") from None
-
-
 class _Target:
     """Replace/append/drop one graph by Graph Store Protocol or SPARQL Update."""
 
@@ -150,7 +71,7 @@ class _Target:
             raise InputError("publish needs --graph-store URL or --update-endpoint URL")
         self.graph_store = graph_store
         self.update_endpoint = update_endpoint
-        self.http = _Http(timeout)
+        self.http = Http(Policy(timeout=timeout))
         self.method = "graph-store" if graph_store else "update"
 
     def _gsp(self, graph: str) -> str:
@@ -161,24 +82,31 @@ class _Target:
     def _update(self, text: str) -> None:
         assert self.update_endpoint
         body = urllib.parse.urlencode({"update": text}).encode("ascii")
-        self.http.send("POST", self.update_endpoint, body, "application/x-www-form-urlencoded")
+        self.http.send("POST", self.update_endpoint, content=body,
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
 
     def write(self, graph: str, lines: Sequence[str], replace: bool) -> None:
         if self.graph_store:
             body = ("\n".join(lines) + "\n").encode("utf-8")
-            method = "PUT" if replace else "POST"
-            self.http.send(method, self._gsp(graph), body, "text/turtle; charset=utf-8")
+            self.http.send("PUT" if replace else "POST", self._gsp(graph), content=body,
+                           headers={"Content-Type": "text/turtle; charset=utf-8"})
             return
         if replace:
-            self._update(f"DROP SILENT GRAPH <{graph}>")
+            self._update("DROP SILENT GRAPH " + _term(graph))
         if lines:
-            self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n} }")
+            data = "\n".join(lines)
+            self._update("INSERT DATA { GRAPH " + _term(graph) + " {\n" + data + "\n} }")
 
     def drop(self, graph: str) -> None:
         if self.graph_store:
-            self.http.send("DELETE", self._gsp(graph), None, None)
+            self.http.send("DELETE", self._gsp(graph), ok=(404,))  # 404: nothing to delete
         else:
-            self._update(f"DROP SILENT GRAPH <{graph}>")
+            self._update("DROP SILENT GRAPH " + _term(graph))
+
+
+def _term(graph: str) -> str:
+    """A graph name as a SPARQL term: updates name the graph, they have no WHERE to bind it in."""
+    return str(URIRef(graph).n3())  # rdflib refuses an IRI that is not one
 
 
 def _ntriples(kg: KnowledgeGraph, graph: str) -> tuple[list[str], list[str]]:
@@ -227,8 +155,6 @@ def publish(
     timeout: float = 300.0,
 ) -> PublishReport:
     """Replace ``graphs`` (default: all) on the server and verify their triple counts."""
-    from tqdm import tqdm  # type: ignore[import-untyped]
-
     if chunk_size < 1:
         raise InputError("--chunk-size must be at least 1")
     local = kg.graph_names()
@@ -237,11 +163,27 @@ def publish(
     if unknown:
         raise InputError(f"--graph: not in the loaded graph: {', '.join(unknown)}")
     target = _Target(graph_store, update_endpoint, timeout)
+    try:
+        return _publish(kg, target, endpoint, chosen, local, chunk_size, progress, timeout)
+    finally:
+        target.http.close()
+
+
+def _publish(
+    kg: KnowledgeGraph,
+    target: _Target,
+    endpoint: str,
+    chosen: list[str],
+    local: list[str],
+    chunk_size: int,
+    progress: bool,
+    timeout: float,
+) -> PublishReport:
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
     remote = SparqlBackend(endpoint, timeout=timeout, graphs=[])
-    listed = [str(r[0]) for r in remote.execute(
-        f"SELECT ?g WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{VOID}subset> ?g }} }}",
-        restrict=False,
-    ).rows]
+    manifest = remote.execute(library("publication").text, restrict=False).rows
+    listed = [str(g) for _, g in manifest if g is not None]
     everything = sorted(set(listed) | set(chosen))
     counts: dict[str, int] = {}
     report = PublishReport(method=target.method)

@@ -40,7 +40,7 @@ class ValidationReport:
 
 def default_shapes() -> rdflib.Graph:
     """The packaged SHACL shapes."""
-    return rdflib.Graph().parse(resources.ontology_dir() / "shapes.ttl", format="turtle")
+    return rdflib.Graph().parse(resources.shapes_file(), format="turtle")
 
 
 def default_ontology() -> rdflib.Graph:

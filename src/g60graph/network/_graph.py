@@ -347,7 +347,7 @@ def from_select(
 
 
 def graph_for_query(
-    kg: GraphSource, result: QueryResult, lang: str = "en"
+    kg: GraphSource | rdflib.Graph, result: QueryResult, lang: str = "en"
 ) -> nx.MultiDiGraph:
     """The network a CONSTRUCT or graph-view SELECT result draws."""
     if result.form in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
@@ -370,8 +370,8 @@ def neighbourhood(g: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGrap
 
 
 def filter_classes(g: nx.MultiDiGraph, spec: str, resolve: Callable[[str], str]) -> nx.MultiDiGraph:
-    """Keep or drop nodes by class: ``"City,Park"`` keeps, ``"-Source,-Observation"``
-    drops (a node belongs to a class and all its superclasses)."""
+    """Keep or drop nodes by class: ``"PrefectureLevelCity,IndustrialPark"`` keeps,
+    ``"-Source,-Observation"`` drops (a node belongs to a class and all its superclasses)."""
     keep: set[str] = set()
     drop: set[str] = set()
     for part in (p.strip() for p in spec.split(",")):
@@ -560,12 +560,13 @@ def to_dot(g: nx.MultiDiGraph) -> str:
 # -- what a command draws ---------------------------------------------------------
 
 
-def class_resolver(kg: GraphSource) -> Callable[[str], str]:
-    """Name a class by prefixed name, local name (``Source``), IRI or label."""
+def class_resolver(kg: GraphSource, union: rdflib.Graph | None = None) -> Callable[[str], str]:
+    """Name a class by prefixed name, local name (``Source``), IRI or label
+    (``union``: the dataset as one graph, if the caller has it already)."""
     from g60graph._errors import EntityNotFoundError
     from g60graph._namespaces import expand
 
-    union = kg.union_graph()
+    union = _graph_of(kg) if union is None else union
     classes = {s for s in union.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)}
     classes |= {o for o in union.objects(None, RDF.type) if isinstance(o, URIRef)}
 
@@ -580,7 +581,9 @@ def class_resolver(kg: GraphSource) -> Callable[[str], str]:
             found = None
         if found is not None and found in classes:
             return str(found)
-        raise InputError(f"--classes: no class named {name!r} (try e.g. Source, g60:Park)")
+        raise InputError(
+            f"--classes: no class named {name!r} (try e.g. Source, g60:IndustrialPark)"
+        )
 
     return resolve
 
@@ -594,13 +597,16 @@ def select(
     depth: int = 1,
     classes: str | None = None,
     lang: str = "en",
+    union: rdflib.Graph | None = None,
 ) -> nx.MultiDiGraph:
     """The graph a command works on: the whole graph or a query's result, then a
-    neighbourhood of ``focus``, then a class filter."""
+    neighbourhood of ``focus``, then a class filter. ``union`` is the dataset as one
+    graph if the caller has it already: it is copied out of the store once."""
+    union = _graph_of(kg) if union is None else union
     if query is not None:
-        g = graph_for_query(kg, kg.query(query, params or None), lang)
+        g = graph_for_query(union, kg.query(query, params or None), lang)
     else:
-        g = to_networkx(kg, lang)
+        g = to_networkx(union, lang)
     if focus is not None:
         from g60graph._errors import EntityNotFoundError
 
@@ -612,7 +618,7 @@ def select(
             raise InputError(f"--focus: {focus!r} is not drawn in this graph")
         g = neighbourhood(g, centre, depth)
     if classes:
-        g = filter_classes(g, classes, class_resolver(kg))
+        g = filter_classes(g, classes, class_resolver(kg, union))
     return g
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 import rdflib
-from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import Identifier, Literal, Variable
 
@@ -27,7 +26,7 @@ from g60graph.results._text_table import (
     markdown_table,
     text_table,
 )
-from g60graph.results._w3c import W3C_FORMATS, write_w3c
+from g60graph.results._w3c import W3C_FORMATS, XSD_STRING, literal, write_w3c
 
 if TYPE_CHECKING:
     import pandas
@@ -46,6 +45,7 @@ __all__ = [
     "distinct_columns",
     "empty_graph",
     "markdown_table",
+    "prefixed",
     "simple_literal",
     "take",
     "text_table",
@@ -77,12 +77,19 @@ def take(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
     return head[:limit], len(head) > limit
 
 
-def empty_graph() -> rdflib.Graph:
-    """An empty graph for CONSTRUCT/DESCRIBE results, with the project's prefixes bound."""
-    graph = rdflib.Graph(bind_namespaces="none")
+G = TypeVar("G", bound=rdflib.Graph)
+
+
+def prefixed(graph: G) -> G:
+    """``graph`` with the project's prefixes bound (for readable Turtle and TriG)."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
+
+
+def empty_graph() -> rdflib.Graph:
+    """An empty graph (CONSTRUCT/DESCRIBE results, copies) with only our prefixes bound."""
+    return prefixed(rdflib.Graph(bind_namespaces="none"))
 
 
 def cut_graph(found: rdflib.Graph, limit: int | None) -> tuple[rdflib.Graph, bool]:
@@ -101,8 +108,8 @@ def cut_graph(found: rdflib.Graph, limit: int | None) -> tuple[rdflib.Graph, boo
 
 def simple_literal(term: Identifier | None) -> Identifier | None:
     """``"x"^^xsd:string`` as ``"x"``: one RDF 1.1 term that stores spell differently."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
+    if isinstance(term, Literal) and str(term.datatype) == XSD_STRING:
+        return literal(str(term))
     return term
 
 

@@ -20,7 +20,9 @@ from g60graph._errors import ExecutionError
 
 __all__ = [
     "W3C_FORMATS",
+    "XSD_STRING",
     "json_term",
+    "literal",
     "term_from_json",
     "write_w3c",
 ]
@@ -42,6 +44,16 @@ def json_term(term: Identifier) -> dict[str, str]:
     if isinstance(term, BNode):
         return {"type": "bnode", "value": str(term)}
     return {"type": "uri", "value": str(term)}
+
+
+def literal(value: str, *, lang: str | None = None, datatype: str | None = None) -> Literal:
+    """A literal with its lexical form as the engine wrote it; ``"x"^^xsd:string`` is
+    the simple literal ``"x"`` (one RDF 1.1 term that stores spell differently)."""
+    if lang:
+        return Literal(value, lang=lang)
+    if datatype and datatype != XSD_STRING:
+        return Literal(value, datatype=URIRef(datatype), normalize=False)
+    return Literal(value)
 
 
 def term_from_json(cell: dict[str, str] | None) -> Identifier | None:

@@ -88,8 +88,9 @@ def view_data(
         return kg.label(term, lang)
 
     if kind == "network":
-        graph = network.graph_for_query(kg, result, lang)
-        context = network.Context(kg.union_graph(), lang)
+        union = kg.union_graph()  # one copy for the drawing and its labels and facts
+        graph = network.graph_for_query(union, result, lang)
+        context = network.Context(union, lang)
         return {
             "data": _network_page.network_data(graph, context=context),
             "options": _network_page.network_options(

@@ -10,10 +10,13 @@ A query file stays valid SPARQL: its metadata lives in comment lines::
     #+ theme: places
     #+ params:
     #+   province: {type: iri, description: Only cities in this province}
+    #+   items: {type: iri, many: true, description: A batch of items}
 
 Parameter values are turned into typed RDF terms and bound through a VALUES
 block at the top of the outer WHERE group, so no value can change the query's
-shape, and every store (embedded or remote) sees the same text.
+shape, and every store (embedded or remote) sees the same text. A ``many``
+parameter takes a list, bound as a VALUES block of its own with one row per
+value (a batch of items sent to Wikidata in one request).
 
 ``title@zh`` and ``description@zh`` (optional) are the Chinese title and description,
 shown where the page or the CLI is in Chinese (``Query.title_in("zh")``); a query
@@ -27,7 +30,7 @@ import difflib
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -54,6 +57,7 @@ __all__ = [
     "THEMES",
     "VIEWS",
     "WDQS_VIEWS",
+    "Bound",
     "ChoiceResolver",
     "Param",
     "Query",
@@ -86,7 +90,7 @@ _CJK_BREAK = re.compile(
     r"(?<=[\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\uff00-\uffef])"
     r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
 )
-_PARAM_KEYS = {"type", "default", "required", "description"}
+_PARAM_KEYS = {"type", "default", "required", "description", "many"}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -104,6 +108,11 @@ class Param:
     description: str = ""
     required: bool = False
     default: str | None = None
+    many: bool = False  # takes a list of values, one VALUES row each
+
+
+# A bound parameter: one term, or the terms of a ``many`` parameter.
+Bound = Identifier | tuple[Identifier, ...]
 
 
 @dataclass(frozen=True)
@@ -132,11 +141,7 @@ class Query:
     @property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE for anything else."""
-        for word in sparql_text.tokens(self.text):
-            upper = word.text.upper()
-            if word.kind == "word" and upper in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
-                return upper
-        return "UPDATE"
+        return sparql_text.query_form(self.text)
 
     @classmethod
     def named(cls, name: str) -> Query:
@@ -169,7 +174,7 @@ class Query:
             "tags": list(self.tags),
             "params": [
                 {"name": p.name, "type": p.type, "required": p.required,
-                 "default": p.default, "description": p.description}
+                 "default": p.default, "description": p.description, "many": p.many}
                 for p in self.params
             ],
         }
@@ -180,16 +185,23 @@ class Query:
         resolve: Resolver | None = None,
         choose: ChoiceResolver | None = None,
     ) -> str:
-        """The query text with parameters bound as typed terms in a VALUES block."""
+        """The query text with parameters bound as typed terms in VALUES blocks."""
         terms = bind_terms(self, values, resolve, choose)
         if not terms:
             return self.text
         where = sparql_text.where_brace(self.text)
         if where is None:
             raise QuerySyntaxError(f"{self.name}: a query with parameters needs a WHERE clause")
-        names = " ".join(f"?{k}" for k in terms)
-        row = " ".join(term.n3() for term in terms.values())
-        block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
+        single = {k: t for k, t in terms.items() if not isinstance(t, tuple)}
+        blocks = []
+        if single:
+            names = " ".join(f"?{k}" for k in single)
+            row = " ".join(term.n3() for term in single.values())
+            blocks.append(f"VALUES ({names}) {{ ({row}) }}")
+        for name, many in terms.items():
+            if isinstance(many, tuple):
+                blocks.append(f"VALUES ?{name} {{ {' '.join(t.n3() for t in many)} }}")
+        block = "".join(f"\n  {b}" for b in blocks) + "\n"
         return self.text[: where + 1] + block + self.text[where + 1 :]
 
 
@@ -279,7 +291,12 @@ def _parse_params(raw: object, name: str, text: str) -> tuple[Param, ...]:
         required = spec.get("required", False)
         if not isinstance(required, bool):
             raise QueryMetadataError(f"{where}: required must be true or false")
+        many = spec.get("many", False)
+        if not isinstance(many, bool):
+            raise QueryMetadataError(f"{where}: many must be true or false")
         default = spec.get("default")
+        if default is not None and many:
+            raise QueryMetadataError(f"{where}: a many parameter takes no default")
         if default is not None:
             default = str(default)
             if ptype != "entity":
@@ -291,6 +308,7 @@ def _parse_params(raw: object, name: str, text: str) -> tuple[Param, ...]:
                 description=str(spec.get("description", "")),
                 required=required,
                 default=default,
+                many=many,
             )
         )
     return tuple(params)
@@ -353,7 +371,7 @@ def bind_terms(
     values: Mapping[str, object],
     resolve: Resolver | None = None,
     choose: ChoiceResolver | None = None,
-) -> dict[str, Identifier]:
+) -> dict[str, Bound]:
     declared = {p.name: p for p in query.params}
     unknown = set(values) - set(declared)
     if unknown:
@@ -361,14 +379,24 @@ def bind_terms(
         raise ParameterError(
             f"{query.name}: unknown parameter {', '.join(sorted(unknown))} (known: {known})"
         )
-    terms: dict[str, Identifier] = {}
+    terms: dict[str, Bound] = {}
     for param in query.params:
         value = values.get(param.name, param.default)
-        if value is None or value == "":
+        listed = isinstance(value, Iterable) and not isinstance(value, str | Identifier)
+        if listed:
+            value = tuple(value)  # type: ignore[arg-type]
+        if listed != param.many and value is not None:
+            wants = "a list of values" if param.many else "one value, not a list"
+            raise ParameterError(f"{query.name}: parameter {param.name!r} takes {wants}")
+        if value is None or value == "" or (listed and not value):
             if param.required:
                 raise ParameterError(f"{query.name}: parameter {param.name!r} is required")
             continue
-        terms[param.name] = to_term(param, value, resolve, choose)
+        if isinstance(value, tuple):
+            found = (to_term(param, v, resolve, choose) for v in value)
+            terms[param.name] = tuple(dict.fromkeys(found))  # each once, in the given order
+        else:
+            terms[param.name] = to_term(param, value, resolve, choose)
     return terms
 
 
