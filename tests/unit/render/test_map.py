@@ -15,6 +15,7 @@ from g60graph._namespaces import G60R
 from g60graph.cli import main
 from g60graph.render import _map as geomap
 from g60graph.render._palette import style_for
+from paths import REPO
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,7 @@ def test_the_vendored_basemap_covers_the_corridor() -> None:
     assert "ISC License" in licence and "MIT License" in licence  # the two npm packages
     version = (folder / "VERSION").read_text(encoding="utf-8")
     # each package pinned by the SHA-256 that scripts/vendor-basemap.py checks
-    script = (Path(__file__).parent.parent / "scripts" / "vendor-basemap.py").read_text(
+    script = (REPO / "scripts" / "vendor-basemap.py").read_text(
         encoding="utf-8")
     for spec, digest in re.findall(r'"([a-z-]+@[\d.]+)": \("([0-9a-f]{64})"', script):
         assert f"from npm {spec} (tarball sha256 {digest})" in version

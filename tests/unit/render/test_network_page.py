@@ -11,6 +11,7 @@ import pytest
 
 from g60graph.cli import main
 from g60graph.render import _network_page as viz
+from paths import REPO
 from viz_helpers import IMG, SCRIPT, evil_data
 
 
@@ -162,6 +163,6 @@ def test_visual_commands_say_which_fonts_chinese_needs(
 
 
 def test_readme_says_which_fonts_chinese_needs() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert re.search(r"Chinese labels\s+\(`--lang zh`\) need a CJK font: Debian's\s+"
                      r"`fonts-noto-cjk`", readme)
