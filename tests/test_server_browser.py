@@ -81,6 +81,19 @@ def _rows(page: Any) -> int:
     return int(page.locator("#view-table table.results tbody tr").count())
 
 
+def _completion_ready(page: Any, label: str) -> None:
+    """Wait until Enter takes the completion ``label``: the list is open with it selected,
+    no completion source is still being asked (until its answer comes, CodeMirror shows
+    the previous list, disabled, and Enter inserts a newline), and the list has been open
+    for CodeMirror's interaction delay (a younger list ignores Enter too)."""
+    page.wait_for_function(
+        """label => G60Page.completionReady() && (document.querySelector(
+             '.cm-tooltip-autocomplete li[aria-selected=true] .cm-completionLabel') || {})
+             .textContent === label""",
+        arg=label,
+    )
+
+
 def test_a_gallery_click_runs_and_shows_rows(
     browser: Any, server: Server, kg: KnowledgeGraph
 ) -> None:
@@ -128,7 +141,7 @@ def test_completion_offers_the_graphs_classes_and_entities(browser: Any, server:
     page = watched.page
     _type_query(page, "SELECT ?x WHERE {\n  ?x ")
     page.keyboard.type("a g60:Ind")
-    page.wait_for_selector(".cm-tooltip-autocomplete li:has-text('IndustrialAlliance')")
+    _completion_ready(page, "g60:IndustrialAlliance")
     options = page.locator(".cm-tooltip-autocomplete li .cm-completionLabel").all_text_contents()
     assert options[0] == "g60:IndustrialAlliance"
     details = page.locator(".cm-tooltip-autocomplete li .cm-completionDetail").all_text_contents()

@@ -803,7 +803,8 @@
       window.addEventListener("hashchange", function () { if (restore(location.hash)) run(); });
       var given = restore(location.hash || location.search);
       syncUrl();
-      window.G60Page = {text: text, run: run};  // for tests and the console
+      // for tests and the console
+      window.G60Page = {text: text, run: run, completionReady: state.editor.completionReady};
       document.body.dataset.ready = "yes";
       if (given) run();
     });
