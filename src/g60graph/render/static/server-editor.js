@@ -129,6 +129,11 @@
         list[list.length - 1].type = "namespace";
       });
       if (typed.length < 3 && !context.explicit) return {from: from, options: list, validFor: /^[\w]*$/};
+      // With entities (matched by label) the list is filtered and ordered here, not by
+      // CodeMirror (filter: false keeps the order given): the keywords and prefixes that
+      // start with the text typed, then the entities.
+      var lower = typed.toLowerCase();
+      list = list.filter(function (option) { return option.label.toLowerCase().indexOf(lower) === 0; });
       return entitiesFor(typed).then(function (found) {
         found.forEach(function (e) {
           var name = shortName(e.iri) || "<" + e.iri + ">";
