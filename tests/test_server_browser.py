@@ -514,6 +514,18 @@ def test_code_snippets_run_the_current_query(
         + javascript + "\nreturn logged; }"
     )
     assert [b["label"]["value"] for b in logged[0]["results"]["bindings"]] == expected
+    # a named query's snippets carry its parameters, bound as the server binds them
+    page.click("#gallery-list button[data-name=cities]")
+    page.wait_for_selector("#view-map .g60-map[data-state=stable]")
+    page.fill("#param-fields input[data-param=province]", "Zhejiang")
+    page.wait_for_function(
+        "() => document.querySelector('#code-snippets code').textContent.includes('VALUES')"
+    )
+    curl = page.locator("#code-snippets pre code").first.text_content() or ""
+    answer = subprocess.run(["bash", "-c", curl], capture_output=True, check=True, timeout=60)
+    cities = {b["city"]["value"] for b in json.loads(answer.stdout)["results"]["bindings"]}
+    zhejiang = {str(row[0]) for row in kg.query("cities", {"province": "Zhejiang"}).rows}
+    assert cities == zhejiang and 0 < len(zhejiang) < len(kg.query("cities").rows)
     _clean(watched, server)
 
 

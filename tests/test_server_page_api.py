@@ -105,6 +105,22 @@ def test_xlsx_opens_with_labels_numbers_and_no_formulas(client: httpx.Client) ->
     )
 
 
+def test_a_named_querys_text_comes_with_its_parameters_bound(
+    client: httpx.Client, kg: KnowledgeGraph
+) -> None:
+    """/api/text: what the page's code snippets send to /sparql for a named query."""
+    answer = client.get("/api/text", params={"name": "cities", "province": "Zhejiang"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    assert "VALUES (?province)" in answer.text
+    rows = client.get("/sparql", params={"query": answer.text, "format": "json"}).json()
+    cities = {b["city"]["value"] for b in rows["results"]["bindings"]}
+    assert cities == {str(row[0]) for row in kg.query("cities", {"province": "Zhejiang"}).rows}
+    for params, status in [({"name": "nope"}, 404), ({"query": "ASK {}"}, 400),
+                           ({"name": "cities", "colour": "red"}, 400)]:
+        refused = client.get("/api/text", params=params)
+        assert refused.status_code == status and refused.text.count("\n") == 1, params
+
+
 def test_spreadsheet_refuses_bad_input_in_one_line(client: httpx.Client) -> None:
     for params, status in [
         ({"name": "alliances", "format": "ods"}, 400),
