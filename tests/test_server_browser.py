@@ -11,12 +11,14 @@ import ast
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from openpyxl import load_workbook
 from rdflib import URIRef
@@ -25,6 +27,7 @@ from browser import Watched, watched_page
 from g60graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
 from g60graph.render._timeline import timeline_data
+from g60graph.server._app import STATIC
 from g60graph.sparql._named import catalogue
 from server_harness import Server, running_server
 
@@ -113,6 +116,12 @@ def test_a_gallery_click_runs_and_shows_rows(
     assert "#name=provinces" in page.url
     formats = page.locator("#downloads a").evaluate_all("els => els.map(e => e.dataset.format)")
     assert formats == ["json", "xml", "csv", "tsv", "sheet-csv", "sheet-xlsx"]
+    media = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+             "csv": "text/csv", "tsv": "text/tab-separated-values"}
+    for fmt, type_ in media.items():  # each W3C link answers in its format
+        href = page.get_attribute(f"#downloads a[data-format={fmt}]", "href") or ""
+        answer = httpx.get(server.url + href, timeout=30)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith(type_)
     # the results start under the editor, above the fold of a laptop screen
     assert page.locator("#view-table").bounding_box()["y"] < 900
     _clean(watched, server)
@@ -456,6 +465,28 @@ def test_language_toggle_switches_the_ui_to_chinese_and_is_remembered(
     assert browser_zh.page.text_content("#run") == "运行"
     _clean(watched, server)
     _clean(browser_zh, server)
+
+
+def test_every_ui_string_has_its_chinese(browser: Any, server: Server) -> None:
+    """Each key the page's HTML and script use is translated (both languages hold the
+    same keys, and no Chinese string is the English one)."""
+    static = Path(STATIC)
+    html = (static / "server-index.html").read_text(encoding="utf-8")
+    script = (static / "server-app.js").read_text(encoding="utf-8")
+    used = set(re.findall(r'data-i18n(?:-[a-z]+)?="([a-z_]+)"', html))
+    used |= set(re.findall(r'\bt\("([a-z_]*[a-z])"', script))  # not t("theme_" + ...)
+    themes = re.search(r"var THEMES = \[([^\]]*)\]", script)
+    assert themes is not None
+    used |= {"theme_" + name.replace("-", "_") for name in re.findall(r'"([a-z-]+)"', themes[1])}
+    watched = _open(browser, server)
+    page = watched.page
+    en, zh = (set(page.evaluate(f"() => G60I18n.keys('{lang}')")) for lang in ("en", "zh"))
+    assert en == zh and used <= en and len(used) > 40, used - en
+    same = page.evaluate(
+        "keys => keys.filter(k => G60I18n.t(k, 'en') === G60I18n.t(k, 'zh'))", sorted(en)
+    )
+    assert same == []
+    _clean(watched, server)
 
 
 def test_history_and_saved_queries_stay_in_the_browser(browser: Any, server: Server) -> None:
