@@ -7,19 +7,27 @@ resource with hostile labels, which stay text in every view.
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from openpyxl import load_workbook
+from rdflib import URIRef
 
 from browser import Watched, watched_page
 from g60graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
 from g60graph.render._timeline import timeline_data
+from g60graph.server._app import STATIC
 from g60graph.sparql._named import catalogue
 from server_harness import Server, running_server
 
@@ -81,6 +89,19 @@ def _rows(page: Any) -> int:
     return int(page.locator("#view-table table.results tbody tr").count())
 
 
+def _completion_ready(page: Any, label: str) -> None:
+    """Wait until Enter takes the completion ``label``: the list is open with it selected,
+    no completion source is still being asked (until its answer comes, CodeMirror shows
+    the previous list, disabled, and Enter inserts a newline), and the list has been open
+    for CodeMirror's interaction delay (a younger list ignores Enter too)."""
+    page.wait_for_function(
+        """label => G60Page.completionReady() && (document.querySelector(
+             '.cm-tooltip-autocomplete li[aria-selected=true] .cm-completionLabel') || {})
+             .textContent === label""",
+        arg=label,
+    )
+
+
 def test_a_gallery_click_runs_and_shows_rows(
     browser: Any, server: Server, kg: KnowledgeGraph
 ) -> None:
@@ -95,6 +116,12 @@ def test_a_gallery_click_runs_and_shows_rows(
     assert "#name=provinces" in page.url
     formats = page.locator("#downloads a").evaluate_all("els => els.map(e => e.dataset.format)")
     assert formats == ["json", "xml", "csv", "tsv", "sheet-csv", "sheet-xlsx"]
+    media = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+             "csv": "text/csv", "tsv": "text/tab-separated-values"}
+    for fmt, type_ in media.items():  # each W3C link answers in its format
+        href = page.get_attribute(f"#downloads a[data-format={fmt}]", "href") or ""
+        answer = httpx.get(server.url + href, timeout=30)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith(type_)
     # the results start under the editor, above the fold of a laptop screen
     assert page.locator("#view-table").bounding_box()["y"] < 900
     _clean(watched, server)
@@ -128,7 +155,7 @@ def test_completion_offers_the_graphs_classes_and_entities(browser: Any, server:
     page = watched.page
     _type_query(page, "SELECT ?x WHERE {\n  ?x ")
     page.keyboard.type("a g60:Ind")
-    page.wait_for_selector(".cm-tooltip-autocomplete li:has-text('IndustrialAlliance')")
+    _completion_ready(page, "g60:IndustrialAlliance")
     options = page.locator(".cm-tooltip-autocomplete li .cm-completionLabel").all_text_contents()
     assert options[0] == "g60:IndustrialAlliance"
     details = page.locator(".cm-tooltip-autocomplete li .cm-completionDetail").all_text_contents()
@@ -148,6 +175,52 @@ def test_completion_offers_the_graphs_classes_and_entities(browser: Any, server:
     assert page.evaluate("G60Page.text()").startswith(
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
     )
+    _clean(watched, server)
+
+
+def _colour(page: Any, text: str) -> str:
+    """The colour the editor draws ``text`` in (the first token that is exactly it)."""
+    return str(page.locator("#editor .cm-line span", has_text=text).first.evaluate(
+        "e => getComputedStyle(e).color"
+    ))
+
+
+def test_editor_highlights_matches_brackets_and_completes_keywords_and_prefixes(
+    browser: Any, server: Server
+) -> None:
+    watched = _open(browser, server)
+    page = watched.page
+    _type_query(page, "SELECT ?x WHERE { ?x a g60:City }")
+    # highlighting: a keyword, a variable and a prefixed name each in a colour of its own
+    colours = {_colour(page, "SELECT"), _colour(page, "?x"), _colour(page, "g60:City")}
+    assert len(colours) == 3 and _colour(page, "WHERE") == _colour(page, "SELECT")
+    page.click("#editor .cm-content")
+    page.keyboard.press("Control+End")  # just after the closing brace: both braces marked
+    assert page.locator("#editor .cm-matchingBracket").all_text_contents() == ["{", "}"]
+    # a keyword: the list holds what starts with the text typed, ahead of any entity
+    # (the space before the newline: a list still open for "x" is then disabled, so the
+    # Enter makes a new line whatever the load)
+    page.keyboard.type("\nORDER BY ?x \nLIMI")
+    _completion_ready(page, "LIMIT")
+    page.keyboard.press("Enter")
+    assert page.evaluate("G60Page.text()").endswith("ORDER BY ?x \nLIMIT")
+    # a prefix, with the PREFIX line added above the query
+    page.keyboard.type(" 5\n# sko")
+    _completion_ready(page, "skos:")
+    page.keyboard.press("Enter")
+    text = page.evaluate("G60Page.text()")
+    assert text.startswith("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?x")
+    assert text.endswith("# skos:")
+    # the classes' labels in the page's language
+    page.click("#lang")
+    page.click("#editor .cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n?y a g60:IndustrialAll")
+    _completion_ready(page, "g60:IndustrialAlliance")
+    detail = page.locator(
+        ".cm-tooltip-autocomplete li[aria-selected=true] .cm-completionDetail"
+    ).text_content()
+    assert detail == "产业联盟"
     _clean(watched, server)
 
 
@@ -396,6 +469,28 @@ def test_language_toggle_switches_the_ui_to_chinese_and_is_remembered(
     _clean(browser_zh, server)
 
 
+def test_every_ui_string_has_its_chinese(browser: Any, server: Server) -> None:
+    """Each key the page's HTML and script use is translated (both languages hold the
+    same keys, and no Chinese string is the English one)."""
+    static = Path(STATIC)
+    html = (static / "server-index.html").read_text(encoding="utf-8")
+    script = (static / "server-app.js").read_text(encoding="utf-8")
+    used = set(re.findall(r'data-i18n(?:-[a-z]+)?="([a-z_]+)"', html))
+    used |= set(re.findall(r'\bt\("([a-z_]*[a-z])"', script))  # not t("theme_" + ...)
+    themes = re.search(r"var THEMES = \[([^\]]*)\]", script)
+    assert themes is not None
+    used |= {"theme_" + name.replace("-", "_") for name in re.findall(r'"([a-z-]+)"', themes[1])}
+    watched = _open(browser, server)
+    page = watched.page
+    en, zh = (set(page.evaluate(f"() => G60I18n.keys('{lang}')")) for lang in ("en", "zh"))
+    assert en == zh and used <= en and len(used) > 40, used - en
+    same = page.evaluate(
+        "keys => keys.filter(k => G60I18n.t(k, 'en') === G60I18n.t(k, 'zh'))", sorted(en)
+    )
+    assert same == []
+    _clean(watched, server)
+
+
 def test_history_and_saved_queries_stay_in_the_browser(browser: Any, server: Server) -> None:
     watched = _open(browser, server)
     page = watched.page
@@ -416,14 +511,127 @@ def test_history_and_saved_queries_stay_in_the_browser(browser: Any, server: Ser
     _clean(watched, server)
 
 
+SNIPPET_QUERY = """# the corridor's cities by their English names
+SELECT DISTINCT ?city ?label WHERE {
+  [] g60:memberCity ?city . ?city rdfs:label ?label FILTER(LANG(?label) = "en")
+} ORDER BY ?label"""
+
+
+def test_code_snippets_run_the_current_query(
+    browser: Any, server: Server, kg: KnowledgeGraph
+) -> None:
+    """The page's curl, Python (SPARQLWrapper) and JavaScript (fetch) snippets, each run
+    as written against the server: every one gets the query's rows."""
+    expected = [str(row[1]) for row in kg.query(SNIPPET_QUERY).rows]
+    assert expected
+    watched = _open(browser, server)
+    page = watched.page
+    _type_query(page, SNIPPET_QUERY)
+    page.click("#run")
+    page.wait_for_selector("#view-table table.results tbody tr")
+    page.click("#code summary")
+    titles = page.locator("#code-snippets h3").all_text_contents()
+    assert titles == ["curl", "Python (SPARQLWrapper)", "JavaScript (fetch)"]
+    curl, python, javascript = page.locator("#code-snippets pre code").all_text_contents()
+    answer = subprocess.run(["bash", "-c", curl], capture_output=True, check=True, timeout=60)
+    assert [b["label"]["value"] for b in json.loads(answer.stdout)["results"]["bindings"]] == (
+        expected
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", python], capture_output=True, text=True, check=True, timeout=60
+    )
+    rows = [ast.literal_eval(line) for line in printed.stdout.splitlines()]
+    assert [row["label"]["value"] for row in rows] == expected
+    logged = page.evaluate(
+        "async () => { const logged = []; const console = {log: v => logged.push(v)};\n"
+        + javascript + "\nreturn logged; }"
+    )
+    assert [b["label"]["value"] for b in logged[0]["results"]["bindings"]] == expected
+    # a named query's snippets carry its parameters, bound as the server binds them
+    page.click("#gallery-list button[data-name=cities]")
+    page.wait_for_selector("#view-map .g60-map[data-state=stable]")
+    page.fill("#param-fields input[data-param=province]", "Zhejiang")
+    page.wait_for_function(
+        "() => document.querySelector('#code-snippets code').textContent.includes('VALUES')"
+    )
+    curl = page.locator("#code-snippets pre code").first.text_content() or ""
+    answer = subprocess.run(["bash", "-c", curl], capture_output=True, check=True, timeout=60)
+    cities = {b["city"]["value"] for b in json.loads(answer.stdout)["results"]["bindings"]}
+    zhejiang = {str(row[0]) for row in kg.query("cities", {"province": "Zhejiang"}).rows}
+    assert cities == zhejiang and 0 < len(zhejiang) < len(kg.query("cities").rows)
+    _clean(watched, server)
+
+
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  const ring = getComputedStyle(e.closest('#editor') || e);  // the editor's ring: its box's
+  return {tag: e.tagName, id: e.id, name: e.dataset.name || null, cls: e.className,
+          style: ring.outlineStyle, width: parseFloat(ring.outlineWidth),
+          colour: ring.outlineColor, page: getComputedStyle(document.body).backgroundColor};
+}"""
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(v) / 255 for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_alone_reaches_and_runs_everything_with_a_visible_focus(
+    browser: Any, server: Server, scheme: str
+) -> None:
+    """Tab from the top reaches the language toggle, the editor, Run, the gallery's
+    search and cards; every stop shows a focus ring of at least 2 px whose colour stands
+    out 3:1 from the page (WCAG 2.4.7, 1.4.11); Enter runs a card; the table sorts."""
+    watched = watched_page(browser, only_host=server.url, color_scheme=scheme)
+    page = watched.page
+    page.goto(f"{server.url}/")
+    page.wait_for_selector("body[data-ready=yes]")
+    stops = []
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(_FOCUSED))
+        if stops[-1]["name"] == "provinces":
+            break
+    assert stops[-1]["name"] == "provinces", [(s["tag"], s["id"]) for s in stops]
+    ids = [stop["id"] for stop in stops]
+    assert {"lang", "run", "share", "save", "gallery-search"} <= set(ids)
+    assert any("cm-content" in str(stop["cls"]) for stop in stops)  # the editor
+    for stop in stops:
+        assert stop["style"] != "none" and stop["width"] >= 2, stop
+        assert _contrast(stop["colour"], stop["page"]) >= 3, stop
+    page.keyboard.press("Enter")  # the card runs
+    page.wait_for_selector("#view-table table.results tbody tr")
+    for _ in range(100):  # back up to the table's first column header
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("() => document.activeElement.dataset.column") == "0":
+            break
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#view-table th:nth-child(1)", "aria-sort") == "ascending"
+    focused = page.evaluate(_FOCUSED)  # the sorted table is drawn again, the focus kept
+    assert focused["style"] != "none" and focused["width"] >= 2
+    _clean(watched, server)
+
+
 def test_narrow_layout_keeps_editor_and_results_usable(
     browser: Any, server: Server, tmp_path: Path
 ) -> None:
     watched = _open(browser, server)
     page = watched.page
-    page.set_viewport_size({"width": 360, "height": 740})
+    # a wide result in a laptop's window: the table scrolls in its box, not the page
+    page.set_viewport_size({"width": 1400, "height": 900})
     page.click("#gallery-list button[data-name=alliances]")
     page.wait_for_selector("#view-table table.results tbody tr")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+    box = page.locator("#view-table .table-scroll").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1400
+    page.set_viewport_size({"width": 360, "height": 740})
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(tmp_path / "query-page-360.png"))
     page.screenshot(path=str(tmp_path / "query-page-360-full.png"), full_page=True)
@@ -461,6 +669,15 @@ def test_spreadsheet_csv_from_the_page_has_labels_and_a_bom(
     first = kg.query("provinces").vars[0]
     assert rows[0][:2] == [first, f"{first} label"]
     assert "Zhejiang" in {r[1] for r in rows[1:]}
+    with page.expect_download() as info:  # the same table as XLSX, in the page's language
+        page.click("#lang")
+        page.click("#downloads a[data-format=sheet-xlsx]")
+    info.value.save_as(tmp_path / "provinces.xlsx")
+    sheet = load_workbook(tmp_path / "provinces.xlsx").active
+    assert sheet is not None
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert cells[0][:2] == [first, f"{first} 名称"] and len(cells) == len(rows)
+    assert kg.label(URIRef(PREFIXES["g60r"] + "zhejiang"), "zh") in {row[1] for row in cells[1:]}
     _clean(watched, server)
 
 

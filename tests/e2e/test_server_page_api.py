@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,9 +16,12 @@ from openpyxl import load_workbook
 
 from g60graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES, QUERY_PREFIXES
+from g60graph.server._app import STATIC
 from server_harness import Server, running_server
 
 G60 = PREFIXES["g60"]
+LOCKFILE = Path(__file__).parent.parent / "scripts" / "vendor-page" / "package-lock.json"
+SOURCE_URLS = "SELECT ?source ?url WHERE { ?source a g60:Source ; schema:url ?url }"
 HOSTILE = '=HYPERLINK("http://evil.example/","x")'
 
 
@@ -64,8 +70,16 @@ def test_csv_has_a_bom_labels_beside_iris_and_source_urls(
     first = kg.query("alliances").vars[0]
     assert header[:2] == [first, f"{first} label"]
     assert {r[1] for r in body} == {kg.label(r[0]) for r in kg.query("alliances").rows}
-    sources = header.index("source")
-    assert all(r[sources].startswith("http") and "/id/source-" not in r[sources] for r in body)
+    # the source column holds each g60:Source's article URL (its schema:url), not its IRI
+    urls = {str(source): str(url) for source, url in kg.query(SOURCE_URLS).rows}
+    result = kg.query("alliances")
+    column = result.vars.index("source")
+    expected = [
+        "" if row[column] is None else urls.get(str(row[column]), str(row[column]))
+        for row in result.rows
+    ]
+    assert sorted(r[header.index("source")] for r in body) == sorted(expected)
+    assert set(expected) & set(urls.values())  # some row has a source, shown as its URL
     zh = client.get("/api/spreadsheet", params={"name": "alliances", "lang": "zh"})
     zh_rows = list(csv.reader(io.StringIO(zh.content.decode("utf-8-sig"))))
     assert zh_rows[0][1] == f"{first} 名称"
@@ -91,6 +105,22 @@ def test_xlsx_opens_with_labels_numbers_and_no_formulas(client: httpx.Client) ->
     )
 
 
+def test_a_named_querys_text_comes_with_its_parameters_bound(
+    client: httpx.Client, kg: KnowledgeGraph
+) -> None:
+    """/api/text: what the page's code snippets send to /sparql for a named query."""
+    answer = client.get("/api/text", params={"name": "cities", "province": "Zhejiang"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    assert "VALUES (?province)" in answer.text
+    rows = client.get("/sparql", params={"query": answer.text, "format": "json"}).json()
+    cities = {b["city"]["value"] for b in rows["results"]["bindings"]}
+    assert cities == {str(row[0]) for row in kg.query("cities", {"province": "Zhejiang"}).rows}
+    for params, status in [({"name": "nope"}, 404), ({"query": "ASK {}"}, 400),
+                           ({"name": "cities", "colour": "red"}, 400)]:
+        refused = client.get("/api/text", params=params)
+        assert refused.status_code == status and refused.text.count("\n") == 1, params
+
+
 def test_spreadsheet_refuses_bad_input_in_one_line(client: httpx.Client) -> None:
     for params, status in [
         ({"name": "alliances", "format": "ods"}, 400),
@@ -112,6 +142,54 @@ def test_the_editor_bundle_and_its_licences_are_served(client: httpx.Client) -> 
     assert client.get("/static/vendor/licenses/@codemirror__view.txt").status_code == 200
     assert client.get("/static/vendor/..%2F..%2F_pages.py").status_code == 404
     assert client.get("/api/config").json()["prefixes"] == QUERY_PREFIXES
+
+
+def test_the_query_page_keeps_a_strict_csp(client: httpx.Client) -> None:
+    """Scripts only from this server's files: no inline script or handler (the CSP has
+    no 'unsafe-inline' or hash for scripts, and no 'unsafe-eval'), nothing off-host."""
+    answer = client.get("/")
+    policy = dict(
+        part.strip().split(" ", 1) for part in answer.headers["content-security-policy"].split(";")
+    )
+    assert policy["default-src"] == "'self'" and "script-src" not in policy
+    assert policy["object-src"] == "'none'" and policy["base-uri"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'" and policy["img-src"] == "'self' data:"
+    html = answer.text
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S)
+    assert scripts and all(
+        re.fullmatch(r' src="/static/[^"]+"', attrs) and not body for attrs, body in scripts
+    )
+    assert not re.search(r"\son[a-z]+\s*=", html)  # no inline event handler
+    addresses = re.findall(r'(?:src|href|action)="([^"]*)"', html)
+    assert addresses and all(a.startswith(("/", "data:")) for a in addresses)
+
+
+def test_every_vendored_asset_of_the_page_has_its_licence(client: httpx.Client) -> None:
+    """Each library file the page loads comes with its licence (and version), served too;
+    CodeMirror's bundle with one licence per npm package bundled, from the lockfile."""
+    lock = json.loads(LOCKFILE.read_text(encoding="utf-8"))["packages"]
+    bundled = {path.removeprefix("node_modules/"): meta["version"]
+               for path, meta in lock.items() if path and not meta.get("dev")}
+    vis = ["vis-network.LICENSE-APACHE-2.0", "vis-network.LICENSE-MIT", "VERSIONS"]
+    licences = {
+        "vis-network.min.js": vis,
+        "vis-network.css": vis,
+        "codemirror.js": [f"licenses/{name.replace('/', '__')}.txt" for name in bundled],
+        "echarts/echarts.min.js": ["echarts/LICENSE", "echarts/NOTICE", "echarts/VERSION"],
+    }
+    html = client.get("/").text
+    loaded = re.findall(r'(?:src|href)="/static/vendor/([^"]+)"', html)
+    assert sorted(loaded) == sorted(licences)  # a new library needs its licence here
+    for asset, files in licences.items():
+        assert client.get(f"/static/vendor/{asset}").status_code == 200, asset
+        for name in files:
+            answer = client.get(f"/static/vendor/{name}")
+            assert answer.status_code == 200 and answer.text.strip(), name
+    for name, version in bundled.items():
+        first = (STATIC / "vendor" / "licenses" / f"{name.replace('/', '__')}.txt").read_text(
+            encoding="utf-8").splitlines()[0]
+        assert first.startswith(f"{name} {version} (npm)"), first
+    assert "9.1.2" in (STATIC / "vendor" / "VERSIONS").read_text(encoding="utf-8")
 
 
 def test_view_data_is_what_the_clis_renderers_draw(

@@ -12,6 +12,9 @@ Routes
   /api/entities?q=       resources whose label contains q (completion)
   /api/spreadsheet       ?query= or ?name=&<param>=, format=csv|xlsx, lang=en|zh:
                          a labelled table for spreadsheets (CSV with a BOM, or XLSX)
+  /api/text?name=&<param>=
+                         a named query's text with its parameters bound, text/plain
+                         (what the page's code snippets send)
   /api/view              the same query parameters, kind=line|bar|timeline|network|map:
                          the data of the renderer the CLI's files use for that view
                          (static/views.js, network.js, map.js)
@@ -361,6 +364,12 @@ def create_app(
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
 
+    async def bound_text(request: Request) -> Response:
+        _, name, params, _lang = page_query(request)
+        if name is None:
+            raise ProtocolError(400, "name: send a named query's name (and its parameters)")
+        return PlainTextResponse(await executor.run("bound_text", name, params))
+
     async def view_data(request: Request) -> Response:
         kind = request.query_params.get("kind", "line")
         if kind not in VIEW_KINDS:
@@ -390,6 +399,7 @@ def create_app(
         Route("/api/vocabulary", vocabulary),
         Route("/api/entities", entities),
         Route("/api/spreadsheet", spreadsheet),
+        Route("/api/text", bound_text),
         Route("/api/view", view_data),
         Route("/queries/{name}", named_query),
         Route("/id/{slug:path}", resource),

@@ -50,7 +50,7 @@ RESERVED_LIMIT = 5.0  # seconds a job may run on a reserved worker
 # The server's own jobs for pages and the query page: their cost is bounded by a page.
 _CHEAP_JOBS = frozenset(
     {"info", "labels", "resource", "resource_rdf", "ontology", "ontology_rdf", "void",
-     "vocabulary", "entities"}
+     "vocabulary", "entities", "bound_text"}
 )
 _REMEMBERED = 10_000  # job keys whose cost is remembered (the least recent go first)
 

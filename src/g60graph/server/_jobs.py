@@ -40,6 +40,7 @@ __all__ = [
     "JOBS",
     "Reply",
     "apply_update",
+    "bound_text",
     "execute",
     "info",
     "labels",
@@ -195,6 +196,12 @@ def run_named(
     text = kg.bind(queries.get(name), params)
     tokens = list(sparql_text.tokens(text))
     return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes, _cacheable(tokens))
+
+
+def bound_text(kg: KnowledgeGraph, name: str, params: dict[str, str]) -> str:
+    """A named query's text with its parameters bound, as ``run_named`` runs it (for the
+    query page's code snippets, which send the text to /sparql)."""
+    return kg.bind(queries.get(name), params)
 
 
 def _cacheable(tokens: Sequence[sparql_text.Token]) -> bool:
@@ -506,6 +513,7 @@ def void(kg: KnowledgeGraph, base: str, id_base: str, fmt: str) -> bytes:
 JOBS: dict[str, Callable[..., Any]] = {
     "query": run_query,
     "named": run_named,
+    "bound_text": bound_text,
     "update": apply_update,
     "info": info,
     "labels": labels,

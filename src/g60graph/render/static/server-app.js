@@ -297,9 +297,26 @@
   function pyString(s) { return JSON.stringify(s); }
   function shellQuote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
 
+  /* The snippets send the text to /sparql; a named query's parameters are bound in it by
+   * the server (/api/text), as /queries/<name> binds them. */
+  var codeAsked = 0;
   function updateCode() {
+    var asked = ++codeAsked;
+    var q = named();
+    if (!q || !Object.keys(paramValues()).length) { writeCode(q ? q.text : text()); return; }
+    var params = pageParams();
+    params.delete("lang");
+    fetch("/api/text?" + params.toString()).then(function (response) {
+      return response.text().then(function (body) { return {ok: response.ok, body: body}; });
+    }).then(function (answer) {
+      if (asked !== codeAsked) return;  // an answer for parameters since changed
+      if (answer.ok) writeCode(answer.body);
+      else { clear($("code-snippets")); $("code-snippets").appendChild(el("p", "error", answer.body.trim())); }
+    });
+  }
+
+  function writeCode(query) {
     var endpoint = location.origin + "/sparql";
-    var query = named() ? state.current.text : text();
     var accept = isGraphForm(queryForm(query)) ? "text/turtle" : "application/sparql-results+json";
     var snippets = [
       ["curl", "curl -s " + shellQuote(endpoint) + " \\\n  -H " + shellQuote("Accept: " + accept) +
@@ -803,7 +820,8 @@
       window.addEventListener("hashchange", function () { if (restore(location.hash)) run(); });
       var given = restore(location.hash || location.search);
       syncUrl();
-      window.G60Page = {text: text, run: run};  // for tests and the console
+      // for tests and the console
+      window.G60Page = {text: text, run: run, completionReady: state.editor.completionReady};
       document.body.dataset.ready = "yes";
       if (given) run();
     });

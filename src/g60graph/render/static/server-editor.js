@@ -1,6 +1,7 @@
 /* g60graph query page: the SPARQL editor, CodeMirror 6 (vendor/codemirror.js, window.CM).
  *
- * G60Editor.create(host, options) -> {get, set, focus, showError, clearError, view}
+ * G60Editor.create(host, options) -> {get, set, focus, addPrefixLines, showError, clearError,
+ *                                      completionReady, view}
  * options = {text, prefixes: {name: namespace}, onRun(), onChange(text),
  *            vocabulary(): Promise<{classes, properties}>, entities(text): Promise<[...]>,
  *            label(entry) -> string (in the page's language)}
@@ -18,6 +19,9 @@
     "COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR STR LANG LANGMATCHES DATATYPE BOUND IRI " +
     "isIRI isLiteral isBlank REGEX CONTAINS STRSTARTS STRENDS LCASE UCASE YEAR NOW COALESCE IF " +
     "EXISTS NOT IN").split(" ");
+  // CodeMirror's default: a completion list younger than this ignores Enter, so a list that
+  // pops up just as one presses Enter for a new line does not take the keystroke
+  var INTERACTION_DELAY = 75;
 
   function declared(text) {
     var found = {};
@@ -125,6 +129,11 @@
         list[list.length - 1].type = "namespace";
       });
       if (typed.length < 3 && !context.explicit) return {from: from, options: list, validFor: /^[\w]*$/};
+      // With entities (matched by label) the list is filtered and ordered here, not by
+      // CodeMirror (filter: false keeps the order given): the keywords and prefixes that
+      // start with the text typed, then the entities.
+      var lower = typed.toLowerCase();
+      list = list.filter(function (option) { return option.label.toLowerCase().indexOf(lower) === 0; });
       return entitiesFor(typed).then(function (found) {
         found.forEach(function (e) {
           var name = shortName(e.iri) || "<" + e.iri + ">";
@@ -147,6 +156,7 @@
     }
 
     var run = function () { options.onRun(); return true; };
+    var listOpened = 0;  // when the completion list last opened (CodeMirror keeps that time too)
     var view = new CM.EditorView({
       parent: host,
       state: CM.EditorState.create({
@@ -157,7 +167,8 @@
           CM.highlightActiveLine(), CM.highlightSelectionMatches(),
           CM.syntaxHighlighting(CM.defaultHighlightStyle, {fallback: true}),
           CM.StreamLanguage.define(CM.sparql),
-          CM.autocompletion({override: [source], activateOnTyping: true, icons: false}),
+          CM.autocompletion({override: [source], activateOnTyping: true, icons: false,
+                             interactionDelay: INTERACTION_DELAY}),
           CM.lintGutter(),
           CM.keymap.of([{key: "Mod-Enter", run: run, preventDefault: true}].concat(
             CM.closeBracketsKeymap, CM.defaultKeymap, CM.searchKeymap, CM.historyKeymap,
@@ -165,6 +176,9 @@
           CM.EditorView.lineWrapping,
           CM.EditorView.contentAttributes.of({"aria-label": options.ariaLabel || "SPARQL query"}),
           CM.EditorView.updateListener.of(function (update) {
+            if (!CM.currentCompletions(update.startState).length && CM.currentCompletions(update.state).length) {
+              listOpened = Date.now();
+            }
             if (update.docChanged) {
               view.dispatch(CM.setDiagnostics(update.state, []));
               if (options.onChange) options.onChange(update.state.doc.toString());
@@ -198,7 +212,14 @@
         view.dispatch(CM.setDiagnostics(view.state, [{from: from, to: Math.max(to, from), severity: "error", message: message}]));
         view.dispatch({selection: {anchor: from}, scrollIntoView: true});
       },
-      clearError: function () { view.dispatch(CM.setDiagnostics(view.state, [])); }
+      clearError: function () { view.dispatch(CM.setDiagnostics(view.state, [])); },
+      /* Whether Enter now takes the selected completion, as CodeMirror decides it: a list
+       * is open, no source is still being asked (while one is, the list shown is the
+       * previous one, disabled), and it has been open for the interaction delay. */
+      completionReady: function () {
+        return CM.completionStatus(view.state) === "active" &&
+          CM.currentCompletions(view.state).length > 0 && Date.now() - listOpened >= INTERACTION_DELAY;
+      }
     };
   }
 

@@ -2,7 +2,7 @@
  *
  * G60I18n.t(key, lang) gives the string; G60I18n.apply(root, lang) fills every element
  * carrying data-i18n (text), data-i18n-placeholder, data-i18n-label (aria-label) or
- * data-i18n-title. The chosen language is remembered in localStorage; the first visit
+ * data-i18n-title; G60I18n.keys(lang) lists the keys. The chosen language is remembered in localStorage; the first visit
  * follows the browser's language.
  */
 (function (root) {
@@ -99,5 +99,8 @@
     document.documentElement.lang = lang === "zh" ? "zh-Hans" : "en";
   }
 
-  root.G60I18n = {t: t, apply: apply, initial: initial, remember: remember, languages: ["en", "zh"]};
+  function keys(lang) { return Object.keys(STRINGS[lang] || {}); }
+
+  root.G60I18n = {t: t, apply: apply, initial: initial, remember: remember, keys: keys,
+                  languages: ["en", "zh"]};
 })(window);
