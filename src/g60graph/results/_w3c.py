@@ -20,8 +20,11 @@ from g60graph._errors import ExecutionError
 
 __all__ = [
     "W3C_FORMATS",
+    "json_boolean",
+    "json_select",
     "json_term",
     "term_from_json",
+    "w3c_bytes",
     "write_w3c",
 ]
 
@@ -82,6 +85,31 @@ def write_w3c(
     fmt: str, names: Sequence[str], rows: Sequence[Row], boolean: bool | None = None
 ) -> str:
     """SELECT rows (or an ASK answer, ``boolean``) in one of W3C_FORMATS."""
+    document = _document(names, rows, boolean)
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return w3c_bytes(data, fmt).decode("utf-8")
+
+
+def json_select(
+    names: Sequence[str], bindings: Sequence[dict[str, dict[str, str]]], truncated: bool = False
+) -> bytes:
+    """SPARQL JSON results from cells, byte for byte as pyoxigraph writes them (compact,
+    UTF-8), ending with a newline; ``truncated`` adds ``"truncated": true`` before
+    "results" (readers ignore it, and strict ones refuse anything after the bindings)."""
+    document: dict[str, Any] = {"head": {"vars": list(names)}}
+    if truncated:
+        document["truncated"] = True
+    document["results"] = {"bindings": bindings}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def json_boolean(value: bool) -> bytes:
+    return b'{"head":{},"boolean":true}\n' if value else b'{"head":{},"boolean":false}\n'
+
+
+def w3c_bytes(data: bytes, fmt: str) -> bytes:
+    """SPARQL JSON results (no extra keys) as ``fmt``, written by pyoxigraph, ending
+    with a newline."""
     import pyoxigraph as ox
 
     formats = {
@@ -90,7 +118,6 @@ def write_w3c(
         "csv": ox.QueryResultsFormat.CSV,
         "tsv": ox.QueryResultsFormat.TSV,
     }
-    data = json.dumps(_document(names, rows, boolean), ensure_ascii=False).encode("utf-8")
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    text = bytes(parsed.serialize(format=formats[fmt]) or b"").decode("utf-8")
-    return text if text.endswith("\n") else text + "\n"  # a text file ends its last line
+    text = bytes(parsed.serialize(format=formats[fmt]) or b"")
+    return text if text.endswith(b"\n") else text + b"\n"  # a text file ends its last line

@@ -6,7 +6,6 @@ picklable values (bytes, strings, dicts) to the server process.
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import signal
@@ -185,10 +184,12 @@ def run_query(
 ) -> Reply:
     """A query from /sparql; ``base`` resolves its relative IRIs when it has no BASE (read
     here, in the worker: the lexing is off the server process's one thread)."""
-    tokens = list(sparql_text.tokens(text))  # read once, for the base and the cache
-    text = protocol.with_base(text, base, tokens)
-    result = execute(kg, text, default_graphs, named_graphs, max_rows)
-    return _reply(result, fmt, max_bytes, _cacheable(tokens))
+    tokens = list(sparql_text.tokens(text))  # read once: base, safety check, cache
+    based = protocol.with_base(text, base, tokens)
+    if based is not text:  # relative IRIs: BASE went in front, read the text again
+        tokens = list(sparql_text.tokens(based))
+    return _answer(kg, based, tokens, Dataset(tuple(default_graphs), tuple(named_graphs)),
+                   fmt, max_rows, max_bytes)
 
 
 def run_named(
@@ -197,32 +198,26 @@ def run_named(
 ) -> Reply:
     text = kg.bind(queries.get(name), params)
     tokens = list(sparql_text.tokens(text))
-    return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes, _cacheable(tokens))
+    return _answer(kg, text, tokens, Dataset(), fmt, max_rows, max_bytes)
 
 
-def _cacheable(tokens: Sequence[sparql_text.Token]) -> bool:
-    return not any(t.kind == "word" and t.text.upper() in _PER_RUN for t in tokens)
-
-
-def _reply(
-    result: QueryResult, fmt: str, max_bytes: int | None = None, cacheable: bool = True
+def _answer(
+    kg: KnowledgeGraph, text: str, tokens: Sequence[sparql_text.Token], dataset: Dataset,
+    fmt: str, max_rows: int, max_bytes: int | None,
 ) -> Reply:
-    body = result.serialize(fmt)
-    if result.truncated and fmt == "json":
-        # An extra key, before "results": readers ignore it, and strict ones (pyoxigraph)
-        # refuse anything after the bindings.
-        data = json.loads(body)
-        data = {"head": data["head"], "truncated": True, "results": data["results"]}
-        body = json.dumps(data, ensure_ascii=False) + "\n"
-    encoded = body.encode("utf-8")
-    if max_bytes is not None and len(encoded) > max_bytes:
+    """Check and run a query (its ``tokens`` read once by the caller), written as ``fmt``
+    by the backend, at most ``max_rows`` rows or triples and ``max_bytes`` bytes."""
+    safety.check(text, tokens=tokens)
+    written = backends.answer(kg.backend, text, fmt, limit=max_rows, dataset=dataset)
+    if max_bytes is not None and len(written.body) > max_bytes:
         # Rows are capped by count, but one row can be huge (REPEAT, GROUP_CONCAT):
         # the answer never leaves the worker, so the server process never holds it.
         raise AnswerTooLargeError(
-            f"the answer is {len(encoded) / 1e6:.1f} MB, more than the server sends"
+            f"the answer is {len(written.body) / 1e6:.1f} MB, more than the server sends"
             f" ({max_bytes / 1e6:g} MB); ask for fewer or shorter values"
         )
-    return Reply(encoded, result.form, result.truncated, len(result), cacheable)
+    cacheable = not any(t.kind == "word" and t.text.upper() in _PER_RUN for t in tokens)
+    return Reply(written.body, written.form, written.truncated, written.size, cacheable)
 
 
 def execute(

@@ -232,9 +232,11 @@ def with_using(text: str, default: Sequence[str], named: Sequence[str]) -> str:
     return "".join([*parts, text[pos:]])
 
 
-def depth(text: str) -> int:
-    """The deepest nesting of brackets ``( { [`` outside literals and comments."""
-    return max([0, *(level + 1 for tok, level in _nesting(tokens(text)) if tok.text in _BRACKETS)])
+def depth(text: str, toks: Sequence[Token] | None = None) -> int:
+    """The deepest nesting of brackets ``( { [`` outside literals and comments (``toks``:
+    the text's tokens, when the caller has them already)."""
+    found = tokens(text) if toks is None else toks
+    return max([0, *(level + 1 for tok, level in _nesting(found) if tok.text in _BRACKETS)])
 
 
 def where_brace(text: str) -> int | None:
