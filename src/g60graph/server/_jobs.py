@@ -86,21 +86,28 @@ def frame(message: Any) -> bytes:
     return HEADER.pack(len(payload)) + payload
 
 
-def _read_exactly(sock: socket.socket, size: int) -> bytes:
-    chunks = []
-    while size:
-        chunk = sock.recv(min(size, 1 << 20))
-        if not chunk:
-            raise EOFError
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
+class _Reader:
+    """The worker's end of its socket: length-framed messages, read in as few calls as
+    the socket allows (a small job arrives in one ``recv``)."""
 
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._buffer = bytearray()
 
-def _receive(sock: socket.socket) -> Any:
-    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
-    return pickle.loads(_read_exactly(sock, size))
+    def _fill(self, size: int) -> None:
+        while len(self._buffer) < size:
+            chunk = self._sock.recv(max(size - len(self._buffer), 1 << 16))
+            if not chunk:
+                raise EOFError
+            self._buffer += chunk
 
+    def receive(self) -> Any:
+        self._fill(HEADER.size)
+        (size,) = HEADER.unpack_from(self._buffer)
+        self._fill(HEADER.size + size)
+        message = pickle.loads(memoryview(self._buffer)[HEADER.size : HEADER.size + size])
+        del self._buffer[: HEADER.size + size]
+        return message
 
 
 def worker_main(
@@ -139,9 +146,10 @@ def worker_main(
         sock.sendall(frame(("error", type(err).__name__, str(err))))
         return
     sock.sendall(frame(("ready", None)))
+    reader = _Reader(sock)
     while True:
         try:
-            name, args = _receive(sock)
+            name, args = reader.receive()
         except (EOFError, OSError):
             return
         try:
