@@ -8,6 +8,7 @@ form exactly as Oxigraph wrote it (no rdflib normalisation: ``"PT0S"`` stays
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -69,22 +70,35 @@ def to_ox(term: Identifier | None) -> Any:
     raise ExecutionError(f"unsupported RDF term: {term!r}")
 
 
-def _json_cell(term: Any) -> dict[str, str]:
-    """One pyoxigraph term as a SPARQL JSON results cell, as pyoxigraph writes it."""
+# How json.dumps(..., ensure_ascii=False) writes a string: and so pyoxigraph, byte for byte.
+_string = json.encoder.encode_basestring
+
+
+def _json_cell(term: Any) -> str:
+    """One pyoxigraph term as a SPARQL JSON results cell (JSON text), as pyoxigraph
+    writes it."""
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type":"uri","value":' + _string(term.value) + "}"
     if isinstance(term, ox.Literal):
-        cell = {"type": "literal", "value": term.value}
+        cell = '{"type":"literal","value":' + _string(term.value)
         if term.language:
-            cell["xml:lang"] = term.language
+            cell += ',"xml:lang":' + _string(term.language)
             if term.direction:
-                cell["its:dir"] = str(term.direction)
-        elif term.datatype.value != XSD_STRING:
-            cell["datatype"] = term.datatype.value
-        return cell
+                cell += ',"its:dir":' + _string(str(term.direction))
+        elif (datatype := term.datatype.value) != XSD_STRING:
+            cell += ',"datatype":' + _string(datatype)
+        return cell + "}"
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"bnode","value":' + _string(term.value) + "}"
     raise ExecutionError(f"unsupported RDF term in a result: {term!r}")
+
+
+def _json_row(keys: list[str], row: Any) -> str:
+    """One solution as a SPARQL JSON binding (``keys``: the variables as JSON strings)."""
+    return "{" + ",".join(
+        key + ":" + _json_cell(term) for key, term in zip(keys, row, strict=True)
+        if term is not None
+    ) + "}"
 
 
 def _graphs(names: Iterable[str]) -> list[Any]:
@@ -154,11 +168,8 @@ class OxigraphBackend:
                 return Answer(w3c_bytes(json_boolean(bool(result)), fmt), "ASK", False, 0)
             names = [v.value for v in result.variables]
             solutions, truncated = take(result, limit)
-            bindings = [
-                {name: _json_cell(term) for name, term in zip(names, row, strict=True)
-                 if term is not None}
-                for row in solutions
-            ]
+            keys = [_string(name) for name in names]
+            bindings = [_json_row(keys, row) for row in solutions]
         except (RuntimeError, ValueError, TypeError, OSError) as err:
             raise ExecutionError(f"query failed: {err}") from None
         if fmt == "json":
