@@ -6,6 +6,8 @@ picklable values (bytes, strings, dicts) to the server process.
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
 import pickle
 import signal
@@ -139,6 +141,7 @@ def worker_main(
     try:
         if isolate:  # first, before any thread starts: unshare needs a single thread
             _drop_network(allow_network)
+        _die_with_server()
         kg = kg_factory()
         for text in updates:
             _writable(kg).update(text)
@@ -164,6 +167,27 @@ def worker_main(
             sock.sendall(frame(reply))
         except OSError:  # the server is gone
             return
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_server() -> None:
+    """Be killed when the server process dies, even by SIGKILL (its atexit kills its
+    workers only when it exits cleanly): else a worker would finish a runaway query with
+    no time limit left, however long it takes. Linux's PR_SET_PDEATHSIG, after the
+    credentials change of dropping the network (which would clear it). The signal follows
+    the server's thread that started the worker: those are its pool's threads, which live
+    until the server stops."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            return
+    except (OSError, AttributeError):  # not Linux
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the server died already
+        os._exit(1)
 
 
 def _drop_network(allow_network: bool) -> None:
