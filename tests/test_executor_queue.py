@@ -50,3 +50,22 @@ def test_a_worker_handed_to_a_cancelled_call_goes_to_the_next() -> None:
         return await idle.get(0.01)
 
     assert asyncio.run(run()) == "a"
+
+
+def test_a_message_that_arrives_before_anyone_waits_is_kept() -> None:
+    from g60graph.server import _jobs as jobs
+    from g60graph.server._executor import _Link
+
+    class Open:
+        def is_closing(self) -> bool:
+            return False
+
+    async def run() -> list[Any]:
+        link = _Link()
+        link.connection_made(Open())  # type: ignore[arg-type]
+        both = jobs.frame(("ready", None)) + jobs.frame(("ok", 1))
+        link.data_received(both[:5])  # a frame may come in pieces
+        link.data_received(both[5:])
+        return [await link.receive(1), await link.receive(1)]
+
+    assert asyncio.run(run()) == [("ready", None), ("ok", 1)]

@@ -80,6 +80,7 @@ class _Link(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.waiting: asyncio.Future[Any] | None = None
         self._buffer = bytearray()
+        self._early: deque[Any] = deque()  # arrived before anyone waited ("ready", at once)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -95,7 +96,9 @@ class _Link(asyncio.Protocol):
             message = pickle.loads(memoryview(buffer)[jobs.HEADER.size : end])
             del buffer[:end]
             waiting, self.waiting = self.waiting, None
-            if waiting is not None and not waiting.done():
+            if waiting is None:
+                self._early.append(message)
+            elif not waiting.done():
                 waiting.set_result(message)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -105,6 +108,8 @@ class _Link(asyncio.Protocol):
 
     async def receive(self, timeout: float) -> Any:
         """The next message, or TimeoutError after ``timeout`` seconds."""
+        if self._early:
+            return self._early.popleft()
         loop = asyncio.get_running_loop()
         waiting = self.waiting = loop.create_future()
         if self.transport is None or self.transport.is_closing():
