@@ -15,6 +15,11 @@ Needs wrk (Debian: apt-get install wrk).
 
     python benchmarks/server_vs_oxigraph.py [--duration 8] [--named-duration 3]
         [--time-limit 3] [--only small,distinct,named] [--serve-args '--workers 3']
+        [--baseline DIR]
+
+With ``--baseline DIR`` (the src/ folder of another checkout, for example
+``git archive main src | tar -x -C /tmp/main``), that version of g60graph serve
+runs too, in the same rotation, for a before/after table from one run.
 
 Prints Markdown tables: requests/s, p50, p99, errors, the server's CPU time per
 request (all its processes; steadier than requests/s on a shared machine), and
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -49,11 +55,13 @@ SMALL = (
 )
 
 # wrk's Lua: POST the query (read from a file, so no text of it is ever Lua syntax) as a
-# form. For distinct texts, every request renames the variable ?label to ?label<thread><n>:
-# the same work and the same ten rows, but a text never sent before.
+# form. For distinct texts, every request renames the variable ?label to
+# ?label<run>x<thread>x<n> (run: a number given to each wrk run, so no run repeats
+# another's texts): the same work and the same ten rows, but a text never sent before.
 _LUA = """
 local counter = 0
 local id = 0
+local run = "0"
 local thread_count = 0
 function setup(thread)
   thread:set("id", thread_count)
@@ -61,6 +69,7 @@ function setup(thread)
 end
 function init(args)
   id = tonumber(wrk.thread:get("id")) or 0
+  run = args[1] or "0"
 end
 local function escape(s)
   return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
@@ -74,7 +83,7 @@ request = function()
   local body = fixed
   if distinct then
     counter = counter + 1
-    local name = "?label" .. tostring(id) .. "x" .. tostring(counter)
+    local name = "?label" .. run .. "x" .. tostring(id) .. "x" .. tostring(counter)
     body = "query=" .. escape((text:gsub("%?label", name)))
   end
   return wrk.format("POST", nil, {
@@ -174,6 +183,9 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+_RUNS = itertools.count(1)
+
+
 def run_wrk(server: Server, query: str, distinct: bool, connections: int, seconds: float,
             folder: Path) -> Figures:
     text = folder / "query.rq"
@@ -185,7 +197,7 @@ def run_wrk(server: Server, query: str, distinct: bool, connections: int, second
     before = cpu_seconds(server.process.pid)
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
-         "--timeout", "60s", "-s", str(script), server.url],
+         "--timeout", "60s", "-s", str(script), server.url, "--", str(next(_RUNS))],
         capture_output=True, text=True, check=True, timeout=seconds + 120,
     ).stdout
     cpu = cpu_seconds(server.process.pid) - before
@@ -265,6 +277,8 @@ def main() -> None:
     parser.add_argument("--only", default="small,distinct,named")
     parser.add_argument("--serve-args", default="",
                         help="extra options for g60graph serve (for example '--workers 3')")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout's src/ folder: its g60graph serve runs too")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -289,7 +303,7 @@ def main() -> None:
         cases += [(f"named query `{n}`", t, False, 50, args.named_duration)
                   for n, t in named_queries()]
 
-    g_port, o_port = free_port(), free_port()
+    g_port, o_port, b_port = free_port(), free_port(), free_port()
 
     def g60(port: int, *extra: str) -> list[str]:
         return [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(port),
@@ -300,18 +314,32 @@ def main() -> None:
                 "--bind", f"127.0.0.1:{port}", "--union-default-graph", *extra]
 
     rows: list[str] = []
-    with started("g60graph", g60(g_port), f"http://127.0.0.1:{g_port}/sparql", env) as ours, \
-            started("oxigraph", oxi(o_port), f"http://127.0.0.1:{o_port}/query") as theirs:
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(started("g60graph", g60(g_port), f"http://127.0.0.1:{g_port}/sparql",
+                                        env)),
+            stack.enter_context(started("oxigraph", oxi(o_port), f"http://127.0.0.1:{o_port}/query")),
+        ]
+        if args.baseline:
+            old = dict(env, PYTHONPATH=str(args.baseline.resolve()))
+            servers.append(stack.enter_context(
+                started("baseline", g60(b_port), f"http://127.0.0.1:{b_port}/sparql", old)))
         for index, (label, query, distinct, connections, seconds) in enumerate(cases):
-            order = [ours, theirs] if index % 2 == 0 else [theirs, ours]
+            shift = index % len(servers)  # each server in each place of the order in turn
+            order = servers[shift:] + servers[:shift]
             figures = {s.name: run_wrk(s, query, distinct, connections, seconds, folder)
                        for s in order}
             a, b = figures["g60graph"], figures["oxigraph"]
-            rows.append(
+            row = (
                 f"| {label} | {connections} | {a.rps:,.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} |"
                 f" {a.errors} | {a.cpu_us:,.0f} | {b.rps:,.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} |"
                 f" {b.errors} | {b.cpu_us:,.0f} | {a.rps / b.rps:.2f}× |"
             )
+            if args.baseline:
+                c = figures["baseline"]
+                row += (f" {c.rps:,.0f} | {c.p50_ms:.2f} | {c.errors} | {c.cpu_us:,.0f} |"
+                        f" {c.rps / b.rps:.2f}× |")
+            rows.append(row)
             print(rows[-1], file=sys.stderr)
     limits: list[str] = []
     if args.time_limit > 0:
@@ -328,9 +356,10 @@ def main() -> None:
     print(f"Machine: {os.cpu_count()} cores, {platform.python_implementation()}"
           f" {platform.python_version()}, {platform.system()}; wrk -t2 (-t1 at 1 connection).")
     print()
+    more = (" baseline req/s | p50 ms | errors | CPU µs/req | ratio |" if args.baseline else "")
     print("| case | connections | g60graph req/s | p50 ms | p99 ms | errors | CPU µs/req |"
-          " Oxigraph req/s | p50 ms | p99 ms | errors | CPU µs/req | ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          " Oxigraph req/s | p50 ms | p99 ms | errors | CPU µs/req | ratio |" + more)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|" + "---|" * (5 if more else 0))
     print("\n".join(rows))
     if limits:
         print()

@@ -124,6 +124,35 @@ def test_a_dead_worker_is_reported_and_never_handed_out(tmp_path: Path) -> None:
         assert answer.status_code == 200, answer.text
 
 
+def test_workers_die_with_a_killed_server(tmp_path: Path) -> None:
+    import os
+    import signal
+    import threading
+    import time
+
+    # A server killed while a worker runs a runaway query: no worker may go on without it.
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with running_server(tmp_path, "--workers", "2") as srv:
+        workers = _workers(srv.process.pid)
+        assert len(workers) == 2
+        def ask() -> None:
+            with contextlib.suppress(httpx.HTTPError):  # the server dies meanwhile
+                httpx.get(f"{srv.url}/sparql", params={"query": runaway}, timeout=120)
+
+        busy = threading.Thread(target=ask)
+        busy.start()
+        start = sum(_cpu_ticks(w) for w in workers)
+        while sum(_cpu_ticks(w) for w in workers) < start + 20:  # one is on the runaway
+            time.sleep(0.02)  # between polls of the real condition
+        os.kill(srv.process.pid, signal.SIGKILL)
+        srv.process.wait(30)
+        deadline = time.monotonic() + 30
+        while any(_state(w) not in ("Z", "X", "") for w in workers):
+            assert time.monotonic() < deadline, [(w, _state(w)) for w in workers]
+            time.sleep(0.02)  # between polls of the real condition
+        busy.join()
+
+
 def test_a_one_character_update_token_is_refused() -> None:
     with pytest.raises(InputError, match="at least 16"):
         Settings(enable_updates=True, update_token="x")

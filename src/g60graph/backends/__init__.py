@@ -16,7 +16,16 @@ from g60graph.backends._registry import (
     open_backend,
     rdflib_dataset,
 )
-from g60graph.backends._seam import Backend, Dataset, Quad, Writable, graph_names, triple_count
+from g60graph.backends._seam import (
+    Answer,
+    Backend,
+    Dataset,
+    Quad,
+    Writable,
+    answer,
+    graph_names,
+    triple_count,
+)
 from g60graph.backends._sparql import (
     MANIFEST,
     STATUS,
@@ -30,11 +39,13 @@ __all__ = [
     "MANIFEST",
     "STATUS",
     "VOID",
+    "Answer",
     "Backend",
     "Dataset",
     "Quad",
     "SparqlBackend",
     "Writable",
+    "answer",
     "backend_name",
     "from_ox",
     "from_rdflib",

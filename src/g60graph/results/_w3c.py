@@ -21,9 +21,12 @@ from g60graph._errors import ExecutionError
 __all__ = [
     "W3C_FORMATS",
     "XSD_STRING",
+    "json_boolean",
+    "json_select",
     "json_term",
     "literal",
     "term_from_json",
+    "w3c_bytes",
     "write_w3c",
 ]
 
@@ -94,6 +97,28 @@ def write_w3c(
     fmt: str, names: Sequence[str], rows: Sequence[Row], boolean: bool | None = None
 ) -> str:
     """SELECT rows (or an ASK answer, ``boolean``) in one of W3C_FORMATS."""
+    document = _document(names, rows, boolean)
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return w3c_bytes(data, fmt).decode("utf-8")
+
+
+def json_select(names: Sequence[str], bindings: Sequence[str], truncated: bool = False) -> bytes:
+    """SPARQL JSON results from bindings written as JSON objects, compact as pyoxigraph
+    writes them, ending with a newline; ``truncated`` adds ``"truncated": true`` before
+    "results" (readers ignore it, and strict ones refuse anything after the bindings)."""
+    head = '{"head":{"vars":' + json.dumps(list(names), ensure_ascii=False, separators=(",", ":"))
+    cut = ',"truncated":true' if truncated else ""
+    return (head + "}" + cut + ',"results":{"bindings":[' + ",".join(bindings)
+            + "]}}\n").encode()
+
+
+def json_boolean(value: bool) -> bytes:
+    return b'{"head":{},"boolean":true}\n' if value else b'{"head":{},"boolean":false}\n'
+
+
+def w3c_bytes(data: bytes, fmt: str) -> bytes:
+    """SPARQL JSON results (no extra keys) as ``fmt``, written by pyoxigraph, ending
+    with a newline."""
     import pyoxigraph as ox
 
     formats = {
@@ -102,7 +127,6 @@ def write_w3c(
         "csv": ox.QueryResultsFormat.CSV,
         "tsv": ox.QueryResultsFormat.TSV,
     }
-    data = json.dumps(_document(names, rows, boolean), ensure_ascii=False).encode("utf-8")
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    text = bytes(parsed.serialize(format=formats[fmt]) or b"").decode("utf-8")
-    return text if text.endswith("\n") else text + "\n"  # a text file ends its last line
+    text = bytes(parsed.serialize(format=formats[fmt]) or b"")
+    return text if text.endswith(b"\n") else text + b"\n"  # a text file ends its last line

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import functools
 import logging
 import multiprocessing
@@ -26,7 +27,7 @@ import pickle
 import signal
 import socket
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.process import BaseProcess
@@ -71,8 +72,62 @@ class WorkerCrashed(errors.ExecutionError):
     """The worker died while answering (for example, out of memory)."""
 
 
+class _Link(asyncio.Protocol):
+    """The server's end of a worker's socket: reads length-framed replies as they arrive
+    and hands each to the call waiting for it (one at a time), in the event loop's thread."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.waiting: asyncio.Future[Any] | None = None
+        self._buffer = bytearray()
+        self._early: deque[Any] = deque()  # arrived before anyone waited ("ready", at once)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer
+        buffer += data
+        while len(buffer) >= jobs.HEADER.size:
+            (size,) = jobs.HEADER.unpack_from(buffer)
+            end = jobs.HEADER.size + size
+            if len(buffer) < end:
+                return
+            message = pickle.loads(memoryview(buffer)[jobs.HEADER.size : end])
+            del buffer[:end]
+            waiting, self.waiting = self.waiting, None
+            if waiting is None:
+                self._early.append(message)
+            elif not waiting.done():
+                waiting.set_result(message)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        waiting, self.waiting = self.waiting, None
+        if waiting is not None and not waiting.done():
+            waiting.set_exception(ConnectionResetError("the worker closed its socket"))
+
+    async def receive(self, timeout: float) -> Any:
+        """The next message, or TimeoutError after ``timeout`` seconds."""
+        if self._early:
+            return self._early.popleft()
+        loop = asyncio.get_running_loop()
+        waiting = self.waiting = loop.create_future()
+        if self.transport is None or self.transport.is_closing():
+            raise ConnectionResetError("the worker's socket is closed")
+        timer = loop.call_later(timeout, _expire, waiting)
+        try:
+            return await waiting
+        finally:
+            timer.cancel()
+
+
+def _expire(waiting: asyncio.Future[Any]) -> None:
+    if not waiting.done():
+        waiting.set_exception(TimeoutError())
+
+
 class _Worker:
-    """One worker process and the asyncio stream to it (no thread waits on it)."""
+    """One worker process and the asyncio link to it (no thread waits on it)."""
 
     def __init__(
         self,
@@ -97,25 +152,19 @@ class _Worker:
         self.sock.setblocking(False)
         self.applied = len(updates)
         self.memory_mb = memory_mb
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
-
-    async def _receive(self) -> Any:
-        assert self._reader is not None
-        (size,) = jobs.HEADER.unpack(await self._reader.readexactly(jobs.HEADER.size))
-        return pickle.loads(await self._reader.readexactly(size))
+        self._link: _Link | None = None
 
     async def wait_ready(self, timeout: float) -> None:
-        self._reader, self._writer = await asyncio.open_unix_connection(sock=self.sock)
+        loop = asyncio.get_running_loop()
+        _, self._link = await loop.create_unix_connection(_Link, sock=self.sock)
         try:
-            async with asyncio.timeout(timeout):
-                message = await self._receive()
+            message = await self._link.receive(timeout)
         except TimeoutError:
             self.kill()
             self.process.join(5)  # killed: it exits at once
             raise errors.ExecutionError(
                 f"a query worker did not load the graph in {timeout} s") from None
-        except (asyncio.IncompleteReadError, OSError):
+        except OSError:
             raise errors.ExecutionError("a query worker died while loading the graph") from None
         if message[0] == "error" and message[1] == "IsolationError":
             raise errors.ExecutionError(message[2])
@@ -124,17 +173,16 @@ class _Worker:
 
     async def call(self, name: str, args: tuple[Any, ...], timeout: float) -> Any:
         """Run a job; QueryTimeout or WorkerCrashed leave this worker unusable."""
-        assert self._writer is not None
+        link = self._link
+        assert link is not None and link.transport is not None
         try:
-            self._writer.write(jobs.frame((name, args)))
-            async with asyncio.timeout(timeout):
-                await self._writer.drain()
-                reply = await self._receive()
+            link.transport.write(jobs.frame((name, args)))
+            reply = await link.receive(timeout)
         except TimeoutError:
             raise QueryTimeout(
                 f"the query ran past the server's time limit of {timeout:g} s and was stopped"
             ) from None
-        except (asyncio.IncompleteReadError, OSError):
+        except OSError:
             death = await asyncio.get_running_loop().run_in_executor(None, self._death)
             raise WorkerCrashed(f"the worker crashed while answering ({death});"
                                 " it is being replaced") from None
@@ -163,13 +211,51 @@ class _Worker:
         return f"killed by signal {-code}"
 
     def kill(self) -> None:
-        """Stop the process at once and close the stream (in the event loop's thread);
+        """Stop the process at once and close the socket (in the event loop's thread);
         ``process.join`` then reaps it."""
         self.process.kill()
-        if self._writer is not None:
-            self._writer.close()
+        if self._link is not None and self._link.transport is not None:
+            self._link.transport.close()
         else:
             self.sock.close()
+
+
+class _Idle:
+    """Idle workers, and the calls waiting for one, first come first served."""
+
+    def __init__(self) -> None:
+        self._workers: deque[_Worker] = deque()
+        self._waiting: deque[asyncio.Future[_Worker]] = deque()
+
+    def empty(self) -> bool:
+        return not self._workers
+
+    def put(self, worker: _Worker) -> None:
+        while self._waiting:
+            waiting = self._waiting.popleft()
+            if not waiting.done():
+                waiting.set_result(worker)
+                return
+        self._workers.append(worker)
+
+    async def get(self, timeout: float) -> _Worker:
+        """An idle worker, or TimeoutError after ``timeout`` seconds."""
+        if self._workers:
+            return self._workers.popleft()
+        loop = asyncio.get_running_loop()
+        waiting: asyncio.Future[_Worker] = loop.create_future()
+        self._waiting.append(waiting)
+        timer = loop.call_later(timeout, _expire, waiting)
+        try:
+            return await waiting
+        except BaseException:  # timed out, or the call was cancelled
+            with contextlib.suppress(ValueError):
+                self._waiting.remove(waiting)
+            if waiting.done() and not waiting.cancelled() and waiting.exception() is None:
+                self.put(waiting.result())  # handed a worker just as the call was cancelled
+            raise
+        finally:
+            timer.cancel()
 
 
 class Executor:
@@ -196,8 +282,8 @@ class Executor:
         self.reserved = min(max(0, reserved), self._size - 1)
         self.timeout = timeout
         self._startup_timeout = startup_timeout
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._reserve: asyncio.Queue[_Worker] = asyncio.Queue()  # idle reserved workers
+        self._idle = _Idle()
+        self._reserve = _Idle()  # idle reserved workers
         self._cheap: OrderedDict[str, bool] = OrderedDict()  # job key -> last run was cheap
         self._all: set[_Worker] = set()
         self._updates: list[str] = []
@@ -289,7 +375,8 @@ class Executor:
             self._replace(worker)
             worker = await self._next_idle(queue)
         try:
-            await self._catch_up(worker)
+            if worker.applied < len(self._updates):
+                await self._catch_up(worker)
             start = time.monotonic()
             result = await worker.call(name, args, timeout)
         except (QueryTimeout, WorkerCrashed):
@@ -310,7 +397,7 @@ class Executor:
         return result
 
     def _release(self, worker: _Worker) -> None:
-        (self._reserve if worker.reserved else self._idle).put_nowait(worker)
+        (self._reserve if worker.reserved else self._idle).put(worker)
 
     def _remember(self, key: str | None, cheap: bool) -> None:
         if key is None:
@@ -320,12 +407,10 @@ class Executor:
         if len(self._cheap) > _REMEMBERED:
             self._cheap.popitem(last=False)
 
-    async def _next_idle(self, queue: asyncio.Queue[_Worker]) -> _Worker:
+    async def _next_idle(self, idle: _Idle) -> _Worker:
         """An idle worker, waiting at most ``queue_wait`` seconds (then Busy: 503)."""
-        if not queue.empty():  # the common case, without wait_for's task
-            return queue.get_nowait()
         try:
-            return await asyncio.wait_for(queue.get(), self.queue_wait)
+            return await idle.get(self.queue_wait)
         except TimeoutError:
             raise Busy(
                 f"every query worker stayed busy for {self.queue_wait:g} s; try again later",

@@ -6,7 +6,8 @@ picklable values (bytes, strings, dicts) to the server process.
 
 from __future__ import annotations
 
-import json
+import ctypes
+import multiprocessing
 import os
 import pickle
 import signal
@@ -85,21 +86,28 @@ def frame(message: Any) -> bytes:
     return HEADER.pack(len(payload)) + payload
 
 
-def _read_exactly(sock: socket.socket, size: int) -> bytes:
-    chunks = []
-    while size:
-        chunk = sock.recv(min(size, 1 << 20))
-        if not chunk:
-            raise EOFError
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
+class _Reader:
+    """The worker's end of its socket: length-framed messages, read in as few calls as
+    the socket allows (a small job arrives in one ``recv``)."""
 
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._buffer = bytearray()
 
-def _receive(sock: socket.socket) -> Any:
-    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
-    return pickle.loads(_read_exactly(sock, size))
+    def _fill(self, size: int) -> None:
+        while len(self._buffer) < size:
+            chunk = self._sock.recv(max(size - len(self._buffer), 1 << 16))
+            if not chunk:
+                raise EOFError
+            self._buffer += chunk
 
+    def receive(self) -> Any:
+        self._fill(HEADER.size)
+        (size,) = HEADER.unpack_from(self._buffer)
+        self._fill(HEADER.size + size)
+        message = pickle.loads(memoryview(self._buffer)[HEADER.size : HEADER.size + size])
+        del self._buffer[: HEADER.size + size]
+        return message
 
 
 def worker_main(
@@ -131,6 +139,7 @@ def worker_main(
     try:
         if isolate:  # first, before any thread starts: unshare needs a single thread
             _drop_network(allow_network)
+        _die_with_server()
         kg = kg_factory()
         for text in updates:
             _writable(kg).update(text)
@@ -138,9 +147,10 @@ def worker_main(
         sock.sendall(frame(("error", type(err).__name__, str(err))))
         return
     sock.sendall(frame(("ready", None)))
+    reader = _Reader(sock)
     while True:
         try:
-            name, args = _receive(sock)
+            name, args = reader.receive()
         except (EOFError, OSError):
             return
         try:
@@ -155,6 +165,27 @@ def worker_main(
             sock.sendall(frame(reply))
         except OSError:  # the server is gone
             return
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_server() -> None:
+    """Be killed when the server process dies, even by SIGKILL (its atexit kills its
+    workers only when it exits cleanly): else a worker would finish a runaway query with
+    no time limit left, however long it takes. Linux's PR_SET_PDEATHSIG, after the
+    credentials change of dropping the network (which would clear it). The signal follows
+    the server's thread that started the worker: those are its pool's threads, which live
+    until the server stops."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            return
+    except (OSError, AttributeError):  # not Linux
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the server died already
+        os._exit(1)
 
 
 def _drop_network(allow_network: bool) -> None:
@@ -183,10 +214,12 @@ def run_query(
 ) -> Reply:
     """A query from /sparql; ``base`` resolves its relative IRIs when it has no BASE (read
     here, in the worker: the lexing is off the server process's one thread)."""
-    tokens = list(sparql_text.tokens(text))  # read once, for the base and the cache
-    text = protocol.with_base(text, base, tokens)
-    result = execute(kg, text, default_graphs, named_graphs, max_rows)
-    return _reply(result, fmt, max_bytes, _cacheable(tokens))
+    tokens = list(sparql_text.tokens(text))  # read once: base, safety check, cache
+    based = protocol.with_base(text, base, tokens)
+    if based is not text:  # relative IRIs: BASE went in front, read the text again
+        tokens = list(sparql_text.tokens(based))
+    return _answer(kg, based, tokens, Dataset(tuple(default_graphs), tuple(named_graphs)),
+                   fmt, max_rows, max_bytes)
 
 
 def run_named(
@@ -195,7 +228,7 @@ def run_named(
 ) -> Reply:
     text = kg.bind(queries.get(name), params)
     tokens = list(sparql_text.tokens(text))
-    return _reply(execute(kg, text, (), (), max_rows), fmt, max_bytes, _cacheable(tokens))
+    return _answer(kg, text, tokens, Dataset(), fmt, max_rows, max_bytes)
 
 
 def bound_text(kg: KnowledgeGraph, name: str, params: dict[str, str]) -> str:
@@ -208,25 +241,23 @@ def _cacheable(tokens: Sequence[sparql_text.Token]) -> bool:
     return not any(t.kind == "word" and t.text.upper() in _PER_RUN for t in tokens)
 
 
-def _reply(
-    result: QueryResult, fmt: str, max_bytes: int | None = None, cacheable: bool = True
+def _answer(
+    kg: KnowledgeGraph, text: str, tokens: Sequence[sparql_text.Token], dataset: Dataset,
+    fmt: str, max_rows: int, max_bytes: int | None,
 ) -> Reply:
-    body = result.serialize(fmt)
-    if result.truncated and fmt == "json":
-        # An extra key, before "results": readers ignore it, and strict ones (pyoxigraph)
-        # refuse anything after the bindings.
-        data = json.loads(body)
-        data = {"head": data["head"], "truncated": True, "results": data["results"]}
-        body = json.dumps(data, ensure_ascii=False) + "\n"
-    encoded = body.encode("utf-8")
-    if max_bytes is not None and len(encoded) > max_bytes:
+    """Run a query (its ``tokens`` read once by the caller; the backend checks it),
+    written as ``fmt`` by the backend, at most ``max_rows`` rows or triples and
+    ``max_bytes`` bytes."""
+    written = backends.answer(kg.backend, text, fmt, limit=max_rows, dataset=dataset,
+                              tokens=tokens)
+    if max_bytes is not None and len(written.body) > max_bytes:
         # Rows are capped by count, but one row can be huge (REPEAT, GROUP_CONCAT):
         # the answer never leaves the worker, so the server process never holds it.
         raise AnswerTooLargeError(
-            f"the answer is {len(encoded) / 1e6:.1f} MB, more than the server sends"
+            f"the answer is {len(written.body) / 1e6:.1f} MB, more than the server sends"
             f" ({max_bytes / 1e6:g} MB); ask for fewer or shorter values"
         )
-    return Reply(encoded, result.form, result.truncated, len(result), cacheable)
+    return Reply(written.body, written.form, written.truncated, written.size, _cacheable(tokens))
 
 
 def execute(

@@ -8,6 +8,7 @@ https://www.w3.org/TR/sparql11-protocol/ : a query arrives by GET
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -249,6 +250,11 @@ def negotiate(accept: str, types: Mapping[str, str], aliases: Mapping[str, str])
 
 def ranked(accept: str) -> list[str]:
     """Media ranges of an Accept header, best first (q, then specificity, then order)."""
+    return list(_ranked(accept))
+
+
+@functools.lru_cache(maxsize=256)  # clients send the same few headers over and over
+def _ranked(accept: str) -> tuple[str, ...]:
     entries: list[tuple[float, int, int, str]] = []
     for index, part in enumerate(accept.split(",")):
         pieces = [p.strip() for p in part.split(";")]
@@ -267,7 +273,7 @@ def ranked(accept: str) -> list[str]:
             continue
         specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
         entries.append((-q, -specificity, index, media))
-    return [media for *_, media in sorted(entries)]
+    return tuple(media for *_, media in sorted(entries))
 
 
 def prefers_html(accept: str) -> bool:

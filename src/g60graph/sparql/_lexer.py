@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "MAX_DEPTH",
@@ -73,8 +73,7 @@ _CLOSING = frozenset(_BRACKETS.values())
 MAX_DEPTH = 64  # brackets; pyoxigraph's parser slows down sharply past this, then overflows
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: every query makes dozens (half a dataclass's cost)
     kind: str
     text: str
     start: int
@@ -103,15 +102,25 @@ def tokens(text: str) -> Iterator[Token]:
     previous: Token | None = None
     describing = False  # in the resource list of DESCRIBE
     declared: set[str] | None = None
-    for tok, level in _nesting(_plain_tokens(text)):
-        if tok.kind == "pname" and level == 0:
+    level = 0  # of brackets (what _nesting counts, in this loop: every query passes here)
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "punct"
+        if kind == "ws" or kind == "comment":
+            continue
+        tok = Token(kind, match.group(), match.start())
+        if kind == "punct":
+            if tok.text in _CLOSING:
+                level -= 1
+            elif tok.text in _BRACKETS:
+                level += 1
+        elif kind == "pname" and level == 0:
             if declared is None:
                 declared = set(declared_prefixes(text))  # case-sensitive, as in SPARQL
             split = _glued(tok, previous, describing, declared)
             if split:
                 yield split[0]
                 tok = previous = split[1]
-        describing = (tok.kind == "word" and tok.text.upper() == "DESCRIBE") or (
+        describing = (kind == "word" and tok.text.upper() == "DESCRIBE") or (
             describing and tok.kind in ("iri", "pname", "var")
         )
         previous = tok
@@ -239,9 +248,11 @@ def with_using(text: str, default: Sequence[str], named: Sequence[str]) -> str:
     return "".join([*parts, text[pos:]])
 
 
-def depth(text: str) -> int:
-    """The deepest nesting of brackets ``( { [`` outside literals and comments."""
-    return max([0, *(level + 1 for tok, level in _nesting(tokens(text)) if tok.text in _BRACKETS)])
+def depth(text: str, toks: Sequence[Token] | None = None) -> int:
+    """The deepest nesting of brackets ``( { [`` outside literals and comments (``toks``:
+    the text's tokens, when the caller has them already)."""
+    found = tokens(text) if toks is None else toks
+    return max([0, *(level + 1 for tok, level in _nesting(found) if tok.text in _BRACKETS)])
 
 
 def where_brace(text: str) -> int | None:

@@ -4,8 +4,9 @@ pyoxigraph fetches for SERVICE (and LOAD), rdflib for SERVICE and LOAD; neither
 can be told not to. (FROM and FROM NAMED are allowed: every backend treats a
 graph it lacks as empty, and rdflib's fetching of FROM graphs is switched off.)
 So every query text is read here, every token of it, by the lexer the engine's
-grammar implies (``g60graph.sparql._lexer``); there
-is no cheap pre-filter that could skip the reading.
+grammar implies (``g60graph.sparql._lexer``). The one shortcut is exact: every
+token the check looks at spells SERVICE, LOAD or an update word, so a reading whose
+upper-cased text holds none of those words has nothing to look at.
 
 One text can be read in more than one way, and a query is refused when any
 reading holds a danger:
@@ -25,7 +26,7 @@ queries from strangers have no network at all (``g60graph.sandbox``).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from g60graph._errors import QuerySyntaxError, UnsafeQueryError
 from g60graph._namespaces import QUERY_PREFIXES
@@ -50,12 +51,15 @@ def check(
     *,
     allowed_services: Collection[str] = (),
     prefixes: Mapping[str, str] = QUERY_PREFIXES,
+    tokens: Sequence[sparql_text.Token] | None = None,
 ) -> None:
     """Raise UnsafeQueryError for an update or a SERVICE not allowed; QuerySyntaxError
-    if the text is nested too deeply to parse safely."""
-    for reading in _readings(text):
-        for tok in _suspects(reading):
-            _judge_query_token(reading, tok, allowed_services, prefixes)
+    if the text is nested too deeply to parse safely. ``tokens``: the text's own
+    (``sparql_text.tokens(text)``), when the caller has them already."""
+    for reading in _readings(text, tokens):
+        if _may_hold_suspect(reading):
+            for tok in _suspects(reading):
+                _judge_query_token(reading, tok, allowed_services, prefixes)
 
 
 def check_update(
@@ -97,8 +101,8 @@ def too_deep(detail: str = "") -> QuerySyntaxError:
 # -- readings -------------------------------------------------------------------------
 
 
-def _readings(text: str) -> list[str]:
-    if sparql_text.depth(text) > sparql_text.MAX_DEPTH:
+def _readings(text: str, tokens: Sequence[sparql_text.Token] | None = None) -> list[str]:
+    if sparql_text.depth(text, tokens) > sparql_text.MAX_DEPTH:
         raise too_deep()
     readings = [text]
     if "\\u" in text or "\\U" in text:
@@ -112,6 +116,16 @@ def _readings(text: str) -> list[str]:
             raise too_deep()
         readings.append(expanded)
     return readings
+
+
+# Every suspect token holds one of these, and so does the text that holds the token
+# (str.upper() maps each character on its own): a text without them has no suspect.
+_SUSPECT_WORDS = ("SERVICE", *_UPDATE)
+
+
+def _may_hold_suspect(text: str) -> bool:
+    upper = text.upper()
+    return any(word in upper for word in _SUSPECT_WORDS)
 
 
 def _suspects(text: str) -> Iterator[sparql_text.Token]:

@@ -106,3 +106,27 @@ def test_depth_is_bounded_before_any_parse() -> None:
 )
 def test_ordinary_queries_pass(text: str) -> None:
     check(text)
+
+
+def test_the_shortcut_rests_on_upper_casing_each_character_alone() -> None:
+    # A text whose upper-cased form holds no suspect word skips the token-by-token
+    # reading: sound only if upper() of a token is a piece of upper() of the text.
+    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert "".join(ch.upper() for ch in text) == text.upper()
+
+
+def test_the_shortcut_skips_only_texts_without_a_suspect_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from g60graph.sparql import _safety
+
+    read: list[str] = []
+    real = _safety._suspects
+    monkeypatch.setattr(_safety, "_suspects", lambda text: read.append(text) or real(text))
+    check("SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    assert read == []
+    with pytest.raises(UnsafeQueryError, match="SERVICE"):  # spelled in other cases
+        check("SELECT * WHERE { sErViCe <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    with pytest.raises(UnsafeQueryError, match="SERVICE"):  # only rdflib's reading has it
+        check("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    assert len(read) == 2
