@@ -80,12 +80,19 @@ def _start_load(store: Path, data: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:  # RocksDB renames its temporary files as it writes
+        return 0
+
+
 def _wait_until_loading(process: subprocess.Popen[bytes], store: Path) -> None:
     """Until the new store beside the old one has taken data (or the load ended)."""
     building = store.parent / f".{store.name}.loading-{process.pid}"
     end = time.monotonic() + 60
     while time.monotonic() < end and process.poll() is None:
-        if building.is_dir() and any(p.suffix == ".sst" or p.stat().st_size > 1 << 20
+        if building.is_dir() and any(p.suffix == ".sst" or _size(p) > 1 << 20
                                      for p in building.iterdir()):
             return
         time.sleep(0.02)  # between polls of the real condition
