@@ -8,7 +8,6 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,10 +16,11 @@ from openpyxl import load_workbook
 from g60graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES, QUERY_PREFIXES
 from g60graph.server._app import STATIC
+from paths import REPO
 from server_harness import Server, running_server
 
 G60 = PREFIXES["g60"]
-LOCKFILE = Path(__file__).parent.parent / "scripts" / "vendor-page" / "package-lock.json"
+LOCKFILE = REPO / "scripts" / "vendor-page" / "package-lock.json"
 SOURCE_URLS = "SELECT ?source ?url WHERE { ?source a g60:Source ; schema:url ?url }"
 HOSTILE = '=HYPERLINK("http://evil.example/","x")'
 

@@ -5,11 +5,20 @@ goes to the next call instead of being lost."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from g60graph.server._executor import _Idle
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """asyncio.run in a thread of its own: the browser tests' playwright (sync API, one
+    session) keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_waiting_calls_get_workers_in_turn() -> None:
@@ -22,7 +31,7 @@ def test_waiting_calls_get_workers_in_turn() -> None:
         idle.put("b")
         return [await first, await second]
 
-    assert asyncio.run(run()) == ["a", "b"]
+    assert _run(run()) == ["a", "b"]
 
 
 def test_a_wait_that_times_out_leaves_no_waiter() -> None:
@@ -35,7 +44,7 @@ def test_a_wait_that_times_out_leaves_no_waiter() -> None:
         assert not idle.empty()  # kept for the next call, not handed to the dead wait
         return await idle.get(0.01)
 
-    assert asyncio.run(run()) == "a"
+    assert _run(run()) == "a"
 
 
 def test_a_worker_handed_to_a_cancelled_call_goes_to_the_next() -> None:
@@ -49,7 +58,7 @@ def test_a_worker_handed_to_a_cancelled_call_goes_to_the_next() -> None:
             await doomed
         return await idle.get(0.01)
 
-    assert asyncio.run(run()) == "a"
+    assert _run(run()) == "a"
 
 
 def test_a_message_that_arrives_before_anyone_waits_is_kept() -> None:
@@ -68,4 +77,4 @@ def test_a_message_that_arrives_before_anyone_waits_is_kept() -> None:
         link.data_received(both[5:])
         return [await link.receive(1), await link.receive(1)]
 
-    assert asyncio.run(run()) == [("ready", None), ("ok", 1)]
+    assert _run(run()) == [("ready", None), ("ok", 1)]
