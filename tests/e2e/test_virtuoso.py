@@ -29,7 +29,7 @@ from g60graph.cli import main
 from g60graph.external._publish import PublishError, _Target, publish
 from named_cases import Case, all_cases
 from paths import FIXTURES
-from store_compare import same_result, views_agree
+from store_compare import graph_counts, same_result, views_agree
 
 
 @pytest.fixture(scope="module")
@@ -58,17 +58,10 @@ def remote_kg(server: virtuoso.Virtuoso, published: dict[str, int]) -> Knowledge
     return KnowledgeGraph.load(endpoint=server.sparql)
 
 
-def _local_counts(kg: KnowledgeGraph) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for _, _, _, g in kg.backend.quads():
-        counts[str(g)] = counts.get(str(g), 0) + 1
-    return counts
-
-
 def test_publish_sends_every_graph_and_verifies_counts(
     server: virtuoso.Virtuoso, kg: KnowledgeGraph, published: dict[str, int]
 ) -> None:
-    assert published == _local_counts(kg)
+    assert published == graph_counts(kg)
     remote = SparqlBackend(server.sparql)
     assert graph_names(remote) == kg.graph_names()
     assert {g: remote.graph_count(g) for g in published} == published

@@ -20,6 +20,14 @@ from rdflib.compare import isomorphic
 from g60graph.results._model import QueryResult
 
 
+def graph_counts(kg: Any) -> dict[str, int]:
+    """Triples per named graph of a local store: what a publish must report."""
+    counts: dict[str, int] = {}
+    for _, _, _, g in kg.backend.quads():
+        counts[str(g)] = counts.get(str(g), 0) + 1
+    return counts
+
+
 def term_key(term: Any) -> Any:
     if term is None:
         return None

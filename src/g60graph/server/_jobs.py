@@ -29,7 +29,7 @@ from g60graph._errors import (
 )
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import PREFIXES
-from g60graph.backends import Dataset
+from g60graph.backends import Answer, Dataset
 from g60graph.results._model import QueryResult, empty_graph
 from g60graph.server import _page_jobs as page_jobs
 from g60graph.server import _protocol as protocol
@@ -61,13 +61,9 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Reply:
-    """A serialised query answer."""
+class Reply(Answer):
+    """A serialised query answer, and whether the server may keep it."""
 
-    body: bytes
-    form: str
-    truncated: bool
-    size: int  # rows, or triples for a graph
     cacheable: bool = True  # False when a run may give other values (RAND(), NOW(), ...)
 
 
@@ -226,7 +222,7 @@ def run_named(
     kg: KnowledgeGraph, name: str, params: dict[str, str], fmt: str, max_rows: int,
     max_bytes: int | None = None,
 ) -> Reply:
-    text = kg.bind(queries.get(name), params)
+    text = bound_text(kg, name, params)
     tokens = list(sparql_text.tokens(text))
     return _answer(kg, text, tokens, Dataset(), fmt, max_rows, max_bytes)
 
