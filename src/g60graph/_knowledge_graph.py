@@ -244,6 +244,8 @@ class KnowledgeGraph:
             for subject, label, kind in self._run(queries.library("labels").text).rows:
                 if isinstance(label, Literal):
                     index.setdefault(str(subject), []).append((str(kind), label))
+            for names in index.values():  # sources may give several names in one language:
+                names.sort(key=lambda pair: str(pair[1]))  # the first, as the named queries do
             self._labels = index
         return self._labels
 
@@ -253,7 +255,10 @@ class KnowledgeGraph:
             return str(term)
         if not isinstance(term, URIRef):
             return f"_:{term}"
-        labels = [lab for kind, lab in self._label_index().get(str(term), []) if kind == "label"]
+        # the first in text order when sources give several, as the named queries choose,
+        # so every store names a thing alike
+        labels = sorted((lab for kind, lab in self._label_index().get(str(term), [])
+                         if kind == "label"), key=str)
         for wanted in (lang, "en", None):
             for lab in labels:
                 if wanted is None or lab.language == wanted:
@@ -314,6 +319,21 @@ class KnowledgeGraph:
             "classes": {self.label(r[0]): int(r[1]) for r in classes.rows},  # type: ignore[arg-type]
             "sources": sum(int(str(r[1])) for r in classes.rows if str(r[0]).endswith("#Source")),
             "label_languages": {str(r[0]): int(r[1]) for r in langs.rows},  # type: ignore[arg-type]
+            "provenance": self._provenance(),
+        }
+
+    def _provenance(self) -> dict[str, Any]:
+        """Who says what, and in which languages: see queries/library/stats-provenance.rq
+        for what counts as a data statement and as an entity."""
+        (row,) = self.query(queries.library("stats-provenance")).rows
+        statements, sourced, entities, with_zh = (int(str(value)) for value in row)
+        return {
+            "statements": statements,
+            "in_one_source_graph": sourced,
+            "sourced_share": round(sourced / statements, 4) if statements else 0.0,
+            "entities": entities,
+            "entities_with_zh_label": with_zh,
+            "zh_label_share": round(with_zh / entities, 4) if entities else 0.0,
         }
 
     def union_graph(self) -> rdflib.Graph:
@@ -331,9 +351,9 @@ class KnowledgeGraph:
 
     def validate(self) -> ValidationReport:
         """SHACL validation of the loaded graph against the packaged shapes."""
-        from g60graph.load._validation import validate
+        from g60graph.load._validation import named_copy, validate
 
-        return validate(self.union_graph())
+        return validate(named_copy(self._backend.quads()))
 
     def serialize(self, fmt: str = "trig") -> str:
         fmt = export_format(None, fmt)

@@ -169,7 +169,7 @@ def network_view(
         graph, title=heading, lang=lang,
         subtitle=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
         hierarchical="UD" if "hierarchical" in chosen.tags else False,
-        context=network.Context(union, lang),
+        context=network.Context.of(kg, lang, union),
     )
     return View(page, heading, "network", 640)
 

@@ -13,7 +13,7 @@ from g60graph._namespaces import GRAPH
 from server_harness import running_server
 
 TOKEN = "a-token-for-the-update-tests"
-PLACES = str(GRAPH["places"])
+CURATION = str(GRAPH["curation"])  # the curators' own graph: types among other things
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "memory"])
@@ -41,19 +41,19 @@ def _count(http: httpx.Client, where: str) -> int:
 
 def test_using_graph_uri_scopes_the_where_clause(http: httpx.Client) -> None:
     typed = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a ?c } }"
-    in_places = _count(http, f"GRAPH <{PLACES}> {{ ?s a ?c }}")
+    in_curation = _count(http, f"GRAPH <{CURATION}> {{ ?s a ?c }}")
     everywhere = _count(http, f"{{ {typed} }}")
-    assert 0 < in_places < everywhere
+    assert 0 < in_curation < everywhere
     update = (
         "INSERT { GRAPH <urn:x:scoped> { ?s a ?c } } WHERE { ?s a ?c }"
     )
-    sent = http.post("/update", data={"update": update, "using-graph-uri": PLACES})
+    sent = http.post("/update", data={"update": update, "using-graph-uri": CURATION})
     assert sent.status_code == 200, sent.text
-    assert _count(http, "GRAPH <urn:x:scoped> { ?s a ?c }") == in_places
+    assert _count(http, "GRAPH <urn:x:scoped> { ?s a ?c }") == in_curation
     # as application/sparql-update, the parameters in the URL
     named = "INSERT { GRAPH <urn:x:named> { ?g <urn:x:holds> ?s } } WHERE { GRAPH ?g { ?s a ?c } }"
     sent = http.post(
-        "/update", params={"using-named-graph-uri": PLACES}, content=named.encode(),
+        "/update", params={"using-named-graph-uri": CURATION}, content=named.encode(),
         headers={"Content-Type": "application/sparql-update"},
     )
     if "memory" in http.headers["X-Store"]:  # rdflib would ignore it: refused
@@ -63,12 +63,12 @@ def test_using_graph_uri_scopes_the_where_clause(http: httpx.Client) -> None:
     graphs = http.get("/sparql", params={
         "query": "SELECT DISTINCT ?g WHERE { GRAPH <urn:x:named> { ?g <urn:x:holds> ?s } }"
     }).json()["results"]["bindings"]
-    assert [row["g"]["value"] for row in graphs] == [PLACES]
+    assert [row["g"]["value"] for row in graphs] == [CURATION]
 
 
 def test_using_graph_uri_with_using_in_the_text_is_400(http: httpx.Client) -> None:
-    update = f"INSERT {{ GRAPH <urn:x:both> {{ ?s a ?c }} }} USING <{PLACES}> WHERE {{ ?s a ?c }}"
-    sent = http.post("/update", data={"update": update, "using-graph-uri": PLACES})
+    update = f"INSERT {{ GRAPH <urn:x:both> {{ ?s a ?c }} }} USING <{CURATION}> WHERE {{ ?s a ?c }}"
+    sent = http.post("/update", data={"update": update, "using-graph-uri": CURATION})
     assert sent.status_code == 400 and "USING or WITH" in sent.text
     sent = http.post("/update", data={"update": update, "using-graph-uri": "not an iri"})
     assert sent.status_code == 400
@@ -84,7 +84,7 @@ def test_using_graph_uri_with_using_in_the_text_is_400(http: httpx.Client) -> No
     "INSERT DATA { <urn:x:s> <urn:x:p> 1 }",
     "INSERT { ?s <urn:x:p> 1 } WHERE { GRAPH ?g { ?s a ?c } }",
     "DELETE WHERE { ?s <urn:x:p> ?o }",
-    f"COPY <{PLACES}> TO DEFAULT",
+    f"COPY <{CURATION}> TO DEFAULT",
 ])
 def test_the_default_graph_takes_no_triples_of_its_own(http: httpx.Client, update: str) -> None:
     before = _count(http, "GRAPH ?g { ?s ?p ?o }")

@@ -27,8 +27,9 @@ from g60graph._errors import ExecutionError, QuerySyntaxError
 from g60graph.backends import SparqlBackend, graph_names, triple_count
 from g60graph.cli import main
 from g60graph.external._publish import PublishError, _Target, publish
+from g60graph.sparql._named import library
 from named_cases import Case, all_cases
-from paths import FIXTURES
+from paths import FIXTURES, REPO
 from store_compare import graph_counts, same_result, views_agree
 
 
@@ -82,6 +83,48 @@ def test_named_query_same_rows_as_embedded(
     embedded = kg.query(case.query, case.params)
     assert len(embedded) > 0
     assert same_result(remote_kg.query(case.query, case.params), embedded)
+
+
+# The library's own queries the code sends to a store holding our data (those bound for
+# Wikidata, or reading a publication manifest, have data of their own: see
+# tests/unit/sparql/test_library.py), with a value the graph has for each parameter.
+LIBRARY = [p.stem for p in sorted((REPO / "queries" / "library").glob("*.rq"))
+           if not p.stem.startswith(("wikidata-", "publication"))]
+HANGZHOU = "https://w3id.org/g60graph/id/hangzhou"
+LIBRARY_SAMPLES: dict[str, object] = {
+    "iri": HANGZHOU, "subject": HANGZHOU, "geometry": HANGZHOU + "-geom",
+    "graph": "https://w3id.org/g60graph/graph/g60",
+    "parent": ["https://w3id.org/g60graph/def#Organisation"],
+    "e": [HANGZHOU, "https://w3id.org/g60graph/id/suzhou"],
+}
+
+
+# Where Virtuoso 7.2.5 still answers otherwise (open work for issue 13): strict, so each
+# fails the run once it agrees. `graphs` is the local stores' form (the remote one reads
+# its manifest: `graphs-remote`).
+DIFFERENT = {
+    "graphs": "GRAPH ?g over the union: Virtuoso answers none (the remote store lists graphs"
+              " by graphs-remote)",
+    "link-parents": "the depth of a location path (Virtuoso's transitive paths)",
+    "link-points": "WKT read back from Virtuoso's float geometry: 118.759 for 118.7590",
+    "map-places": "WKT read back from Virtuoso's float geometry: 118.759 for 118.7590",
+    "pattern": "WKT read back from Virtuoso's float geometry: 118.759 for 118.7590",
+    "quads": "WKT read back from Virtuoso's float geometry: 118.759 for 118.7590",
+    "resource": "a geometry's own triples: the stored geometry does not match on Virtuoso",
+}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=DIFFERENT[n]))
+    if n in DIFFERENT else n for n in LIBRARY])
+def test_library_query_same_rows_as_embedded(
+    remote_kg: KnowledgeGraph, kg: KnowledgeGraph, name: str
+) -> None:
+    query = library(name)
+    params = {p.name: LIBRARY_SAMPLES[p.name] for p in query.params if p.required}
+    embedded = kg.query(query, params)
+    assert embedded.boolean or len(embedded) > 0
+    assert same_result(remote_kg.query(query, params), embedded)
 
 
 def test_remote_graph_answers_like_the_embedded_one(
@@ -140,16 +183,18 @@ def test_sparql_update_fallback(server: virtuoso.Virtuoso, published: dict[str, 
 
 
 def test_cli_publish_and_query(
-    server: virtuoso.Virtuoso, published: dict[str, int], capsys: pytest.CaptureFixture[str]
+    server: virtuoso.Virtuoso, kg: KnowledgeGraph, published: dict[str, int],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     code = main(["publish", "--quiet", "--endpoint", server.sparql,
                  "--graph-store", server.graph_store,
-                 "--graph", "https://w3id.org/g60graph/graph/places"])
+                 "--graph", "https://w3id.org/g60graph/graph/curation"])
     err = capsys.readouterr().err
     assert code == 0 and "counts verified" in err
     code = main(["query", "alliances", "--endpoint", server.sparql, "--format", "csv"])
     out = capsys.readouterr().out
-    assert code == 0 and len(out.splitlines()) == 4
+    alliances = kg.query("alliances")
+    assert code == 0 and len(out.splitlines()) == 1 + len(alliances) > 3
 
 
 def test_a_bad_chunk_is_reported_and_marks_the_graphs_incomplete(

@@ -100,14 +100,12 @@ def test_map_in_browser(browser: Any, kg: KnowledgeGraph, pages: dict[str, Path]
         "PREFIX geo: <http://www.opengis.net/ont/geosparql#>\n"
         "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c geo:hasGeometry/geo:asWKT ?w }"
     )
-    lines = kg.query(
-        "PREFIX g60: <https://w3id.org/g60graph/def#>\n"
-        "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l g60:connects ?c }"
-    )
+    # a line through at least two located places (the others are named in a note)
+    lines = [len(line["points"]) >= 2 for line in geomap.map_data(kg)["lines"]]
     watched = open_page(browser, pages["map"], "g60-map")
     page = watched.page
     assert page.locator("g.g60-city").count() == int(cities.rows[0][0])  # type: ignore[arg-type]
-    assert page.locator("path.g60-line").count() == int(lines.rows[0][0])  # type: ignore[arg-type]
+    assert all(lines) and page.locator("path.g60-line").count() == len(lines) > 0
     assert page.locator("g.g60-park").count() >= 10
     page.locator("g.g60-city[data-id$='/hangzhou'] circle").click()
     assert page.locator("#g60-panel h2").inner_text() == "Hangzhou"

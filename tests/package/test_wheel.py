@@ -31,7 +31,8 @@ def test_wheel_contains_the_graph_and_queries(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("g60graph/py.typed", "g60graph/_resources/ontology/g60.ttl",
                      "g60graph/_resources/ontology/shapes.ttl",
-                     "g60graph/_resources/data/places.ttl",
+                     "g60graph/_resources/data/curation/places.trig",
+                     "g60graph/_resources/data/sources/shine-2021-11-08.trig",
                      "g60graph/_resources/queries/cities.rq",
                      "g60graph/render/static/network.js",
                      "g60graph/render/static/server-index.html",
@@ -42,6 +43,11 @@ def test_wheel_contains_the_graph_and_queries(wheel: Path) -> None:
                      "g60graph/_resources/queries/page/entities.rq"):
         assert expected in names
     assert sum(n.endswith(".rq") for n in names) >= 15
+    # every data file of the checkout (TriG, two graphs each) and nothing else
+    packaged = {n.removeprefix("g60graph/_resources/") for n in names
+                if n.startswith("g60graph/_resources/data/")}
+    checkout = {str(p.relative_to(REPO)) for p in (REPO / "data").rglob("*") if p.is_file()}
+    assert packaged == checkout and all(n.endswith(".trig") for n in packaged)
 
 
 def test_installed_wheel_answers_from_another_directory(wheel: Path, tmp_path: Path) -> None:
@@ -72,7 +78,10 @@ def test_installed_wheel_answers_from_another_directory(wheel: Path, tmp_path: P
         cwd=elsewhere, check=True, capture_output=True, text=True, timeout=120,
     )
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    assert len(rows) == 9 and "合肥市" in {r["nameZh"] for r in rows}
+    from g60graph import KnowledgeGraph  # the checkout's own answer, from the same data
+
+    local = KnowledgeGraph.load().query("cities")
+    assert len(rows) == len(local) >= 9 and "合肥市" in {r["nameZh"] for r in rows}
 
 
 def test_a_cli_install_needs_no_pyvis(wheel: Path) -> None:

@@ -38,7 +38,7 @@ EXTRA_CASES = [
     Case("cities", {"province": "Zhejiang"}, "zhejiang"),
     Case("cities", {"province": "安徽省"}, "anhui-zh"),
     Case("parks", {"city": "g60r:suzhou"}, "suzhou"),
-    Case("institutes", {"place": "Songjiang District"}, "songjiang"),
+    Case("institutes", {"place": "松江区"}, "songjiang"),
     Case("statistics", {"measure": "g60r:measure-gdp"}, "gdp"),
     Case("statistics", {"area": "g60r:alliance-new-material"}, "new-material"),
     Case("entity", {"entity": "杭州市"}, "hangzhou-zh"),

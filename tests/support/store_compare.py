@@ -83,5 +83,6 @@ def views_agree(endpoint: str, local: Any, remote: Any, tmp: Path,
         page = tmp / f"map-{name}.html"
         assert main(["map", "-o", str(page), *where]) == 0
         said.append(capsys.readouterr().err.replace(str(page), "PAGE"))
-    assert said[0] == said[1] and "22 places" in said[0]
-    assert map_summary(remote) == map_summary(local)
+    summary = map_summary(local)
+    assert said[0] == said[1] and f"({len(summary['places'])} places," in said[0]
+    assert len(summary["places"]) > 5 and map_summary(remote) == summary

@@ -104,6 +104,14 @@ def _json_row(keys: list[str], row: Any) -> str:
     ) + "}"
 
 
+def _distinct(triples: Iterable[Any]) -> Iterator[Any]:
+    seen: set[Any] = set()
+    for t in triples:
+        if t not in seen:
+            seen.add(t)
+            yield t
+
+
 def _graphs(names: Iterable[str]) -> list[Any]:
     return [ox.NamedNode(name) for name in names]
 
@@ -154,7 +162,9 @@ class OxigraphBackend:
                 return QueryResult(form="ASK", boolean=bool(result))
             if isinstance(result, ox.QueryTriples):
                 graph = empty_graph()
-                triples, truncated = take(result, limit)
+                # a graph is a set: Oxigraph 0.5 gives a triple once per graph of the
+                # union that holds it, so repeats are dropped before the limit counts
+                triples, truncated = take(_distinct(result), limit)
                 for t in triples:
                     graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
                 return QueryResult(form=query_form(text), graph=graph, truncated=truncated)

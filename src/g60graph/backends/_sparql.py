@@ -9,6 +9,7 @@ server knows none of ours; literals come back with the server's lexical forms.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import struct
@@ -47,6 +48,7 @@ VOID = "http://rdfs.org/ns/void#"
 STATUS = "https://schema.org/creativeWorkStatus"
 WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
 VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 class SparqlBackend:
@@ -102,6 +104,13 @@ class SparqlBackend:
 
     def _send(self, text: str, restrict: bool, dataset: Dataset | None) -> tuple[str, bytes, str]:
         sw = self._wrapper(text, restrict, dataset)
+        # Virtuoso echoes every default-graph-uri and named-graph-uri as a response
+        # header (X-SPARQL-default-graph, ...): one graph per source is hundreds of
+        # headers, above http.client's limit of 100.
+        published = getattr(self, "_graphs", None) or []  # (none yet while listing them)
+        graphs = len(dataset.default) + len(dataset.named) if dataset else 2 * len(published)
+        limit = getattr(http.client, "_MAXHEADERS", 100)
+        setattr(http.client, "_MAXHEADERS", max(limit, 100 + graphs))  # noqa: B010
 
         def call() -> tuple[bytes, str]:
             response = sw.query().response
@@ -186,9 +195,12 @@ class SparqlBackend:
 
 
 def _from_server(term: Identifier | None) -> Identifier | None:
-    """A term as the server should have answered it (a Virtuoso geometry is a WKT literal)."""
+    """A term as the server should have answered it: a Virtuoso geometry is a WKT literal,
+    and a boolean it stored as 1 or 0 is "true" or "false" again."""
     if isinstance(term, Literal) and str(term.datatype) == VIRTUOSO_GEOMETRY:
         return from_virtuoso_geometry(str(term))
+    if isinstance(term, Literal) and str(term.datatype) == XSD_BOOLEAN and str(term) in "10":
+        return Literal("true" if str(term) == "1" else "false", datatype=term.datatype)
     return term
 
 

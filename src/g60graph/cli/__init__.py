@@ -229,6 +229,15 @@ def stats(fmt: str, lang: str, **load: Any) -> None:
         ["named graphs", str(figures["graphs"])],
         ["sources", str(figures["sources"])],
     ]
+    proof = figures["provenance"]
+    rows += [
+        ["data statements (not ontology, source metadata)", str(proof["statements"])],
+        ["  in a graph naming exactly one source",
+         f"{proof['in_one_source_graph']} ({proof['sourced_share']:.1%})"],
+        ["entities (instances of domain classes)", str(proof["entities"])],
+        ["  with a Chinese label",
+         f"{proof['entities_with_zh_label']} ({proof['zh_label_share']:.1%})"],
+    ]
     rows += [[f"class: {name}", str(n)] for name, n in figures["classes"].items()]
     rows += [
         [f"labels @{lang_tag or '(none)'}", str(n)]

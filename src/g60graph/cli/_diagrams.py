@@ -146,7 +146,7 @@ def viz_command(
     page = viz.render_graph(
         graph, title=heading, subtitle="; ".join(parts), size_by=size_by, lang=lang,
         hierarchical="UD" if hierarchical else False,
-        context=network.Context(union, lang),
+        context=network.Context.of(kg, lang, union),
     )
     written = write_page(page, output, image)
     click.echo(f"wrote {written} ({parts[0]})", err=True)
@@ -234,7 +234,7 @@ def analyze_command(
 @click.option("--classes", metavar="LIST",
               help="Walk only through these classes (Place,Organisation) or not these (-Event).")
 @click.option("--via-sources", is_flag=True,
-              help="Also walk citations (dcterms:source): 'both cite the same article'.")
+              help="Also walk citations: 'both are described by the same article'.")
 @graph_options
 @lang_option
 def path_command(
@@ -252,6 +252,8 @@ def path_command(
     kg = _open(**load)
     a, b = str(kg.resolve(source)), str(kg.resolve(target))
     graph = network.select(kg, classes=classes, lang=lang)
+    if via_sources:
+        network.add_citations(graph, network.Context.of(kg, lang))
     steps = network.path(graph, a, b, skip=() if via_sources else (str(network.DCT_SOURCE),))
     click.echo(network.format_path(graph, steps) or graph.nodes[a]["label"])
     return 0

@@ -4,14 +4,16 @@ For every entity linked to a Wikidata item (``skos:exactMatch``/``owl:sameAs``),
 one batched query per ten items fetches population (with its point in time),
 area (in km²), coordinates, inception, official website and English/Chinese
 labels. They land in one named graph (:data:`GRAPH_IRI`) written as TriG, never
-in the curated files:
+in the curated files. As in data v2, that graph is a ``g60:SourceGraph``
+``prov:wasDerivedFrom`` its source (the endpoint queried), and the file's default
+graph describes it and its sources (loaded with --data, that is the file's own graph):
 
 - population and area as ``g60:Observation`` nodes, like every figure here;
 - coordinates as a ``geo:Geometry`` node (only where we have none);
 - inception, website and missing labels as asserted triples, each also
   recorded as a reified ``rdf:Statement`` that cites its source.
 
-Every value cites a ``g60:Source`` for its item: ``schema:url`` the item,
+Every value also cites a ``g60:Source`` for its item: ``schema:url`` the item,
 ``prov:wasGeneratedBy`` a retrieval that ``prov:used`` the endpoint and
 ``prov:endedAtTime`` when it answered. A value that disagrees with a curated
 fact is not added: it is reported beside the curated one.
@@ -28,13 +30,14 @@ from typing import Any
 
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from g60graph._errors import ExecutionError, InputError
 from g60graph._namespaces import G60, G60R, GEO, GRAPH, SCHEMA, shorten
 from g60graph._wkt import point as wkt_point
 from g60graph.external._client import SparqlClient
-from g60graph.external._linking import distance_km, stable_rdf
+from g60graph.external._linking import distance_km, stable_rdf, wikidata_source
 from g60graph.results._model import prefixed
 from g60graph.sparql._named import library
 
@@ -70,8 +73,9 @@ class Enrichment:
 
     def trig(self) -> str:
         header = (
-            "# Enrichment from Wikidata by `g60graph enrich`: one named graph, every value\n"
-            "# citing a g60:Source for its item (endpoint and retrieval time via PROV).\n"
+            "# Enrichment from Wikidata by `g60graph enrich`: one named graph, derived from the\n"
+            "# endpoint (prov:wasDerivedFrom), every value citing a g60:Source for its item\n"
+            "# (retrieval time via PROV); the default graph describes the graph and sources.\n"
             "# Load it with --data; the curated files are never changed.\n"
         )
         return header + stable_rdf(self.dataset, trig=True)
@@ -111,7 +115,6 @@ def enrich(
     pairs = linked_entities(kg, entities)
     result = Enrichment(dataset=_dataset())
     graph = result.dataset.graph(GRAPH_IRI)
-    _define_population(graph)
     curated = _curated(kg, sorted({e for e, _ in pairs}))
     with tqdm(total=len(pairs), unit="entity", desc="enrich", disable=not progress) as bar:
         for start in range(0, len(pairs), batch_size):
@@ -135,6 +138,7 @@ def enrich(
                     client.endpoint,
                     when,
                 )
+            _describe_graph(result.dataset.graph(DATASET_DEFAULT_GRAPH_ID), client.endpoint, when)
             bar.update(len(batch))
     result.entities = len(pairs)
     return result
@@ -145,7 +149,7 @@ def check(result: Enrichment, kg: Any) -> None:
     from g60graph.load._validation import validate
 
     union = kg.union_graph()
-    for triple in result.dataset.graph(GRAPH_IRI):
+    for triple in result.dataset.triples((None, None, None)):  # the values and their sources
         union.add(triple)
     report = validate(union)
     if not report.conforms:
@@ -166,27 +170,19 @@ def _dataset() -> rdflib.Dataset:
     return dataset
 
 
-def _define_population(graph: rdflib.Graph) -> None:
-    measure, source = G60R["measure-population"], G60R["source-wikidata-p1082"]
-    graph.add((measure, RDF.type, G60.Measure))
-    graph.add((measure, RDFS.label, Literal("Population", lang="en")))
-    graph.add((measure, SKOS.prefLabel, Literal("Population", lang="en")))
-    graph.add(
-        (
-            measure,
-            SKOS.definition,
-            Literal(
-                "Number of inhabitants of the area at a point in time (Wikidata property P1082).",
-                lang="en",
-            ),
-        )
-    )
-    graph.add((measure, SKOS.inScheme, G60R["measures"]))
-    graph.add((measure, DCTERMS.source, source))
-    graph.add((source, RDF.type, G60.Source))
-    graph.add((source, RDFS.label, Literal("Wikidata property P1082 (population)", lang="en")))
-    graph.add((source, DCTERMS.publisher, Literal("Wikidata")))
-    graph.add((source, SCHEMA.url, URIRef("http://www.wikidata.org/entity/P1082")))
+def _describe_graph(metadata: rdflib.Graph, endpoint: str, when: dt.datetime) -> None:
+    """The enrichment graph's lineage, as data v2 gives every source graph's: derived
+    from one g60:Source (the endpoint), generated when it last answered, by g60graph."""
+    source, agent = G60R["source-wikidata-endpoint"], G60R["g60graph-enrich"]
+    wikidata_source(metadata, source, endpoint, f"Wikidata, queried at {endpoint}")
+    metadata.set((GRAPH_IRI, RDF.type, G60.SourceGraph))
+    metadata.set((GRAPH_IRI, PROV.wasDerivedFrom, source))
+    latest = metadata.value(GRAPH_IRI, PROV.generatedAtTime)
+    if not isinstance(latest, Literal) or when > latest.toPython():
+        metadata.set((GRAPH_IRI, PROV.generatedAtTime, Literal(when)))
+    metadata.set((GRAPH_IRI, PROV.wasAttributedTo, agent))
+    metadata.set((agent, RDF.type, PROV.SoftwareAgent))
+    metadata.set((agent, RDFS.label, Literal("g60graph enrich", lang="en")))
 
 
 def _curated(kg: Any, entities: list[str]) -> dict[str, dict[str, list[Any]]]:
@@ -204,7 +200,7 @@ class _Entity:
     """One linked entity being enriched from one item: where values go, and how."""
 
     result: Enrichment
-    graph: rdflib.Graph
+    graph: rdflib.Graph  # the values (GRAPH_IRI); their sources go in the default graph
     entity: URIRef
     item: str
     curated: dict[str, list[Any]]
@@ -226,14 +222,13 @@ class _Entity:
         """The item as a g60:Source, retrieved from ``endpoint`` at ``when``."""
         retrieval = G60R[f"retrieval-wikidata-{self.qid}"]
         label = f"Wikidata item {self.qid.upper()}, retrieved {self.when.date()} from {endpoint}"
-        self.graph.add((self.source, RDF.type, G60.Source))
-        self.graph.add((self.source, RDFS.label, Literal(label, lang="en")))
-        self.graph.add((self.source, DCTERMS.publisher, Literal("Wikidata")))
-        self.graph.add((self.source, SCHEMA.url, URIRef(self.item)))
-        self.graph.add((self.source, PROV.wasGeneratedBy, retrieval))
-        self.graph.add((retrieval, RDF.type, PROV.Activity))
-        self.graph.add((retrieval, PROV.used, URIRef(endpoint)))
-        self.graph.add((retrieval, PROV.endedAtTime, Literal(self.when)))
+        # a source graph holds no source descriptions ([graph-no-metadata])
+        metadata = self.result.dataset.graph(DATASET_DEFAULT_GRAPH_ID)
+        wikidata_source(metadata, self.source, self.item, label)
+        metadata.add((self.source, PROV.wasGeneratedBy, retrieval))
+        metadata.add((retrieval, RDF.type, PROV.Activity))
+        metadata.add((retrieval, PROV.used, URIRef(endpoint)))
+        metadata.add((retrieval, PROV.endedAtTime, Literal(self.when)))
 
     def conflict(self, prop: str, ours: Any, theirs: Any) -> None:
         self.result.conflicts.append(
@@ -301,7 +296,7 @@ class _Entity:
             if (n := _number(v)) is not None and str(u) in TO_SQUARE_KM
         ]
         if areas:
-            obs = self.observation("area", "measure-land-area", "unit-square-kilometre", max(areas))
+            obs = self.observation("area", "measure-area", "unit-square-km", max(areas))
             self.graph.add((obs, G60.reportedOn, Literal(self.when.date())))
 
     def coordinates(self, values: list[tuple[Any, Any]]) -> None:
@@ -339,9 +334,10 @@ class _Entity:
             label = next((theirs[t] for t in tags if t in theirs), None)
             if label is None:
                 continue
-            ours = [o for o in self.curated.get("label", []) if o.language == lang]
+            # sources may give several names in one language: a conflict only if none agrees
+            ours = sorted((o for o in self.curated.get("label", []) if o.language == lang), key=str)
             if ours:
-                if str(ours[0]) != label:
+                if all(str(o) != label for o in ours):
                     self.conflict(f"label@{lang}", ours[0], label)
             elif (self.entity, lang) not in self.result.labelled:
                 self.result.labelled.add((self.entity, lang))  # one per language, any items

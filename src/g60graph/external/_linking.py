@@ -54,6 +54,7 @@ __all__ = [
     "reconcile",
     "stable_rdf",
     "targets",
+    "wikidata_source",
 ]
 
 STATE_VERSION = 1
@@ -497,6 +498,22 @@ def stable_rdf(data: Any, trig: bool = False) -> str:
     return out.decode("utf-8")
 
 
+def wikidata_source(graph: Any, source: URIRef, url: str, title: str) -> None:
+    """Describe ``source`` as data v2 describes every g60:Source: a title, Wikidata as
+    publisher, "mul" (a multilingual database) as language, the open-database tier."""
+    from rdflib.namespace import DCTERMS, RDF, RDFS
+
+    from g60graph._namespaces import SCHEMA
+
+    graph.add((source, RDF.type, G60.Source))
+    graph.add((source, RDFS.label, Literal(title, lang="en")))
+    graph.add((source, DCTERMS.title, Literal(title, lang="en")))
+    graph.add((source, DCTERMS.publisher, Literal("Wikidata")))
+    graph.add((source, DCTERMS.language, Literal("mul")))
+    graph.add((source, SCHEMA.url, URIRef(url)))
+    graph.add((source, G60.trustTier, G60R["tier-database"]))
+
+
 def _review_turtle(state: dict[str, Any], accepted: set[tuple[str, str]]) -> str:
     """Each candidate as a reified, unasserted skos:exactMatch with score and evidence."""
     from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -544,7 +561,6 @@ def _accepted_turtle(
     """Accepted links, asserted, each with a reified record of endpoint, date, score."""
     from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-    from g60graph._namespaces import SCHEMA
 
     graph = empty_graph()
     endpoint = state["endpoint"]
@@ -552,15 +568,8 @@ def _accepted_turtle(
         entity, item = URIRef(iri), URIRef(cand["item"])
         graph.add((entity, SKOS.exactMatch, item))
         source = G60R[f"source-reconciliation-{item.rsplit('/', 1)[-1].lower()}"]
-        graph.add((source, RDF.type, G60.Source))
-        graph.add(
-            (
-                source,
-                RDFS.label,
-                Literal(f"{endpoint}: item {shorten(str(item))}, queried {date}", lang="en"),
-            )
-        )
-        graph.add((source, SCHEMA.url, item))
+        wikidata_source(graph, source, str(item),
+                        f"{endpoint}: item {shorten(str(item))}, queried {date}")
         record = G60R[f"link-{iri.rsplit('/', 1)[-1]}-{item.rsplit('/', 1)[-1].lower()}"]
         graph.add((record, RDF.type, RDF.Statement))
         graph.add((record, RDF.subject, entity))

@@ -8,14 +8,16 @@ as a ``g60:Place``). pySHACL is imported inside :func:`validate`, keeping
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import rdflib
 from rdflib.namespace import RDF, SH
 
 from g60graph import _resources as resources
 
-__all__ = ["ValidationReport", "Violation", "validate"]
+__all__ = ["ValidationReport", "Violation", "named_copy", "validate"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,15 @@ def _results(report: rdflib.Graph) -> tuple[Violation, ...]:
     return tuple(sorted(violations, key=lambda v: (v.focus, v.shape, v.path or "", v.message)))
 
 
+def named_copy(quads: Iterable[tuple[Any, Any, Any, Any]]) -> rdflib.Dataset:
+    """An in-memory Dataset (default graph = union) holding these quads in their graphs."""
+    copy = rdflib.Dataset(default_union=True)
+    for s, p, o, g in quads:
+        name = g.identifier if isinstance(g, rdflib.Graph) else g
+        copy.graph(name if isinstance(name, rdflib.URIRef) else None).add((s, p, o))
+    return copy
+
+
 def validate(
     data: rdflib.Graph,
     shapes: rdflib.Graph | None = None,
@@ -86,7 +97,8 @@ def validate(
 
     ``ontology`` (default: the packaged ontology) drives RDFS inference, so
     subclasses satisfy class targets. The data graph is not modified. A
-    ``rdflib.Dataset`` may be passed; all its graphs are validated together.
+    ``rdflib.Dataset`` may be passed: its union is validated, and the rules
+    that hold within one source graph see each named graph.
     """
     from pyshacl import validate as shacl_validate
 
@@ -94,11 +106,14 @@ def validate(
         shapes = default_shapes()
     if ontology is None:
         ontology = default_ontology()
-    if isinstance(data, rdflib.ConjunctiveGraph):  # a Dataset: validate the union
-        merged = rdflib.Graph()
-        for s, p, o, _ in data.quads((None, None, None, None)):
-            merged.add((s, p, o))
-        data = merged
+    # Always a Dataset, copied into memory (pySHACL never writes into the caller's
+    # store): shapes see the union, and the SHACL-SPARQL rules on g60:SourceGraph
+    # see each named graph. A plain graph becomes the default graph, so those
+    # rules find no source graphs and pass.
+    if isinstance(data, rdflib.ConjunctiveGraph):
+        data = named_copy(data.quads((None, None, None, None)))
+    else:
+        data = named_copy((s, p, o, None) for s, p, o in data)
     conforms, report_graph, text = shacl_validate(
         data,
         shacl_graph=shapes,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import networkx as nx
@@ -27,7 +27,8 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import OWL, SKOS
 
 from g60graph._errors import InputError
-from g60graph._namespaces import GEO, PREFIXES, SCHEMA, shorten
+from g60graph._namespaces import G60, GEO, PREFIXES, SCHEMA, shorten
+from g60graph.sparql._named import library
 
 if TYPE_CHECKING:
     from g60graph.results._model import QueryResult
@@ -41,6 +42,7 @@ __all__ = [
     "SCHEMA_PROPERTIES",
     "Context",
     "GraphSource",
+    "add_citations",
     "analyze",
     "class_resolver",
     "export",
@@ -117,15 +119,26 @@ SCHEMA_CLASSES = {
     URIRef("http://purl.org/linked-data/cube#AttributeProperty"),
     URIRef("http://purl.org/linked-data/cube#MeasureProperty"),
 }
+# The named graphs' own descriptions (lineage: which source a graph is derived from)
+# are not data either; who says what reaches the network as Context.cited.
+LINEAGE_CLASSES = {G60.SourceGraph, G60.CurationGraph}
 FORMATS = ("graphml", "gexf", "cytoscape", "dot")
 
 
 class Context:
-    """Labels, classes and facts looked up in the whole graph."""
+    """Labels, classes and facts looked up in the whole graph, and who says what:
+    ``cited`` maps an entity to the sources whose named graphs describe it
+    (see :meth:`of`)."""
 
-    def __init__(self, graph: rdflib.Graph, lang: str = "en") -> None:
+    def __init__(
+        self,
+        graph: rdflib.Graph,
+        lang: str = "en",
+        cited: Mapping[URIRef, Sequence[tuple[URIRef, str]]] | None = None,
+    ) -> None:
         self.graph = graph
         self.lang = lang
+        self.cited = cited
         self._ancestors: dict[URIRef, list[URIRef]] = {}
         self._labels: dict[tuple[URIRef, str], str] = {}
         self._schema: dict[URIRef, bool] = {}
@@ -137,7 +150,9 @@ class Context:
         return self._labels[key]
 
     def _label(self, term: URIRef, wanted: str) -> str:
-        labels = [o for o in self.graph.objects(term, RDFS.label) if isinstance(o, Literal)]
+        # sources may give several names in one language: the first, as the named queries do
+        labels = sorted((o for o in self.graph.objects(term, RDFS.label) if isinstance(o, Literal)),
+                        key=str)
         for choice in (wanted, "en", None):
             for lab in labels:
                 if choice is None or lab.language == choice:
@@ -174,10 +189,11 @@ class Context:
         return (specific or pool)[0]
 
     def is_schema(self, node: URIRef) -> bool:
-        """Ontology terms and geometry nodes are not drawn (geometries become facts)."""
+        """Ontology terms, the named graphs' descriptions and geometry nodes are not
+        drawn (geometries become facts)."""
         if node not in self._schema:
             self._schema[node] = any(
-                t in SCHEMA_CLASSES or t == GEO.Geometry
+                t in SCHEMA_CLASSES or t in LINEAGE_CLASSES or t == GEO.Geometry
                 for t in self.graph.objects(node, RDF.type)
             )
         return self._schema[node]
@@ -187,15 +203,34 @@ class Context:
         entity elsewhere (Wikidata, GeoNames), which stays an attribute."""
         return (node, None, None) in self.graph
 
+    @classmethod
+    def of(cls, kg: GraphSource, lang: str = "en", union: rdflib.Graph | None = None) -> Context:
+        """The context of a knowledge graph: its union (``union``, when the caller has
+        copied it already), and the sources of each entity read from the source graphs
+        (queries/library/cited-by.rq)."""
+        cited: dict[URIRef, list[tuple[URIRef, str]]] = {}
+        for entity, src, url in kg.query(library("cited-by")).rows:
+            if isinstance(entity, URIRef) and isinstance(src, URIRef):
+                cited.setdefault(entity, []).append((src, str(url or src)))
+        return cls(union if union is not None else kg.union_graph(), lang, cited)
+
     def sources(self, node: URIRef) -> list[dict[str, str]]:
-        """The entity's sources (dcterms:source), each with its label and URL."""
-        found = []
-        for src in self.graph.objects(node, DCT_SOURCE):
-            if not isinstance(src, URIRef):
-                continue
-            url = next((str(u) for u in self.graph.objects(src, SCHEMA.url)), str(src))
-            found.append({"label": self.label(src), "url": url, "iri": str(src)})
+        """The entity's sources, each with its label and URL: from the source graphs
+        when the context has them, else (a plain rdflib graph) its dcterms:source."""
+        if self.cited is not None:
+            pairs = list(self.cited.get(node, ()))
+        else:
+            pairs = [(src, next((str(u) for u in self.graph.objects(src, SCHEMA.url)), str(src)))
+                     for src in self.graph.objects(node, DCT_SOURCE) if isinstance(src, URIRef)]
+        found = [{"label": self.label(src), "url": url, "iri": str(src)} for src, url in pairs]
         return sorted(found, key=lambda s: s["label"])
+
+    def citations(self) -> list[tuple[URIRef, URIRef]]:
+        """Every (entity, source) pair: the links a walk "via sources" may take."""
+        if self.cited is not None:
+            return [(e, src) for e, pairs in self.cited.items() for src, _ in pairs]
+        return [(e, src) for e, src in self.graph.subject_objects(DCT_SOURCE)
+                if isinstance(e, URIRef) and isinstance(src, URIRef)]
 
     def node_attributes(self, node: URIRef) -> dict[str, Any]:
         attrs: dict[str, Any] = {
@@ -229,9 +264,13 @@ class Context:
 
 
 def _graph_of(source: GraphSource | rdflib.Graph) -> rdflib.Graph:
+    return source if isinstance(source, rdflib.Graph) else source.union_graph()
+
+
+def _context_of(source: GraphSource | rdflib.Graph, lang: str) -> Context:
     if isinstance(source, rdflib.Graph):
-        return source
-    return source.union_graph()
+        return Context(source, lang)
+    return Context.of(source, lang)
 
 
 def _is_edge(ctx: Context, p: Any, o: Any) -> bool:
@@ -255,7 +294,7 @@ def to_networkx(
     ``triples`` (e.g. a CONSTRUCT result) chooses which statements to draw; labels,
     classes and facts still come from ``source``.
     """
-    ctx = Context(_graph_of(source), lang)
+    ctx = _context_of(source, lang)
     drawn = triples if triples is not None else ctx.graph
     g = nx.MultiDiGraph(lang=lang)
 
@@ -312,7 +351,7 @@ def from_select(
         hub, spokes, labelled = iri_columns[0], iri_columns[1:], True
     else:
         hub, spokes, labelled = columns[0], columns[1], False
-    ctx = Context(_graph_of(source), lang)
+    ctx = _context_of(source, lang)
     g = nx.MultiDiGraph(lang=lang)
     for row in result.dicts():
         s = row.get(hub)
@@ -449,6 +488,16 @@ def analyze(g: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
             for c in sorted(communities, key=lambda c: (-len(c), min(c)))
         ],
     }
+
+
+def add_citations(g: nx.MultiDiGraph, ctx: Context) -> None:
+    """Link each drawn entity to each drawn source that says something about it
+    (a ``dcterms:source`` edge), so a walk may go "via sources"."""
+    label = ctx.label(DCT_SOURCE)
+    for entity, src in ctx.citations():
+        if str(entity) in g and str(src) in g and entity != src:
+            g.add_edge(str(entity), str(src), key=str(DCT_SOURCE), predicate=str(DCT_SOURCE),
+                       label=label)
 
 
 def path(

@@ -165,10 +165,16 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
     from g60graph.network._graph import Context
 
     text = _TEXT.get(lang, _TEXT["en"])
-    ctx = Context(kg.union_graph(), lang)
+    ctx = Context.of(kg, lang)
     coords, provinces, tracks = _points(kg)
-    stand_ins = kg.query(library("map-stand-ins")).rows
-    stand_in = {str(o): str(i) for o, i in stand_ins if str(i) in coords}
+    # a place with no point stands at the one place in it that has one (Shanghai at
+    # Songjiang); a province holding several (sources say a line "connects Zhejiang")
+    # has no single point to stand at, so it is not drawn rather than drawn at any city
+    inners: dict[str, set[str]] = {}
+    for outer, inner in kg.query(library("map-stand-ins")).rows:
+        if str(inner) in coords:
+            inners.setdefault(str(outer), set()).add(str(inner))
+    stand_in = {o: next(iter(i)) for o, i in inners.items() if len(i) == 1}
 
     def where(place: str) -> tuple[float, float] | None:
         return coords.get(place) or coords.get(stand_in.get(place, ""))
@@ -194,7 +200,11 @@ def map_data(kg: KnowledgeGraph, lang: str = "en") -> dict[str, Any]:
                                            "color": item["class_colour"], "shape": "dot"})
         places.append(item)
     sites: dict[str, list[URIRef]] = {}
+    seen: set[tuple[str, str]] = set()
     for site, _kind, in_place in site_rows:
+        if (str(site), str(in_place)) in seen:
+            continue  # sources may give it two classes (a park and a base): one mark
+        seen.add((str(site), str(in_place)))
         if str(site) in coords:
             item = feature(kg, ctx, URIRef(str(site)), lang)
             lon, lat = coords[str(site)]

@@ -59,7 +59,7 @@ def query_map_data(kg: KnowledgeGraph, result: QueryResult, lang: str = "en") ->
 
     base = geomap.map_data(kg, lang)
     known = {str(p["id"]): p for p in base["places"]}
-    ctx = Context(kg.union_graph(), lang)
+    ctx = Context.of(kg, lang)
     places: list[dict[str, Any]] = []
     seen: set[str] = set()
     for row in result.rows:

@@ -93,6 +93,9 @@ def term_html(term: Mapping[str, str], links: Links) -> str:
     return f"<span>{esc(term['value'])}</span>"
 
 
+NO_SOURCE = "<li>no source graph says anything about it</li>"
+
+
 def resource_page(data: Mapping[str, Any], links: Links) -> str:
     en, zh = data["en"], data["zh"]
     heading = esc(en) + (f' <span class="zh" lang="zh">{esc(zh)}</span>' if zh != en else "")
@@ -113,6 +116,8 @@ def resource_page(data: Mapping[str, Any], links: Links) -> str:
             if links.local(s["iri"])
             else external(s["iri"], s["title"])
         )
+        + "".join(f' <span class="note">{esc(s[key])}</span>'
+                  for key in ("publisher", "date") if s.get(key))
         + (" — " + external(s["url"]) if s["url"] else "")
         + "</li>"
         for s in data["sources"]
@@ -132,7 +137,7 @@ def resource_page(data: Mapping[str, Any], links: Links) -> str:
 <a href="{esc(slug)}?format=jsonld">JSON-LD</a> · <a href="{esc(slug)}?format=nt">N-Triples</a></p>
 <section><h2>Labels</h2><ul class="labels">{labels or "<li>none</li>"}</ul></section>
 <section><h2>Facts</h2><table class="facts">{facts or NONE_ROW}</table></section>
-<section><h2>Sources</h2><ul>{sources or "<li>none cited</li>"}</ul></section>
+<section><h2>Sources</h2><ul>{sources or NO_SOURCE}</ul></section>
 <section><h2>Links out</h2><ul>{outlinks or "<li>none</li>"}</ul></section>
 <section><h2>Neighbourhood</h2>{diagram}</section>
 <section><h2>Referenced by</h2><table class="facts">{referrers or NONE_ROW}</table></section>

@@ -113,7 +113,8 @@ def graph_svg(
                 30 + (y - min(ys)) / span_y * (height - 60))
 
     def name(node: str) -> str:
-        found = [o for o in graph.objects(URIRef(node), RDFS.label) if isinstance(o, Literal)]
+        found = sorted((o for o in graph.objects(URIRef(node), RDFS.label)
+                        if isinstance(o, Literal)), key=str)  # the first of several names
         for lab in found:
             if lab.language == lang:
                 return str(lab)

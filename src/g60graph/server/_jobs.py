@@ -345,6 +345,24 @@ def safe_iri(iri: str) -> URIRef:
     return URIRef(iri)
 
 
+def _sources(kg: KnowledgeGraph, subject: URIRef) -> list[dict[str, str]]:
+    """The sources whose named graphs say something about ``subject`` (or about its
+    observations, posts and memberships): the named query ``entity-sources``, one
+    entry per source, with its title, publisher, date and URL."""
+    found: dict[str, dict[str, str]] = {}
+    for row in kg.query("entity-sources", {"entity": subject}).dicts():
+        source = str(row["source"])
+        if source not in found:
+            found[source] = {
+                "iri": source,
+                "title": str(row.get("title") or kg.label(row["source"])),
+                "publisher": "" if row.get("publisher") is None else str(row["publisher"]),
+                "date": "" if row.get("issued") is None else str(row["issued"]),
+                "url": "" if row.get("url") is None else str(row["url"]),
+            }
+    return list(found.values())
+
+
 def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     """What a resource page shows: labels, facts, sources, links, neighbours."""
     subject = safe_iri(iri)
@@ -360,7 +378,6 @@ def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
         skos + "closeMatch",
         rdfs + "seeAlso",
     }
-    source_prop = "http://purl.org/dc/terms/source"
     labels = [
         {
             "prop": "alt" if str(p).endswith("altLabel") else "label",
@@ -371,23 +388,9 @@ def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
         if str(p) in label_props and isinstance(o, Literal)
     ]
     facts = [
-        {"p": _term(kg, p), "o": _term(kg, o)}
-        for _, p, o in outgoing
-        if str(p) not in label_props and str(p) != source_prop
+        {"p": _term(kg, p), "o": _term(kg, o)} for _, p, o in outgoing if str(p) not in label_props
     ]
-    sources = []
-    for _, _, src in _triples(kg, subject, URIRef(source_prop), None):
-        title = next(
-            (
-                str(o)
-                for _, _, o in _triples(kg, src, URIRef("http://purl.org/dc/terms/title"), None)
-            ),
-            "",
-        )
-        url = next(
-            (str(o) for _, _, o in _triples(kg, src, URIRef("https://schema.org/url"), None)), ""
-        )
-        sources.append({"iri": str(src), "title": title or kg.label(src), "url": url})
+    sources = _sources(kg, subject)
     links = sorted(
         {str(o) for _, p, o in outgoing if str(p) in link_props and isinstance(o, URIRef)}
     )
@@ -398,13 +401,13 @@ def resource(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     for _, p, o in outgoing:
         if (
             isinstance(o, URIRef)
-            and str(p) not in (rdf_type, source_prop)
+            and str(p) != rdf_type
             and str(p) not in link_props
         ):
             nodes.setdefault(str(o), _term(kg, o))
             edges.append({"from": iri, "to": str(o), "label": kg.label(p)})
     for s, p, _ in incoming:
-        if isinstance(s, URIRef) and str(p) != source_prop:
+        if isinstance(s, URIRef):
             nodes.setdefault(str(s), _term(kg, s))
             edges.append({"from": str(s), "to": iri, "label": kg.label(p)})
     return {

@@ -90,7 +90,7 @@ def view_data(
     if kind == "network":
         union = kg.union_graph()  # one copy for the drawing and its labels and facts
         graph = network.graph_for_query(union, result, lang)
-        context = network.Context(union, lang)
+        context = network.Context.of(kg, lang, union)
         return {
             "data": _network_page.network_data(graph, context=context),
             "options": _network_page.network_options(

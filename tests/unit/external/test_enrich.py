@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS, XSD
 
 from g60graph import KnowledgeGraph
@@ -34,32 +35,40 @@ def enriched(
 def test_population_lands_with_its_point_in_time_and_provenance(
     enriched: tuple[Enrichment, rdflib.Graph], endpoint: Endpoint
 ) -> None:
-    _, graph = enriched
+    result, graph = enriched
+    metadata = result.dataset.graph(DATASET_DEFAULT_GRAPH_ID)  # the sources, beside the values
     obs = G60R["obs-hangzhou-population-wikidata-q4970"]
     assert graph.value(obs, G60.value) == Literal(2000)  # the latest of 1000 (2010), 2000 (2020)
     assert graph.value(obs, G60.refDate) == Literal(dt.date(2020, 11, 1))
     assert graph.value(obs, G60.refArea) == G60R.hangzhou
     assert graph.value(obs, G60.measure) == G60R["measure-population"]
     source = graph.value(obs, DCTERMS.source)
-    assert graph.value(source, SCHEMA.url) == WD.Q4970
-    retrieval = graph.value(source, PROV.wasGeneratedBy)
-    assert graph.value(retrieval, PROV.used) == URIRef(endpoint.url)
-    stamp = graph.value(retrieval, PROV.endedAtTime)
+    assert metadata.value(source, SCHEMA.url) == WD.Q4970
+    assert (source, None, None) not in graph  # a source graph holds no source descriptions
+    retrieval = metadata.value(source, PROV.wasGeneratedBy)
+    assert metadata.value(retrieval, PROV.used) == URIRef(endpoint.url)
+    stamp = metadata.value(retrieval, PROV.endedAtTime)
     assert isinstance(stamp, Literal) and stamp.datatype == XSD.dateTime
     age = dt.datetime.now(dt.UTC) - stamp.toPython()
     assert dt.timedelta(0) <= age < dt.timedelta(minutes=10)
     suzhou = G60R["obs-suzhou-population-wikidata-q42622"]  # no point in time: the retrieval date
     assert graph.value(suzhou, G60.refDate) is None
     assert graph.value(suzhou, G60.reportedOn) == Literal(stamp.toPython().date())
+    # data v2: the graph itself is derived from the endpoint, generated when it answered
+    derived = metadata.value(GRAPH_IRI, PROV.wasDerivedFrom)
+    assert (GRAPH_IRI, rdflib.RDF.type, G60.SourceGraph) in metadata
+    assert metadata.value(derived, SCHEMA.url) == URIRef(endpoint.url)
+    assert metadata.value(GRAPH_IRI, PROV.generatedAtTime) == stamp
 
 
 def test_area_inception_website_coordinates_and_labels(
-    enriched: tuple[Enrichment, rdflib.Graph],
+    enriched: tuple[Enrichment, rdflib.Graph], kg: KnowledgeGraph
 ) -> None:
     _, graph = enriched
     area = G60R["obs-hangzhou-area-wikidata-q4970"]
     assert graph.value(area, G60.value) == Literal(Decimal("123.5"))
-    assert graph.value(area, G60.unit) == G60R["unit-square-kilometre"]
+    assert graph.value(area, G60.unit) == G60R["unit-square-km"]
+    assert graph.value(area, G60.measure) == G60R["measure-area"]
     in_square_metres = G60R["obs-suzhou-area-wikidata-q42622"]
     assert graph.value(in_square_metres, G60.value) == Literal(Decimal("4567.8"))
     assert graph.value(G60R.hangzhou, SCHEMA.foundingDate) == Literal("0589", datatype=XSD.gYear)
@@ -67,7 +76,11 @@ def test_area_inception_website_coordinates_and_labels(
     geom = graph.value(G60R.zhejiang, GEO.hasGeometry)  # we had none for Zhejiang
     assert str(graph.value(geom, GEO.asWKT)) == "POINT(120.0 29.0)"
     assert graph.value(geom, DCTERMS.source) == G60R["source-wikidata-q16967"]
-    assert graph.value(G60R.china, RDFS.label) == Literal("中华人民共和国", lang="zh")
+    # Wikidata's Chinese name only where the graph has none of its own
+    has_zh = kg.query(
+        'ASK { g60r:china rdfs:label ?l FILTER(langMatches(LANG(?l), "zh")) }').boolean
+    added = graph.value(G60R.china, RDFS.label)
+    assert added == (None if has_zh else Literal("中华人民共和国", lang="zh"))
     # each plain triple is also recorded with its source
     claim = G60R["claim-hangzhou-website-q4970"]
     assert graph.value(claim, rdflib.RDF.object) == URIRef("https://hangzhou.example.org/")
@@ -198,9 +211,9 @@ def test_links_accepted_by_link_are_enriched_too(
     reconcile(kg, client, tmp_path / "links", kinds=["city"], entities=["Jinhua"], accept=0.9)
     extended = KnowledgeGraph.load([tmp_path / "links" / "accepted-links.ttl"])
     result = enrich(extended, client, ["Jinhua"])
-    graph = result.dataset.graph(GRAPH_IRI)
     source = G60R["source-wikidata-q90000001"]
-    assert graph.value(source, SCHEMA.url) == WD.Q90000001
+    metadata = result.dataset.graph(DATASET_DEFAULT_GRAPH_ID)
+    assert metadata.value(source, SCHEMA.url) == WD.Q90000001
     assert result.conflicts == []  # Jinhua's coordinates agree with ours
 
 

@@ -133,7 +133,8 @@ def test_accept_writes_clear_winners_with_provenance(
     assert statuses["wd:Q90000001"] == "accepted" and statuses["wd:Q90000012"] == "review"
     # loaded with --data, the accepted links satisfy the shapes
     extended = KnowledgeGraph.load([tmp_path / "accepted-links.ttl"])
-    assert extended.validate().conforms
+    report = extended.validate()
+    assert report.conforms, [v for v in report.violations if v.severity == "Violation"]
 
 
 def test_rerun_is_idempotent_and_asks_nothing(
@@ -285,7 +286,9 @@ def test_cli_offline_without_cache_is_exit_2(
 
 # -- the shipped links ------------------------------------------------------------------
 
-VERIFIED = {
+# Wikidata items are the same administrative areas (skos:exactMatch), each confirmed;
+# GeoNames features are populated places, not the areas: skos:closeMatch.
+WIKIDATA = {
     ("china", "http://www.wikidata.org/entity/Q148"),
     ("shanghai", "http://www.wikidata.org/entity/Q8686"),
     ("hangzhou", "http://www.wikidata.org/entity/Q4970"),
@@ -293,41 +296,49 @@ VERIFIED = {
     ("zhejiang", "http://www.wikidata.org/entity/Q16967"),
     ("jiangsu", "http://www.wikidata.org/entity/Q16963"),
     ("anhui", "http://www.wikidata.org/entity/Q40956"),
+}
+GEONAMES = {
     ("shanghai", "https://sws.geonames.org/1796236/"),
     ("hangzhou", "https://sws.geonames.org/1808926/"),
     ("suzhou", "https://sws.geonames.org/1886760/"),
 }
 
 
+def _pairs(rows: list[tuple[object, ...]]) -> set[tuple[str, str]]:
+    return {(str(row[0]).rsplit("/", 1)[-1], str(row[1])) for row in rows}
+
+
 def test_shipped_links_are_only_the_verified_ones_each_with_its_confirmation(
     kg: KnowledgeGraph,
 ) -> None:
-    files = sorted((REPO / "data" / "links").glob("*.ttl"))
-    assert files, "no shipped links file"
+    assert (REPO / "data" / "curation" / "external-identifiers.trig").is_file()
     records = kg.query(
         """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        PREFIX dcterms: <http://purl.org/dc/terms/>
-        PREFIX schema: <https://schema.org/>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?e ?item ?how ?page WHERE {
-          GRAPH <https://w3id.org/g60graph/graph/external-identifiers> {
+          GRAPH <https://w3id.org/g60graph/graph/curation> {
             ?r rdf:subject ?e ; rdf:predicate skos:exactMatch ; rdf:object ?item ;
-               rdfs:comment ?how ; dcterms:source ?s . ?s schema:url ?page }
-          ?e skos:exactMatch ?item }"""
+               rdfs:comment ?how ; prov:wasDerivedFrom ?page .
+            ?e skos:exactMatch ?item } }"""
     ).rows
-    got = {(str(e).rsplit("/", 1)[-1], str(item)) for e, item, _, _ in records}
-    assert got == VERIFIED
+    assert _pairs(records) == WIKIDATA
     assert all("FACTS.md" in str(how) for _, _, how, _ in records)
-    assert all(str(page).startswith("https://www.") for _, _, _, page in records)
+    assert all(str(page).startswith("https://www.wikidata.org/wiki/Q") for *_, page in records)
     # every external link in the packaged graph is a verified one (Hefei is a candidate)
-    links = kg.query(
+    exact = kg.query(
         """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX owl: <http://www.w3.org/2002/07/owl#>
         SELECT ?e ?t WHERE { ?e skos:exactMatch|owl:sameAs ?t
           FILTER(CONTAINS(STR(?t), "wikidata.org") || CONTAINS(STR(?t), "geonames.org")) }"""
     ).rows
-    assert {(str(e).rsplit("/", 1)[-1], str(t)) for e, t in links} == VERIFIED
+    assert _pairs(exact) == WIKIDATA  # no GeoNames feature is the same thing as an area
+    close = kg.query(
+        """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?e ?t WHERE { ?e skos:closeMatch ?t }"""
+    ).rows
+    assert _pairs(close) == GEONAMES
     assert not list(kg.dataset.triples((None, None, WD.Q185684)))  # a candidate, not a fact
 
 

@@ -13,7 +13,7 @@ from rdflib.compare import to_isomorphic
 from g60graph import KnowledgeGraph
 from named_cases import Case, all_cases
 
-FACT_QUERIES = {"entity", "neighbourhood", "source-facts"}
+FACT_QUERIES = {"entity", "neighbourhood", "source-facts", "statement-sources"}
 # The cases with expected results: every local named query, with parameters where it needs them.
 CASES = {case.name: case for case in all_cases()}
 

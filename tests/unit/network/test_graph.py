@@ -100,7 +100,7 @@ def test_query_graphs(kg: KnowledgeGraph) -> None:
     assert {str(r[1]) for r in sel.rows} <= set(prov)
     # WDQS's graph view: ?item ?linkTo
     wdqs = kg.query("PREFIX g60: <https://w3id.org/g60graph/def#>\n"
-                    "SELECT ?item ?linkTo WHERE { ?item g60:directlyLocatedIn ?linkTo }")
+                    "SELECT DISTINCT ?item ?linkTo WHERE { ?item g60:directlyLocatedIn ?linkTo }")
     assert network.graph_for_query(kg, wdqs).number_of_edges() == len(wdqs.rows)
     # any other SELECT: each row a star from its first IRI column, edges named by column
     cities = network.graph_for_query(kg, kg.query("cities"))
@@ -234,14 +234,28 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_path_command(capsys: pytest.CaptureFixture[str]) -> None:
+def test_path_command(capsys: pytest.CaptureFixture[str], kg: KnowledgeGraph) -> None:
+    hefei, expressway = str(G60R.hefei), str(G60R["g60-expressway"])
+    drawn = network.to_networkx(kg)
+    plain = nx.shortest_path_length(network.simple(drawn), hefei, expressway)
     code, out, _ = cli(capsys, "path", "Hefei", "G60 Expressway")
     assert code == 0
     chain = out.strip()
-    assert chain.startswith("Hefei ") and chain.endswith(" G60 Expressway")
-    assert "connects" in chain and "source" not in chain  # citations are not walked
-    code, out, _ = cli(capsys, "path", "Hefei", "G60 Expressway", "--via-sources")
-    assert code == 0 and "--source-->" in out  # one shared article is the shortest link
+    assert chain.startswith(kg.label(G60R.hefei) + " ")
+    assert chain.endswith(" " + kg.label(G60R["g60-expressway"]))
+    assert chain.count("--") == 2 * plain  # a shortest chain, each step a statement
+    assert "source" not in chain  # citations are not walked
+    # via sources: an entity that one article describes along with Hefei is two steps
+    # away, nearer than by any chain of statements
+    cited = network.Context.of(kg)
+    shared = {src for src, _ in cited.cited[G60R.hefei]}
+    by_statements = nx.single_source_shortest_path_length(network.simple(drawn), hefei)
+    nearer = sorted(str(e) for e, pairs in cited.cited.items()
+                    if shared & {src for src, _ in pairs} and str(e) in drawn
+                    and by_statements.get(str(e), 99) > 2)
+    assert nearer
+    code, out, _ = cli(capsys, "path", "Hefei", nearer[0], "--via-sources")
+    assert code == 0 and out.count("--source-->") == 1 and out.count("--") == 4
     code, out, _ = cli(capsys, "path", "合肥市", "浙江省", "--lang", "zh")
     assert code == 0 and out.startswith("合肥市 ") and out.strip().endswith(" 浙江省")
     assert re.search(r"--[\u4e00-\u9fff]+--", out)  # property labels in Chinese too
@@ -261,9 +275,19 @@ def test_analyze_command(capsys: pytest.CaptureFixture[str], kg: KnowledgeGraph)
     assert code == 0
     report = json.loads(out)
     assert (report["nodes"], report["edges"]) == overview_size(kg)
-    # version 3.0 has nine member cities and is a version of the corridor
-    assert report["degree"][0]["label"] == "G60 corridor version 3.0"
-    assert report["degree"][0]["score"] == 10
+    # the best connected: the version with the most member cities (each a neighbour,
+    # as is the corridor it is a version of), counted from the diagram's statements
+    triples = kg.query("diagram-overview").graph
+    assert triples is not None
+    neighbours: dict[str, set[str]] = {}
+    for s, _, o in triples:
+        neighbours.setdefault(str(s), set()).add(str(o))
+        neighbours.setdefault(str(o), set()).add(str(s))
+    most = max(len(n) for n in neighbours.values())
+    top = report["degree"][0]
+    assert kg.resolve(top["node"]) in set(triples.subjects(G60.memberCity))
+    assert top["score"] == len(neighbours[top["node"]]) == most
+    assert top["label"] == kg.label(URIRef(top["node"]))
     assert sum(len(c) for c in report["communities"]) == report["nodes"]
     code, out, _ = cli(capsys, "analyze", "--top", "3")
     assert code == 0 and "pagerank:" in out and "communities" in out

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
 from g60graph._errors import InputError
 from g60graph._knowledge_graph import KnowledgeGraph
@@ -16,6 +17,21 @@ from g60graph.cli import main
 from g60graph.render import _map as geomap
 from g60graph.render._palette import style_for
 from paths import REPO
+
+
+def undrawn_note(kg: KnowledgeGraph, data: dict[str, object]) -> list[str]:
+    """The note naming every line of the graph the map does not draw, if any."""
+    every = {str(r[0]) for r in kg.query(
+        "PREFIX g60: <https://w3id.org/g60graph/def#>\nSELECT DISTINCT ?line WHERE {"
+        " ?line a ?kind FILTER(?kind IN (g60:Expressway, g60:Railway)) }").rows}
+    drawn = {line["id"] for line in data["lines"]}  # type: ignore[attr-defined]
+    names = sorted(kg.label(URIRef(i)) for i in every - drawn)
+    text = geomap._TEXT["en"]
+    return [text["undrawn"].format(names=text["and"].join(names))] if names else []
+
+
+CONNECTS = ("PREFIX g60: <https://w3id.org/g60graph/def#>\n"
+            "SELECT DISTINCT ?line ?place WHERE { ?line g60:connects ?place }")
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +60,25 @@ def test_cities_at_their_coordinates(kg: KnowledgeGraph, data: dict[str, object]
     assert hangzhou["sources"] and hangzhou["label"] == "Hangzhou"
 
 
-def test_lines_join_the_cities_they_connect(data: dict[str, object]) -> None:
+def test_lines_join_the_cities_they_connect(kg: KnowledgeGraph,
+                                           data: dict[str, object]) -> None:
     lines = data["lines"]
-    assert isinstance(lines, list)
-    g60 = next(line for line in lines if line["id"] == str(G60R["g60-expressway"]))
-    # Shanghai has no point of its own: it stands at Songjiang, so the stops are distinct
-    assert g60["points"][0] == [121.2333, 31.0058]  # east to west, from Shanghai
-    assert [120.1551, 30.2741] in g60["points"]
-    assert g60["kind"] == "Expressway"
+    assert isinstance(lines, list) and lines
+    where = {p["id"]: [p["lon"], p["lat"]] for p in data["places"]  # type: ignore[attr-defined]
+             if p["kind"] == "city"}
+    connects: dict[str, set[str]] = {}
+    for line, place in kg.query(CONNECTS).rows:
+        connects.setdefault(str(line), set()).add(str(place))
+    for line in lines:
+        assert line["geometry"] is False  # no route in data/: through the places, in order
+        assert line["points"] == sorted(line["points"], key=lambda p: -p[0])  # east to west
+        assert len({tuple(p) for p in line["points"]}) == len(line["points"])  # distinct stops
+        drawn = [where[p] for p in connects[line["id"]] if p in where]
+        assert all(point in line["points"] for point in drawn)
+        if str(G60R.shanghai) in connects[line["id"]]:
+            # Shanghai has no point of its own: it stands at Songjiang, the one place in it
+            assert line["points"][0] == where[str(G60R.songjiang)]
+    assert any(str(G60R.shanghai) in connects[line["id"]] for line in lines)
     assert any(line["kind"] == "Railway" for line in lines)
 
 
@@ -139,7 +166,7 @@ LONG_ROUTE = """\
 @prefix g60: <https://w3id.org/g60graph/def#> .
 @prefix g60r: <https://w3id.org/g60graph/id/> .
 @prefix geo: <http://www.opengis.net/ont/geosparql#> .
-g60r:g60-expressway g60:connects g60r:jinhua .
+g60r:g60-expressway g60:connects g60r:hangzhou , g60r:jinhua .
 g60r:test-line a g60:Railway ; g60:connects g60r:hefei , g60r:jinhua ;
   geo:hasGeometry g60r:test-line-a , g60r:test-line-b .
 g60r:test-line-a geo:asWKT
@@ -172,18 +199,31 @@ def test_lines_drawn_as_far_as_the_graph_says(kg: KnowledgeGraph, tmp_path: Path
                                       [[118.8, 30.9], [119.6, 29.1]]]
 
 
-def test_the_map_draws_what_the_graph_holds(data: dict[str, object]) -> None:
+def test_the_map_draws_what_the_graph_holds(kg: KnowledgeGraph,
+                                             data: dict[str, object]) -> None:
     lines = data["lines"]
     assert isinstance(lines, list)
-    # no line in data/ has a geometry of its own: drawn as a schematic, and the legend says so
+    # no line in data/ has a geometry of its own: drawn as a schematic, and the legend
+    # says so, and names the lines the graph locates fewer than two places of
     assert all(line["geometry"] is False for line in lines)
-    assert data["notes"] == [geomap._TEXT["en"]["schematic"], geomap._TEXT["en"]["site"]]
+    text = geomap._TEXT["en"]
+    assert data["notes"] == [text["schematic"], text["site"], *undrawn_note(kg, data)]
     stations = data["stations"]
-    assert isinstance(stations, list)
-    # the 2024 railway's three stations, each at the point of the place it is in
-    assert len(stations) == 3
-    huzhou = next(s for s in stations if s["id"].endswith("/station-huzhou"))
-    assert (huzhou["lon"], huzhou["lat"]) == (120.0867, 30.8941)
+    assert isinstance(stations, list) and stations
+    # each station mark at the point of the place it is in (none has a point of its own)
+    where = {p["id"]: (p["lon"], p["lat"]) for p in data["places"]}  # type: ignore[attr-defined]
+    cities = {p["id"] for p in data["places"] if p["kind"] == "city"}  # type: ignore[attr-defined]
+    located = dict(kg.query(
+        "PREFIX g60: <https://w3id.org/g60graph/def#>\nSELECT DISTINCT ?station ?place WHERE {"
+        " ?station a g60:RailwayStation ; g60:directlyLocatedIn ?place }").rows)
+    inside = kg.query("PREFIX g60: <https://w3id.org/g60graph/def#>\nSELECT DISTINCT ?outer ?in"
+                      " WHERE { ?in g60:directlyLocatedIn ?outer }").rows
+    for station in stations:
+        place = str(located[URIRef(station["id"])])
+        # a place with no point (Shanghai) stands at the one drawn place in it
+        stand_ins = {where[str(i)] for o, i in inside if str(o) == place and str(i) in cities}
+        at = where.get(place) or (stand_ins.pop() if len(stand_ins) == 1 else None)
+        assert (station["lon"], station["lat"]) == at, station["id"]
     assert str(data["attribution"]).startswith("Basemap: Natural Earth 1:10m, rivers 1:50m")
 
 
@@ -215,7 +255,8 @@ def test_centroids_routes_and_station_points_are_used(tmp_path: Path) -> None:
     station's own point are drawn as they are."""
     extra = tmp_path / "geo.ttl"
     extra.write_text(CENTROID_AND_ROUTE, encoding="utf-8")
-    data = geomap.map_data(KnowledgeGraph.load([extra]))
+    extended = KnowledgeGraph.load([extra])
+    data = geomap.map_data(extended)
     city = next(p for p in data["places"] if p["id"] == str(G60R.testcity))
     assert (city["lon"], city["lat"]) == (119.0, 29.5) and city["kind"] == "city"
     line = next(line for line in data["lines"] if line["id"] == str(G60R["test-railway"]))
@@ -227,9 +268,10 @@ def test_centroids_routes_and_station_points_are_used(tmp_path: Path) -> None:
     # the other lines still have no route: the legend says which is which, and names
     # the line it cannot draw (one located place)
     assert str(G60R["test-expressway"]) not in {line["id"] for line in data["lines"]}
+    undrawn = undrawn_note(extended, data)
+    assert "Unlocated expressway" in undrawn[0]
     assert data["notes"] == [geomap._TEXT["en"]["routes"], geomap._TEXT["en"]["schematic"],
-                             geomap._TEXT["en"]["site"],
-                             geomap._TEXT["en"]["undrawn"].format(names="Unlocated expressway")]
+                             geomap._TEXT["en"]["site"], *undrawn]
 
 
 def test_one_colour_per_class_on_the_map_and_in_the_diagrams(

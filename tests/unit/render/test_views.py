@@ -54,10 +54,15 @@ def test_compare_cities_is_a_bar_per_city_grouped_by_year(skg: KnowledgeGraph) -
 def test_two_units_get_two_axes(kg: KnowledgeGraph) -> None:
     result = kg.query("series", {"measure": "g60r:measure-total-output"})
     data = _chart.chart_data(result, kg.label)
-    assert len(data["units"]) == 2
-    assert sorted(s["axis"] for s in data["series"]) == [0, 1]
+    assert len(data["units"]) == 2  # yuan and its US-dollar conversion
+    assert {s["axis"] for s in data["series"]} == {0, 1}
+    assert all(s["axis"] == data["units"].index(s["unit"]) for s in data["series"])
     assert all(s["unit"] in s["name"] for s in data["series"])
-    assert {p["mark"] for s in data["series"] for p in s["points"]} == {">", "≈"}
+    # each point marked by its qualifier ("more than" is ">")
+    marks = {_chart._MARKS.get(str(q).rsplit("/", 1)[-1], "") if q else ""
+             for q in (row.get("qualifier") for row in result.dicts())}
+    assert ">" in marks
+    assert {p["mark"] for s in data["series"] for p in s["points"]} == marks
 
 
 def test_a_chart_needs_a_number_and_a_date(kg: KnowledgeGraph) -> None:

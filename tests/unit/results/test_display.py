@@ -65,7 +65,15 @@ def test_graph_result_is_a_small_stable_diagram(kg: KnowledgeGraph) -> None:
 
 def test_summary_and_repr(kg: KnowledgeGraph) -> None:
     summary = kg._repr_html_()
-    assert "triples" in summary and "named graphs" in summary and "Prefecture-level" in summary
+    stats = kg.stats()
+    assert f"{stats['triples']} triples" in summary
+    assert f"{stats['graphs']} named graphs" in summary and f"{stats['sources']} sources" in summary
+    # the most numerous classes, each with its count, most numerous first
+    top = list(stats["classes"].items())[:12]
+    assert [count for _, count in top] == sorted((c for _, c in top), reverse=True)
+    for name, count in top:
+        assert f"<td>{name}</td><td>{count}</td>" in summary
+    assert f"{len(stats['classes']) - 12} more classes" in summary
     assert repr(kg.query("cities")).startswith("<QueryResult SELECT: ")
 
 
