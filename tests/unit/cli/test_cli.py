@@ -170,7 +170,7 @@ def test_validate_conforms(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_validate_reports_broken_data_with_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
-    broken = sorted((FIXTURES / "broken").glob("*.ttl"))
+    broken = sorted((FIXTURES / "broken").glob("*.trig"))
     assert broken, "the broken samples are missing"
     code, out, _ = run(capsys, "validate", "--data", str(broken[0]))
     assert code == 1 and "Does not conform" in out
