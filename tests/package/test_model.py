@@ -282,10 +282,12 @@ def _metadata(dataset: rdflib.Dataset, slug: str) -> dict[str, rdflib.term.Node 
 
 
 SEED_SOURCES = ["shine-2021-11-05", "shine-2018-07-17"]
+# v1's sources, converted to v2 (v1's techappsinsider copy is gone: a machine-converted mirror
+# of a Shanghai Securities News item, whose facts now come from other pages or not at all)
 CONVERTED_SOURCES = [
     "people-2016-05-25", "zjol-2018-06-02", "shine-2023-06-13", "jschina-2018-09-18",
     "cs-2021-04-02", "hangzhou-2021-03-23", "xinhua-2018-12-23", "jhtmsf-2019-04-04",
-    "techappsinsider-2019-05", "shine-2020-11-10", "shanghai-gov-2024-12-31",
+    "shine-2020-11-10", "shanghai-gov-2024-12-31",
     "chinadevelopment-2024-01-10",
 ]
 
