@@ -2,8 +2,11 @@
 
 The SPARQL 1.1 Graph Store Protocol does the work (the first chunk of a graph
 is a PUT, which replaces it; later chunks are POSTs, which add); without a
-graph store URL, SPARQL Update does the same (DROP SILENT GRAPH, then INSERT
-DATA per chunk). Triples travel as N-Triples, which is also Turtle.
+graph store URL, SPARQL Update does the same with two library updates:
+``publish-replace`` (DROP SILENT GRAPH and INSERT DATA of the first chunk, in one
+request) and ``publish-add`` (INSERT DATA) for the later chunks, their graph and
+triples bound as parameters and the bound text put through the update safety check.
+By the Graph Store Protocol triples travel as N-Triples, which is also Turtle.
 
 Before anything is sent, a manifest graph (``graph/publication``) marks the
 target graphs *incomplete*; only when every graph's triple count on the server
@@ -19,7 +22,8 @@ import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from rdflib import BNode, URIRef
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
 
 from g60graph._errors import ExecutionError, InputError
 from g60graph._knowledge_graph import KnowledgeGraph
@@ -32,6 +36,8 @@ from g60graph.backends import (
     to_ox,
     triple_count,
 )
+from g60graph.sparql import _lexer as sparql_text
+from g60graph.sparql import _safety as safety
 from g60graph.sparql._named import library
 
 __all__ = [
@@ -61,6 +67,9 @@ class PublishReport:
         return sum(self.counts.values())
 
 
+Triple = tuple[Identifier, Identifier, Identifier]
+
+
 class _Target:
     """Replace/append/drop one graph by Graph Store Protocol or SPARQL Update."""
 
@@ -79,68 +88,69 @@ class _Target:
         sep = "&" if "?" in self.graph_store else "?"
         return f"{self.graph_store}{sep}{urllib.parse.urlencode({'graph': graph})}"
 
-    def _update(self, text: str) -> None:
+    def _update(self, name: str, graph: str, triples: Sequence[Triple]) -> None:
+        """One library update, bound, checked and sent."""
         assert self.update_endpoint
+        columns = {"s": [t[0] for t in triples], "p": [t[1] for t in triples],
+                   "o": [t[2] for t in triples]}
+        text = library(name).bind({"graph": graph, **columns})
+        text = sparql_text.strip_comments(text)  # the header: Virtuoso 7.2 misreads comments
+        safety.check_update(text)
         body = urllib.parse.urlencode({"update": text}).encode("ascii")
         self.http.send("POST", self.update_endpoint, content=body,
                        headers={"Content-Type": "application/x-www-form-urlencoded"})
 
-    def write(self, graph: str, lines: Sequence[str], replace: bool) -> None:
+    def write(self, graph: str, triples: Sequence[Triple], replace: bool) -> None:
         if self.graph_store:
-            body = ("\n".join(lines) + "\n").encode("utf-8")
-            self.http.send("PUT" if replace else "POST", self._gsp(graph), content=body,
+            body = "".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} .\n" for s, p, o in triples)
+            self.http.send("PUT" if replace else "POST", self._gsp(graph),
+                           content=body.encode("utf-8"),  # N-Triples, as pyoxigraph writes terms
                            headers={"Content-Type": "text/turtle; charset=utf-8"})
-            return
-        if replace:
-            self._update("DROP SILENT GRAPH " + _term(graph))
-        if lines:
-            data = "\n".join(lines)
-            self._update("INSERT DATA { GRAPH " + _term(graph) + " {\n" + data + "\n} }")
+        elif replace:
+            self._update("publish-replace", graph, triples)
+        elif triples:
+            self._update("publish-add", graph, triples)
 
     def drop(self, graph: str) -> None:
         if self.graph_store:
             self.http.send("DELETE", self._gsp(graph), ok=(404,))  # 404: nothing to delete
         else:
-            self._update("DROP SILENT GRAPH " + _term(graph))
+            self._update("publish-replace", graph, [])  # replaced by nothing
 
 
-def _term(graph: str) -> str:
-    """A graph name as a SPARQL term: updates name the graph, they have no WHERE to bind it in."""
-    return str(URIRef(graph).n3())  # rdflib refuses an IRI that is not one
-
-
-def _ntriples(kg: KnowledgeGraph, graph: str) -> tuple[list[str], list[str]]:
-    """A graph's triples as N-Triples lines: (those with blank nodes, the rest).
+def _triples(kg: KnowledgeGraph, graph: str) -> tuple[list[Triple], list[Triple]]:
+    """A graph's triples: (those with blank nodes, the rest).
 
     Blank-node labels are scoped to one request, so every triple that mentions
     a blank node travels in the graph's first chunk, together.
     """
-    with_bnodes: list[str] = []
-    plain: list[str] = []
+    with_bnodes: list[Triple] = []
+    plain: list[Triple] = []
     for s, p, o, _ in kg.backend.quads(graph):
-        line = f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ."  # pyoxigraph writes N-Triples terms
-        (with_bnodes if isinstance(s, BNode) or isinstance(o, BNode) else plain).append(line)
+        (with_bnodes if isinstance(s, BNode) or isinstance(o, BNode) else plain).append((s, p, o))
     return with_bnodes, plain
 
 
-def _chunks(first: list[str], rest: list[str], size: int) -> Iterator[list[str]]:
+def _chunks(first: list[Triple], rest: list[Triple], size: int) -> Iterator[list[Triple]]:
     head = first + rest[: max(size - len(first), 0)]
     yield head
     for start in range(len(head) - len(first), len(rest), size):
         yield rest[start : start + size]
 
 
-def _manifest(status: str, graphs: Sequence[str], counts: dict[str, int]) -> list[str]:
+def _manifest(status: str, graphs: Sequence[str], counts: dict[str, int]) -> list[Triple]:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    lines = [
-        f'<{MANIFEST}> <{STATUS}> "{status}" .',
-        f'<{MANIFEST}> <{MODIFIED}> "{now}"^^<{XSD}dateTime> .',
+    manifest = URIRef(MANIFEST)
+    triples: list[Triple] = [
+        (manifest, URIRef(STATUS), Literal(status)),
+        (manifest, URIRef(MODIFIED), Literal(now, datatype=URIRef(XSD + "dateTime"))),
     ]
     for graph in graphs:
-        lines.append(f"<{MANIFEST}> <{VOID}subset> <{graph}> .")
+        triples.append((manifest, URIRef(VOID + "subset"), URIRef(graph)))
         if graph in counts:
-            lines.append(f'<{graph}> <{VOID}triples> "{counts[graph]}"^^<{XSD}integer> .')
-    return lines
+            triples.append((URIRef(graph), URIRef(VOID + "triples"),
+                            Literal(str(counts[graph]), datatype=URIRef(XSD + "integer"))))
+    return triples
 
 
 def publish(
@@ -196,7 +206,7 @@ def _publish(
     with tqdm(total=total, unit="triple", unit_scale=True, desc="publishing",
               disable=not progress) as bar:
         for graph in chosen:
-            first, rest = _ntriples(kg, graph)  # one graph in memory at a time
+            first, rest = _triples(kg, graph)  # one graph in memory at a time
             counts[graph] = len(first) + len(rest)
             pieces = list(_chunks(first, rest, chunk_size))
             for index, piece in enumerate(pieces):

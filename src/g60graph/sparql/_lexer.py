@@ -22,6 +22,7 @@ __all__ = [
     "declared_prefixes",
     "depth",
     "keywords",
+    "operations",
     "query_form",
     "strip_bom",
     "strip_comments",
@@ -253,6 +254,18 @@ def depth(text: str, toks: Sequence[Token] | None = None) -> int:
     the text's tokens, when the caller has them already)."""
     found = tokens(text) if toks is None else toks
     return max([0, *(level + 1 for tok, level in _nesting(found) if tok.text in _BRACKETS)])
+
+
+def operations(text: str) -> list[list[tuple[Token, int]]]:
+    """An update's operations, cut at the ``;`` between them: each one's tokens with the
+    bracket level they stand at (its prologue's PREFIX lines go with the first)."""
+    found: list[list[tuple[Token, int]]] = [[]]
+    for tok, level in _nesting(tokens(text)):
+        if tok.text == ";" and level == 0:
+            found.append([])
+        else:
+            found[-1].append((tok, level))
+    return [op for op in found if op]
 
 
 def where_brace(text: str) -> int | None:

@@ -16,7 +16,21 @@ Parameter values are turned into typed RDF terms and bound through a VALUES
 block at the top of the outer WHERE group, so no value can change the query's
 shape, and every store (embedded or remote) sees the same text. A ``many``
 parameter takes a list, bound as a VALUES block of its own with one row per
-value (a batch of items sent to Wikidata in one request).
+value (a batch of items sent to Wikidata in one request). ``many`` parameters that
+share a ``row`` name are the columns of one table, bound as one VALUES block whose
+row i holds each one's i-th value (lists of equal length)::
+
+    #+   s: {type: term, many: true, row: triple, description: Each subject}
+    #+   p: {type: iri, many: true, row: triple, description: Each predicate}
+    #+   o: {type: term, many: true, row: triple, description: Each object}
+
+In an update, each operation with a WHERE gets the VALUES blocks of the parameters
+it uses. An operation without one (INSERT DATA, DELETE DATA, DELETE WHERE, DROP,
+CLEAR, ...) has nowhere to bind them: there a parameter's variable stands where its
+term goes (``DROP SILENT GRAPH ?graph``, ``INSERT DATA { GRAPH ?graph { ?s ?p ?o } }``)
+and binding writes the typed term in its place, a table's triple once per row (none
+for no rows). Such a file is SPARQL once bound. Only there may a ``term`` be a blank
+node (VALUES takes none): its label names one node within the request.
 
 ``title@zh`` and ``description@zh`` (optional) are the Chinese title and description,
 shown where the page or the CLI is in Chinese (``Query.title_in("zh")``); a query
@@ -36,7 +50,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from g60graph import _resources as resources
@@ -76,7 +90,9 @@ VIEWS = ("table", "graph", "map", "timeline", "line-chart", "bar-chart")
 # The Wikidata Query Service's #defaultView names, accepted as they are written there.
 WDQS_VIEWS = {"Table": "table", "Graph": "graph", "Map": "map", "Timeline": "timeline",
               "LineChart": "line-chart", "BarChart": "bar-chart"}
-PARAM_TYPES = ("iri", "entity", "string", "integer", "decimal", "date", "boolean")
+# ``term``: any RDF term, given as one (an rdflib URIRef, Literal or BNode), for the
+# library's own updates; a caller's text is not one.
+PARAM_TYPES = ("iri", "entity", "string", "integer", "decimal", "date", "boolean", "term")
 # The query page's gallery groups queries by theme; a query without one is "other".
 THEMES = ("places", "organisations", "events", "figures", "diagrams", "data-quality", "other")
 # Languages a title or description may be given in besides English (``title@zh``).
@@ -90,9 +106,10 @@ _CJK_BREAK = re.compile(
     r"(?<=[\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\uff00-\uffef])"
     r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
 )
-_PARAM_KEYS = {"type", "default", "required", "description", "many"}
+_PARAM_KEYS = {"type", "default", "required", "description", "many", "row"}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_BNODE_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$")
 
 Resolver = Callable[[str], URIRef]
 # An ``iri`` parameter given as a slug or label: resolved among the values it can take.
@@ -109,6 +126,7 @@ class Param:
     required: bool = False
     default: str | None = None
     many: bool = False  # takes a list of values, one VALUES row each
+    row: str | None = None  # a table's name: its columns' i-th values make its row i
 
 
 # A bound parameter: one term, or the terms of a ``many`` parameter.
@@ -174,7 +192,8 @@ class Query:
             "tags": list(self.tags),
             "params": [
                 {"name": p.name, "type": p.type, "required": p.required,
-                 "default": p.default, "description": p.description, "many": p.many}
+                 "default": p.default, "description": p.description, "many": p.many,
+                 "row": p.row}
                 for p in self.params
             ],
         }
@@ -185,23 +204,17 @@ class Query:
         resolve: Resolver | None = None,
         choose: ChoiceResolver | None = None,
     ) -> str:
-        """The query text with parameters bound as typed terms in VALUES blocks."""
+        """The text with parameters bound as typed terms: in VALUES blocks, or written in
+        where an update's operation has no WHERE to bind them in."""
         terms = bind_terms(self, values, resolve, choose)
+        if self.form == "UPDATE":
+            return _bind_update(self, terms)
         if not terms:
             return self.text
         where = sparql_text.where_brace(self.text)
         if where is None:
             raise QuerySyntaxError(f"{self.name}: a query with parameters needs a WHERE clause")
-        single = {k: t for k, t in terms.items() if not isinstance(t, tuple)}
-        blocks = []
-        if single:
-            names = " ".join(f"?{k}" for k in single)
-            row = " ".join(term.n3() for term in single.values())
-            blocks.append(f"VALUES ({names}) {{ ({row}) }}")
-        for name, many in terms.items():
-            if isinstance(many, tuple):
-                blocks.append(f"VALUES ?{name} {{ {' '.join(t.n3() for t in many)} }}")
-        block = "".join(f"\n  {b}" for b in blocks) + "\n"
+        block = _values(self, terms, set(terms))
         return self.text[: where + 1] + block + self.text[where + 1 :]
 
 
@@ -294,6 +307,9 @@ def _parse_params(raw: object, name: str, text: str) -> tuple[Param, ...]:
         many = spec.get("many", False)
         if not isinstance(many, bool):
             raise QueryMetadataError(f"{where}: many must be true or false")
+        row = spec.get("row")
+        if row is not None and (not isinstance(row, str) or not _NAME.match(row) or not many):
+            raise QueryMetadataError(f"{where}: row names the table of a many parameter")
         default = spec.get("default")
         if default is not None and many:
             raise QueryMetadataError(f"{where}: a many parameter takes no default")
@@ -309,6 +325,7 @@ def _parse_params(raw: object, name: str, text: str) -> tuple[Param, ...]:
                 required=required,
                 default=default,
                 many=many,
+                row=row,
             )
         )
     return tuple(params)
@@ -327,8 +344,14 @@ def to_term(
     where = f"parameter {param.name!r} ({param.type})"
     if isinstance(value, URIRef) and not is_iri(str(value)):
         raise ParameterError(f"{where}: {str(value)!r} is not a valid IRI")
+    if isinstance(value, BNode) and param.type != "term":
+        raise ParameterError(f"{where}: takes no blank node")
+    if isinstance(value, BNode) and not _BNODE_LABEL.match(str(value)):
+        raise ParameterError(f"{where}: {str(value)!r} is not a blank node label")
     if isinstance(value, Identifier):
         return value
+    if param.type == "term":
+        raise ParameterError(f"{where}: takes an RDF term (URIRef, Literal or BNode)")
     text = str(value)
     try:
         if param.type == "entity":
@@ -393,11 +416,157 @@ def bind_terms(
                 raise ParameterError(f"{query.name}: parameter {param.name!r} is required")
             continue
         if isinstance(value, tuple):
-            found = (to_term(param, v, resolve, choose) for v in value)
-            terms[param.name] = tuple(dict.fromkeys(found))  # each once, in the given order
+            found = tuple(to_term(param, v, resolve, choose) for v in value)
+            # each once, in the given order (a table's rows are made each once instead)
+            terms[param.name] = found if param.row else tuple(dict.fromkeys(found))
         else:
             terms[param.name] = to_term(param, value, resolve, choose)
+    for table, columns in _tables(query).items():
+        sizes = {len(_each(terms.get(c))) for c in columns}
+        if len(sizes) > 1:
+            raise ParameterError(
+                f"{query.name}: the columns of table {table!r} ({', '.join(columns)})"
+                " take lists of the same length"
+            )
     return terms
+
+
+def _tables(query: Query) -> dict[str, list[str]]:
+    """Each ``row`` table's columns, in header order."""
+    found: dict[str, list[str]] = {}
+    for param in query.params:
+        if param.row:
+            found.setdefault(param.row, []).append(param.name)
+    return found
+
+
+def _rows(terms: Mapping[str, Bound], columns: list[str]) -> list[tuple[Identifier, ...]]:
+    """A table's rows, each once, in the given order."""
+    lists = [terms.get(c, ()) for c in columns]
+    return list(dict.fromkeys(zip(*lists, strict=True)))
+
+
+def _values(query: Query, terms: Mapping[str, Bound], names: set[str]) -> str:
+    """VALUES blocks for the bound parameters among ``names``: the single ones in one
+    row, each table in one block, each other many one in its own."""
+    blank = [n for n in names for t in _each(terms.get(n)) if isinstance(t, BNode)]
+    if blank:
+        raise ParameterError(
+            f"{query.name}: parameter {blank[0]!r}: a blank node cannot be bound by VALUES"
+        )
+    single = {p.name: terms[p.name] for p in query.params
+              if p.name in names and p.name in terms and not p.many}
+    blocks = []
+    if single:
+        head = " ".join(f"?{k}" for k in single)
+        row = " ".join(t.n3() for t in single.values())  # type: ignore[union-attr]
+        blocks.append(f"VALUES ({head}) {{ ({row}) }}")
+    for columns in _tables(query).values():
+        used = [c for c in columns if c in names]
+        if used and all(c in terms for c in used):
+            rows = _rows(terms, used)
+            head = " ".join(f"?{c}" for c in used)
+            body = " ".join("(" + " ".join(t.n3() for t in r) + ")" for r in rows)
+            blocks.append(f"VALUES ({head}) {{ {body} }}")
+    for param in query.params:
+        many = terms.get(param.name)
+        if param.name in names and param.many and not param.row and isinstance(many, tuple):
+            blocks.append(f"VALUES ?{param.name} {{ {' '.join(t.n3() for t in many)} }}")
+    return "".join(f"\n  {b}" for b in blocks) + "\n" if blocks else ""
+
+
+def _bind_update(query: Query, terms: Mapping[str, Bound]) -> str:
+    """An update's text with its parameters bound, operation by operation."""
+    declared = {p.name for p in query.params}
+    edits: list[tuple[int, int, str]] = []
+    for op in sparql_text.operations(query.text):
+        used = {t.text[1:] for t, _ in op if t.kind == "var"} & declared
+        if not used:
+            continue
+        brace = _where_brace(op)
+        if brace is None:
+            edits += _written_in(query, terms, [t for t, _ in op], used)
+        elif block := _values(query, terms, used):
+            edits.append((brace + 1, brace + 1, block))
+    text = query.text
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _where_brace(op: list[tuple[sparql_text.Token, int]]) -> int | None:
+    """Where the operation's WHERE group opens; None without one, and for DELETE WHERE,
+    whose pattern is its template (it takes no VALUES)."""
+    seen = False
+    previous = ""
+    for tok, level in op:
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "WHERE" and level == 0:
+            if previous == "DELETE":
+                return None
+            seen = True
+        elif seen and tok.text == "{" and level == 0:
+            return tok.start
+        previous = word
+    return None
+
+
+def _written_in(
+    query: Query, terms: Mapping[str, Bound], toks: list[sparql_text.Token], used: set[str]
+) -> list[tuple[int, int, str]]:
+    """Edits writing the bound terms in place of the variables of an operation without
+    WHERE: a table's triple once per row (with no rows, gone with the dot after it)."""
+    params = {p.name: p for p in query.params}
+
+    def term(name: str) -> str:
+        if name not in terms:
+            raise ParameterError(
+                f"{query.name}: parameter {name!r} is required: this update's operation"
+                " has no WHERE to leave it unbound in"
+            )
+        bound = terms[name]
+        if isinstance(bound, tuple):
+            raise QuerySyntaxError(f"{query.name}: ?{name} takes a list: give it a row table")
+        return str(bound.n3())
+
+    edits: list[tuple[int, int, str]] = []
+    done: set[int] = set()
+    for table, columns in _tables(query).items():
+        cols = [c for c in columns if c in used]
+        at = [i for i, t in enumerate(toks) if t.kind == "var" and t.text[1:] in cols]
+        if not at:
+            continue
+        span = toks[at[0] : at[-1] + 1]
+        if not all(t.kind in ("var", "iri", "pname") for t in span) or len(span) > 4:
+            raise QuerySyntaxError(
+                f"{query.name}: the variables of table {table!r} must make one triple"
+            )
+        rows = _rows(terms, cols) if all(c in terms for c in cols) else []
+        parts = []
+        for row in rows:
+            values = dict(zip(cols, row, strict=True))
+            parts.append(" ".join(
+                values[t.text[1:]].n3() if t.kind == "var" and t.text[1:] in values
+                else term(t.text[1:]) if t.kind == "var" and t.text[1:] in params
+                else t.text
+                for t in span
+            ))
+        end = span[-1].start + len(span[-1].text)
+        after = at[-1] + 1
+        if not rows and after < len(toks) and toks[after].text == ".":
+            end = toks[after].start + 1
+        edits.append((span[0].start, end, " .\n".join(parts)))
+        done.update(range(at[0], at[-1] + 1))
+    for i, tok in enumerate(toks):
+        if i not in done and tok.kind == "var" and tok.text[1:] in used:
+            edits.append((tok.start, tok.start + len(tok.text), term(tok.text[1:])))
+    return edits
+
+
+def _each(bound: Bound | None) -> tuple[Identifier, ...]:
+    if bound is None:
+        return ()
+    return bound if isinstance(bound, tuple) else (bound,)
 
 
 QUERIES_ENV = "G60GRAPH_QUERIES"
