@@ -26,11 +26,11 @@ from g60graph import KnowledgeGraph
 from g60graph._errors import ExecutionError, QuerySyntaxError
 from g60graph.backends import SparqlBackend, graph_names, triple_count
 from g60graph.cli import main
-from g60graph.external._publish import PublishError, _Target, publish
+from g60graph.external._publish import PublishError, Triple, _Target, publish
 from g60graph.sparql._named import library
 from named_cases import Case, all_cases
 from paths import FIXTURES, REPO
-from store_compare import graph_counts, same_result, views_agree
+from store_compare import blank_graph, blank_node_shape, graph_counts, same_result, views_agree
 
 
 @pytest.fixture(scope="module")
@@ -203,11 +203,13 @@ def test_a_bad_chunk_is_reported_and_marks_the_graphs_incomplete(
     real = _Target.write
     calls = {"n": 0}
 
-    def flaky(self: _Target, graph: str, lines: list[str], replace: bool) -> None:
+    def flaky(self: _Target, graph: str, triples: list[Triple], replace: bool) -> None:
         calls["n"] += 1
         if calls["n"] == 4:  # the manifest, two chunks, then a chunk the server refuses
-            lines = ["<https://example.org/broken> this is not turtle ."]
-        real(self, graph, lines, replace)
+            self.http.send("POST", self._gsp(graph),
+                           content=b"<https://example.org/broken> this is not turtle .\n",
+                           headers={"Content-Type": "text/turtle; charset=utf-8"})
+        real(self, graph, triples, replace)
 
     before = KnowledgeGraph.load(endpoint=server.sparql).stats()
     monkeypatch.setattr(_Target, "write", flaky)
@@ -230,11 +232,11 @@ def test_server_stopped_mid_publish(tmp_path: Path, kg: KnowledgeGraph,
         real = _Target.write
         calls = {"n": 0}
 
-        def stopping(self: _Target, graph: str, lines: list[str], replace: bool) -> None:
+        def stopping(self: _Target, graph: str, triples: list[Triple], replace: bool) -> None:
             calls["n"] += 1
             if calls["n"] == 3:
                 own.stop()
-            real(self, graph, lines, replace)
+            real(self, graph, triples, replace)
 
         monkeypatch.setattr(_Target, "write", stopping)
         with pytest.raises(PublishError) as caught:
@@ -267,3 +269,19 @@ def test_a_large_chunk_goes_through_authentication(
 def test_a_query_the_server_cannot_parse_is_a_user_error(remote_kg: KnowledgeGraph) -> None:
     with pytest.raises(QuerySyntaxError, match="refused the query"):
         remote_kg.query("SELECT ?x WHERE { ?x }")
+
+
+def test_blank_nodes_keep_their_shape_by_sparql_update(
+    server: virtuoso.Virtuoso, kg: KnowledgeGraph, published: dict[str, int]
+) -> None:
+    """Every triple that mentions a blank node travels in the first chunk's INSERT DATA,
+    so the nodes a chunk's labels name are the graph's own, not one per triple."""
+    graph = blank_graph(kg)
+    local = blank_node_shape(kg.query, graph)
+    assert local[0] and all(blank == "True" for *_, blank in local[0]) and local[1] >= 2
+    report = publish(kg, endpoint=server.sparql, update_endpoint=server.sparql_auth,
+                     graphs=[graph], chunk_size=2, progress=False)
+    assert report.method == "update" and report.chunks > 1
+    remote = SparqlBackend(server.sparql)
+    assert blank_node_shape(lambda text: remote.execute(text, restrict=False), graph) == local
+    assert remote.graph_count(graph) == report.counts[graph] == published[graph]

@@ -86,3 +86,29 @@ def views_agree(endpoint: str, local: Any, remote: Any, tmp: Path,
     summary = map_summary(local)
     assert said[0] == said[1] and f"({len(summary['places'])} places," in said[0]
     assert len(summary["places"]) > 5 and map_summary(remote) == summary
+
+
+# The data's blank nodes: each membership's interval and its beginning (time:Interval and
+# time:Instant nodes), and how many blank nodes a graph holds.
+_INTERVALS = """PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT ?m ?d (isBlank(?i) && isBlank(?t) AS ?blank) WHERE { GRAPH <GRAPH> {
+  ?m org:memberDuring ?i . ?i a time:Interval ; time:hasBeginning ?t .
+  ?t a time:Instant ; time:inXSDDate ?d } }"""
+_BLANK = """SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { GRAPH <GRAPH> {
+  { ?b ?p ?o } UNION { ?s ?p ?b } FILTER(isBlank(?b)) } }"""
+
+
+def blank_graph(kg: Any) -> str:
+    """A named graph of the packaged data whose triples mention blank nodes."""
+    rows = kg.query(_INTERVALS.replace("GRAPH <GRAPH>", "GRAPH ?g").replace("?m ?d", "?g")).rows
+    return str(sorted(str(r[0]) for r in rows)[0])
+
+
+def blank_node_shape(execute: Any, graph: str) -> tuple[list[tuple[str, ...]], int]:
+    """The intervals of ``graph`` (blank or not) and its number of blank nodes, by
+    ``execute(text)`` (a backend's or a KnowledgeGraph's, returning a QueryResult)."""
+    rows = execute(_INTERVALS.replace("GRAPH>", graph + ">")).rows
+    count = execute(_BLANK.replace("GRAPH>", graph + ">")).rows
+    shape = sorted((str(m), str(d)[:10], str(bool(b.toPython()))) for m, d, b in rows)
+    return shape, int(str(count[0][0]))
