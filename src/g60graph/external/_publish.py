@@ -3,9 +3,11 @@
 The SPARQL 1.1 Graph Store Protocol does the work (the first chunk of a graph
 is a PUT, which replaces it; later chunks are POSTs, which add); without a
 graph store URL, SPARQL Update does the same with two library updates:
-``publish-replace`` (DROP SILENT GRAPH and INSERT DATA of the first chunk, in one
-request) and ``publish-add`` (INSERT DATA) for the later chunks, their graph and
-triples bound as parameters and the bound text put through the update safety check.
+``publish-replace`` for the first chunk (DROP SILENT GRAPH, then its triples, in one
+request: those with blank nodes in an INSERT template with one solution, since
+Virtuoso refuses blank nodes in INSERT DATA) and ``publish-add`` (INSERT DATA) for
+the later ones, their graph and triples bound as parameters and the bound text put
+through the update safety check.
 By the Graph Store Protocol triples travel as N-Triples, which is also Turtle.
 
 Before anything is sent, a manifest graph (``graph/publication``) marks the
@@ -89,11 +91,17 @@ class _Target:
         return f"{self.graph_store}{sep}{urllib.parse.urlencode({'graph': graph})}"
 
     def _update(self, name: str, graph: str, triples: Sequence[Triple]) -> None:
-        """One library update, bound, checked and sent."""
+        """One library update, bound, checked and sent: ``publish-replace`` takes the
+        triples that mention a blank node as a table of their own (``bs bp bo``)."""
         assert self.update_endpoint
-        columns = {"s": [t[0] for t in triples], "p": [t[1] for t in triples],
-                   "o": [t[2] for t in triples]}
-        text = library(name).bind({"graph": graph, **columns})
+        values: dict[str, object] = {"graph": graph}
+        blank = [t for t in triples if _has_bnode(t)] if name == "publish-replace" else []
+        plain = [t for t in triples if not _has_bnode(t)] if blank else triples
+        for prefix, table in (("b", blank), ("", plain)):
+            if table:
+                values |= {prefix + "s": [t[0] for t in table], prefix + "p": [t[1] for t in table],
+                           prefix + "o": [t[2] for t in table]}
+        text = library(name).bind(values)
         text = sparql_text.strip_comments(text)  # the header: Virtuoso 7.2 misreads comments
         safety.check_update(text)
         body = urllib.parse.urlencode({"update": text}).encode("ascii")
@@ -127,8 +135,12 @@ def _triples(kg: KnowledgeGraph, graph: str) -> tuple[list[Triple], list[Triple]
     with_bnodes: list[Triple] = []
     plain: list[Triple] = []
     for s, p, o, _ in kg.backend.quads(graph):
-        (with_bnodes if isinstance(s, BNode) or isinstance(o, BNode) else plain).append((s, p, o))
+        (with_bnodes if _has_bnode((s, p, o)) else plain).append((s, p, o))
     return with_bnodes, plain
+
+
+def _has_bnode(triple: Triple) -> bool:
+    return isinstance(triple[0], BNode) or isinstance(triple[2], BNode)
 
 
 def _chunks(first: list[Triple], rest: list[Triple], size: int) -> Iterator[list[Triple]]:

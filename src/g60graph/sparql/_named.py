@@ -24,13 +24,15 @@ row i holds each one's i-th value (lists of equal length)::
     #+   p: {type: iri, many: true, row: triple, description: Each predicate}
     #+   o: {type: term, many: true, row: triple, description: Each object}
 
-In an update, each operation with a WHERE gets the VALUES blocks of the parameters
-it uses. An operation without one (INSERT DATA, DELETE DATA, DELETE WHERE, DROP,
-CLEAR, ...) has nowhere to bind them: there a parameter's variable stands where its
-term goes (``DROP SILENT GRAPH ?graph``, ``INSERT DATA { GRAPH ?graph { ?s ?p ?o } }``)
-and binding writes the typed term in its place, a table's triple once per row (none
-for no rows). Such a file is SPARQL once bound. Only there may a ``term`` be a blank
-node (VALUES takes none): its label names one node within the request.
+In an update, each operation's WHERE group gets the VALUES blocks of the parameters
+it uses. Elsewhere there is nowhere to bind them: in an operation without WHERE
+(INSERT DATA, DELETE DATA, DELETE WHERE, DROP, CLEAR, ...) or in a template whose
+WHERE does not use them, a parameter's variable stands where its term goes
+(``DROP SILENT GRAPH ?graph``, ``INSERT DATA { GRAPH ?graph { ?s ?p ?o } }``) and
+binding writes the typed term in its place, a table's triple once per row (none for
+no rows; an INSERT left with no triples is left out, as Virtuoso refuses an empty
+one). Such a file is SPARQL once bound. Only there may a ``term`` be a blank node
+(VALUES takes none): its label names one node within the operation.
 
 ``title@zh`` and ``description@zh`` (optional) are the Chinese title and description,
 shown where the page or the CLI is in Chinese (``Query.title_in("zh")``); a query
@@ -476,17 +478,26 @@ def _values(query: Query, terms: Mapping[str, Bound], names: set[str]) -> str:
 
 
 def _bind_update(query: Query, terms: Mapping[str, Bound]) -> str:
-    """An update's text with its parameters bound, operation by operation."""
+    """An update's text with its parameters bound, operation by operation: VALUES in
+    the WHERE group for those it uses, the others written in where they stand."""
     declared = {p.name for p in query.params}
     edits: list[tuple[int, int, str]] = []
     for op in sparql_text.operations(query.text):
-        used = {t.text[1:] for t, _ in op if t.kind == "var"} & declared
+        toks = [t for t, _ in op]
+        used = {t.text[1:] for t in toks if t.kind == "var"} & declared
         if not used:
             continue
-        brace = _where_brace(op)
-        if brace is None:
-            edits += _written_in(query, terms, [t for t, _ in op], used)
-        elif block := _values(query, terms, used):
+        if _inserts_nothing(query, terms, toks, used):
+            edits.append(_cut(query.text, op))
+            continue
+        where = _where(op)
+        if where is None:
+            edits += _written_in(query, terms, toks, used)
+            continue
+        index, brace = where
+        bound = {t.text[1:] for t in toks[index:] if t.kind == "var"} & used
+        edits += _written_in(query, terms, toks[:index], used - bound)  # the template's
+        if block := _values(query, terms, bound):
             edits.append((brace + 1, brace + 1, block))
     text = query.text
     for start, end, new in sorted(edits, reverse=True):
@@ -494,19 +505,53 @@ def _bind_update(query: Query, terms: Mapping[str, Bound]) -> str:
     return text
 
 
-def _where_brace(op: list[tuple[sparql_text.Token, int]]) -> int | None:
-    """Where the operation's WHERE group opens; None without one, and for DELETE WHERE,
-    whose pattern is its template (it takes no VALUES)."""
-    seen = False
+def _inserts_nothing(
+    query: Query, terms: Mapping[str, Bound], toks: list[sparql_text.Token], used: set[str]
+) -> bool:
+    """An INSERT (DATA, or with a WHERE) whose only triples are those of tables given no
+    rows: it would write nothing, and some stores (Virtuoso) refuse an empty one."""
+    if not toks or toks[0].text.upper() != "INSERT":
+        return False
+    empty = {c for columns in _tables(query).values() for c in columns
+             if c in used and not _each(terms.get(c))}
+    previous, found = "", False
+    for tok in toks[1:]:
+        word = tok.text.upper()
+        if word == "WHERE":
+            break
+        if tok.kind == "var" and tok.text[1:] in empty:
+            found = True
+        elif word not in ("DATA", "GRAPH", "{", "}", ".") and previous != "GRAPH":
+            return False  # a triple of its own
+        previous = word
+    return found
+
+
+def _cut(text: str, op: list[tuple[sparql_text.Token, int]]) -> tuple[int, int, str]:
+    """An edit that removes one operation and the ';' before it (or after it, first)."""
+    start = op[0][0].start
+    last = op[-1][0]
+    end = last.start + len(last.text)
+    before = text.rfind(";", 0, start)
+    if before >= 0 and not text[before + 1 : start].strip():
+        return before, end, ""
+    after = text.find(";", end)
+    return start, after + 1 if after >= 0 and not text[end:after].strip() else end, ""
+
+
+def _where(op: list[tuple[sparql_text.Token, int]]) -> tuple[int, int] | None:
+    """The operation's WHERE keyword (its index) and where its group opens; None without
+    one, and for DELETE WHERE, whose pattern is its template (it takes no VALUES)."""
+    index = None
     previous = ""
-    for tok, level in op:
+    for i, (tok, level) in enumerate(op):
         word = tok.text.upper() if tok.kind == "word" else ""
         if word == "WHERE" and level == 0:
             if previous == "DELETE":
                 return None
-            seen = True
-        elif seen and tok.text == "{" and level == 0:
-            return tok.start
+            index = i
+        elif index is not None and tok.text == "{" and level == 0:
+            return index, tok.start
         previous = word
     return None
 

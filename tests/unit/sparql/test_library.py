@@ -11,6 +11,7 @@ from rdflib import BNode, Literal, URIRef
 from g60graph import KnowledgeGraph
 from g60graph._errors import EntityNotFoundError, ParameterError, QueryMetadataError
 from g60graph.backends import Writable, new_backend
+from g60graph.sparql._lexer import strip_comments
 from g60graph.sparql._named import Query, library
 from paths import FIXTURES, REPO
 
@@ -128,9 +129,10 @@ TRIPLES = [
 ]
 
 
-def _columns(triples: list[tuple[object, object, object]]) -> dict[str, object]:
-    return {"s": [t[0] for t in triples], "p": [t[1] for t in triples],
-            "o": [t[2] for t in triples]}
+def _columns(triples: list[tuple[object, object, object]], table: str = "") -> dict[str, object]:
+    """A triple table's columns: ``s p o``, or those of publish-replace's blank table."""
+    return {table + "s": [t[0] for t in triples], table + "p": [t[1] for t in triples],
+            table + "o": [t[2] for t in triples]}
 
 
 def _published(backend: Writable) -> set[tuple[str, ...]]:
@@ -146,8 +148,9 @@ def _published(backend: Writable) -> set[tuple[str, ...]]:
 def test_an_update_has_the_strict_header_and_its_table(path: Path) -> None:
     query = library(path.stem)
     assert query.title and query.description
+    blank = {"bs": "blank", "bp": "blank", "bo": "blank"} if "replace" in path.stem else {}
     assert {p.name: p.row for p in query.params} == {
-        "graph": None, "s": "triple", "p": "triple", "o": "triple"}
+        "graph": None, **blank, "s": "triple", "p": "triple", "o": "triple"}
 
 
 @pytest.mark.parametrize("backend", ["oxigraph", "memory"])
@@ -155,10 +158,11 @@ def test_publish_updates_replace_a_graph_on_every_store(backend: str) -> None:
     store = new_backend(backend)
     old = [(URIRef(EX + "old"), URIRef(EX + "p"), Literal("gone"))]
     store.update(library("publish-add").bind({"graph": PUBLISHED, **_columns(old)}))
-    first, rest = TRIPLES[3:], TRIPLES[:3]
+    blank, plain = TRIPLES[3:], TRIPLES[:3]
     # the update safety check runs in update(), on the bound text
-    store.update(library("publish-replace").bind({"graph": PUBLISHED, **_columns(first)}))
-    store.update(library("publish-add").bind({"graph": PUBLISHED, **_columns(rest)}))
+    store.update(library("publish-replace").bind(
+        {"graph": PUBLISHED, **_columns(blank, "b"), **_columns(plain[:1])}))
+    store.update(library("publish-add").bind({"graph": PUBLISHED, **_columns(plain[1:])}))
     assert _published(store) == {
         (EX + "a", EX + "says", 'x"\n" } ; DROP ALL #'), (EX + "a", EX + "name", "杭州"),
         (EX + "a", EX + "n", "007"), (EX + "a", EX + "during", "_:i"),
@@ -171,12 +175,18 @@ def test_publish_updates_replace_a_graph_on_every_store(backend: str) -> None:
 
 
 def test_an_update_writes_terms_in_where_it_has_no_where() -> None:
-    text = library("publish-replace").bind({"graph": PUBLISHED, **_columns(TRIPLES[3:5])})
+    text = library("publish-replace").bind(
+        {"graph": PUBLISHED, **_columns(TRIPLES[3:5], "b"), **_columns(TRIPLES[:1])})
     assert f"DROP SILENT GRAPH <{PUBLISHED}> ;" in text
-    assert (f"INSERT DATA {{ GRAPH <{PUBLISHED}> {{ <{EX}a> <{EX}during> _:i1 .\n"
-            f"_:i1 <{EX}begins> _:t1 }} }}") in text
-    empty = library("publish-add").bind({"graph": PUBLISHED})
-    assert f"INSERT DATA {{ GRAPH <{PUBLISHED}> {{  }} }}" in empty
+    assert (f"INSERT {{ GRAPH <{PUBLISHED}> {{ <{EX}a> <{EX}during> _:i1 .\n"
+            f"_:i1 <{EX}begins> _:t1 }} }} WHERE {{ }} ;") in text  # a template: no VALUES
+    assert f'INSERT DATA {{ GRAPH <{PUBLISHED}> {{ <{EX}a> <{EX}says> "' in text
+    # an INSERT of no rows is left out (Virtuoso refuses an empty one)
+    nothing = library("publish-replace").bind({"graph": PUBLISHED})
+    assert strip_comments(nothing).split() == ["DROP", "SILENT", "GRAPH", f"<{PUBLISHED}>"]
+    no_blank = library("publish-replace").bind({"graph": PUBLISHED, **_columns(TRIPLES[:1])})
+    assert "WHERE" not in strip_comments(no_blank) and ";\nINSERT DATA {" in no_blank
+    assert not strip_comments(library("publish-add").bind({"graph": PUBLISHED})).strip()
 
 
 def test_an_update_binds_values_in_each_operation_that_uses_them() -> None:
@@ -186,7 +196,8 @@ def test_an_update_binds_values_in_each_operation_that_uses_them() -> None:
         "#+   s: {type: term, many: true, row: t, description: subjects}\n"
         "#+   o: {type: term, many: true, row: t, description: objects}\n"
         "DELETE { GRAPH ?g { ?x ?y ?z } } WHERE { GRAPH ?g { ?x ?y ?z } } ;\n"
-        "INSERT { GRAPH ?g { ?s <https://example.org/p> ?o } } WHERE { }\n"
+        "INSERT { GRAPH ?g { ?s <https://example.org/p> ?o } }\n"
+        "WHERE { FILTER(isIRI(?s) && isLiteral(?o)) }\n"
     )
     text = query.bind({"g": PUBLISHED, "s": [URIRef(EX + "a"), URIRef(EX + "a")],
                        "o": [Literal(1), Literal(1)]})
