@@ -725,6 +725,15 @@ def test_map_readable_in_a_narrow_window(browser: Any, kg: KnowledgeGraph, tmp_p
     assert drawn["page_width"] <= 400
     assert drawn["legend"] == len(geomap.map_data(kg, lang)["legend"])
     assert page.locator("#g60-panel").bounding_box()["width"] >= 350  # under the map
+    # and still no label over another nor over a mark (cities' set further out if need be)
+    placed = page.evaluate(MAP_LABELS)
+    labels = placed["labels"]
+    assert len([lab for lab in labels if lab["kind"] == "g60-label"]) >= 9  # every city named
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert not overlap(a, b), (a, b)
+        for mark in placed["marks"]:
+            assert not overlap(a, mark), (a, mark)
     page.set_viewport_size({"width": 1000, "height": 700})
     page.wait_for_selector("#g60-map[data-layout=wide]", timeout=20_000)
     assert page.locator(".g60-toolbar").count() == 1  # drawn again, not twice

@@ -425,7 +425,17 @@
       m.g.appendChild(label);
       // beyond a station's ring; a city is always named, where it overlaps least if need be
       var spots = spotsAround(m.p[0], m.p[1], 16).concat(spotsAround(m.p[0], m.p[1], 24));
-      place(placer, label, spots, true);
+      if (MAP_W < 700) {  // narrow: the marks crowd closer, so spots further out too
+        spots = spots.concat(spotsAround(m.p[0], m.p[1], 36), spotsAround(m.p[0], m.p[1], 50));
+      }
+      var at = place(placer, label, spots, true);
+      if (MAP_W < 700 && at) {  // one set further out is tied to its mark by a thin line
+        var cx = Math.max(at.x, Math.min(m.p[0], at.x + at.w)), cy = Math.max(at.y, Math.min(m.p[1], at.y + at.h));
+        if (Math.abs(cx - m.p[0]) + Math.abs(cy - m.p[1]) > 26) {
+          leaders.appendChild(svg("line", {x1: m.p[0], y1: m.p[1], x2: cx, y2: cy, stroke: "#4a5568",
+                                           "stroke-width": 0.8, "class": "g60-label-leader"}));
+        }
+      }
     });
     marks.filter(function (m) { return m.place.kind !== "city"; }).forEach(function (m) {
       var label = placeLabel(m.place, lang, "g60-site-main", "g60-site-other", 26, "g60-label g60-site-label");

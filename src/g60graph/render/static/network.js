@@ -342,9 +342,19 @@
   var WRAP_PX = 150;     // a longer label wraps onto more lines
 
   var ROOM_PX = 6;          // kept free between two nodes' boxes, labels included
-  var ROOM_AREA = 1.8;      // the canvas is at least this many times the boxes' area
+  var ROOM_AREA = 1.3;      // the canvas is at least this many times the boxes' area
   var MAX_DECLUTTER = 600;  // more nodes than this: left as physics placed them
   var MAX_HEIGHT_PX = 8000; // the tallest a canvas grows to make room
+  var BLEND = 0.25;          // the share of physics in the first spread, the rest by rank
+
+  /* Each value's rank among them (ties by position in the list), 0 to n - 1. */
+  function ranks(values) {
+    var order = values.map(function (v, i) { return i; });
+    order.sort(function (a, b) { return values[a] - values[b] || a - b; });
+    var rank = [];
+    order.forEach(function (i, r) { rank[i] = r; });
+    return rank;
+  }
 
   /* Push overlapping boxes apart (each pair along its shorter way out, half each and a
    * little more), kept inside the canvas by clamp; at most maxRounds passes over all
@@ -428,9 +438,14 @@
         x[i] = Math.min(Math.max(x[i], MARGIN_PX - b.l), MARGIN_PX + width - b.r);
         y[i] = Math.min(Math.max(y[i], MARGIN_PX - b.t), MARGIN_PX + height - b.b);
       }
+      // half where physics put it, half where its rank along the axis puts it: dense
+      // clusters spread, the order of left to right and top to bottom kept
+      var rankX = ranks(xs), rankY = ranks(ys), last = Math.max(ids.length - 1, 1);
       ids.forEach(function (id, i) {
-        x[i] = MARGIN_PX + width * (pos[id].x - minX) / spanX;
-        y[i] = MARGIN_PX + height * (pos[id].y - minY) / spanY;
+        var fx = BLEND * (pos[id].x - minX) / spanX + (1 - BLEND) * rankX[i] / last;
+        var fy = BLEND * (pos[id].y - minY) / spanY + (1 - BLEND) * rankY[i] / last;
+        x[i] = MARGIN_PX + width * fx;
+        y[i] = MARGIN_PX + height * fy;
         clamp(i);
       });
       var rounds = 0, left = 0;
