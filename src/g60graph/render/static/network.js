@@ -11,7 +11,8 @@
  *   legend: [{group, label, color, shape, count?}]
  * }
  * options = {hierarchical?: false | "UD" | "LR", physics?: true, height?: "600px",
- *            showEdgeLabels?: true, strings?: {search, noMatch, match, matches, facts, sources, close}}
+ *            showEdgeLabels?: true, declutter?: true,
+ *            strings?: {search, noMatch, match, matches, facts, sources, close}}
  *
  * Every data-derived string reaches the DOM through textContent (vis-network's own
  * tooltips use innerText for strings), never innerHTML. After rendering, the
@@ -19,6 +20,10 @@
  * becomes "stable" once the layout has settled, physics is frozen and the drawing is
  * fitted, labels included, inside the canvas with its labels readable (readableFit);
  * data-fits counts the fits (one more each time the canvas changes size).
+ * A force layout (not hierarchical, at most MAX_DECLUTTER nodes, declutter not false)
+ * is decluttered once before its first fit: nodes moved apart until no node's box,
+ * label included, overlaps another's (see declutter); data-decluttered is then the
+ * number of pairs still overlapping (0 when there was room).
  */
 (function (root) {
   "use strict";
