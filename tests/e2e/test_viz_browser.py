@@ -145,7 +145,10 @@ def test_clicking_a_node_opens_its_facts(browser: Any, pages: dict[str, Path]) -
           const net = window.g60.network;
           const id = window.g60.nodes.get().find(n => n.label === "Hefei").id;
           const xy = net.canvasToDOM(net.getPositions([id])[id]);
-          const box = document.querySelector(".g60-canvas").getBoundingClientRect();
+          const canvas = document.querySelector(".g60-canvas");
+          // a canvas grown taller than the window (room for labels): scrolled to the node
+          window.scrollTo(0, canvas.getBoundingClientRect().top + window.scrollY + xy.y - 300);
+          const box = canvas.getBoundingClientRect();
           return [box.left + xy.x, box.top + xy.y];
         }"""
     )
@@ -626,4 +629,114 @@ def test_map_panel_folds_away(browser: Any, pages: dict[str, Path]) -> None:
     page.click(".g60-panel-toggle")
     assert page.locator("#g60-panel").is_visible()
     assert watched.errors == []
+    page.context.close()
+
+
+# How many pairs of drawn nodes overlap: each node's box is its mark and its label, as
+# vis-network measured them in its last drawing, in page pixels.
+OVERLAPPING_NODES = """() => {
+  const net = window.g60.network;
+  const boxes = window.g60.nodes.getIds({filter: (n) => !n.hidden}).map((id) => {
+    const b = net.getBoundingBox(id);
+    const a = net.canvasToDOM({x: b.left, y: b.top});
+    const c = net.canvasToDOM({x: b.right, y: b.bottom});
+    return {left: a.x, top: a.y, right: c.x, bottom: c.y};
+  });
+  let pairs = 0;
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const p = boxes[i], q = boxes[j];
+      if (p.left < q.right - 0.5 && q.left < p.right - 0.5
+          && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) pairs++;
+    }
+  }
+  return {nodes: boxes.length, pairs: pairs};
+}"""
+
+
+@pytest.mark.parametrize("name", ["alliances-parks", "agreements"])
+def test_force_layout_leaves_room_for_labels(browser: Any, pages: dict[str, Path],
+                                             tmp_path: Path, name: str) -> None:
+    """Force-laid diagrams: after physics froze, nodes were moved apart until no node's
+    label overlaps another node (mark or label). The same page with that pass turned off
+    (options.declutter false) shows what it removes, so the count can fail."""
+    counts = {}
+    plain = tmp_path / f"{name}-plain.html"
+    text = pages[name].read_text(encoding="utf-8")
+    assert text.count('id="g60-options">{') == 1
+    plain.write_text(text.replace('id="g60-options">{', 'id="g60-options">{"declutter":false,'),
+                     encoding="utf-8")
+    for key, path in (("before", plain), ("after", pages[name])):
+        watched = open_page(browser, path, "g60-network")
+        counts[key] = watched.page.evaluate(OVERLAPPING_NODES)
+        if key == "after":
+            drawn = watched.page.evaluate(DRAWN_BOXES)
+            assert_inside(drawn)  # nothing pushed past the canvas's edges
+            assert drawn["label_px"] >= 11.5  # and the labels as readable as before
+            assert watched.page.locator("#g60-network").get_attribute("data-decluttered") == "0"
+            footer = watched.page.locator(".g60-footer").bounding_box()
+            canvas = watched.page.locator(".g60-canvas").bounding_box()
+            assert footer["y"] >= canvas["y"] + canvas["height"] - 1  # below, not over it
+        assert watched.errors == []
+        watched.page.context.close()
+    assert counts["before"]["nodes"] == counts["after"]["nodes"] > 50
+    assert counts["before"]["pairs"] >= 100, counts  # dense without the pass (236, 2558)
+    assert counts["after"]["pairs"] == 0, counts
+
+
+# Every text drawn on the map (each <text> and <tspan> with a glyph): its font size on
+# screen (its CSS size times the drawing's scale) and whether its box lies inside both
+# the drawing and the window; the legend's entries; the page's own width.
+NARROW_TEXT = """() => {
+  const host = document.querySelector("#g60-map"), drawing = host.querySelector("svg");
+  const m = drawing.getScreenCTM(), frame = drawing.getBoundingClientRect();
+  const drawn = [...drawing.querySelectorAll("text, tspan")]
+    .filter((t) => t.textContent.trim() && t.getBoundingClientRect().width > 0);
+  const sizes = drawn.map((t) => parseFloat(getComputedStyle(t).fontSize) * m.a);
+  const outside = drawn.filter((t) => {
+    const b = t.getBoundingClientRect();
+    return b.left < Math.max(frame.left, 0) - 1 || b.top < frame.top - 1
+      || b.right > Math.min(frame.right, window.innerWidth) + 1 || b.bottom > frame.bottom + 1;
+  }).map((t) => t.textContent);
+  return {layout: host.dataset.layout, texts: drawn.length, min_px: Math.min(...sizes),
+          outside: outside, legend: drawing.querySelectorAll(".g60-legend-entry").length,
+          page_width: document.documentElement.scrollWidth, scale: m.a};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_map_readable_in_a_narrow_window(browser: Any, kg: KnowledgeGraph, tmp_path: Path,
+                                         lang: str) -> None:
+    """400 px wide: the map is drawn at one unit a pixel, the legend under it; no text
+    under 11 px, none cut at an edge, nothing wider than the window. Widened, the page
+    draws the wide map again."""
+    out = tmp_path / f"map-{lang}.html"
+    assert main(["map", "--lang", lang, "-o", str(out)]) == 0
+    watched = watched_page(browser, offline=True)
+    page = watched.page
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.goto(out.as_uri())
+    page.wait_for_selector("#g60-map[data-state=stable]", timeout=20_000)
+    drawn = page.evaluate(NARROW_TEXT)
+    assert drawn["layout"] == "narrow" and abs(drawn["scale"] - 1) < 0.01, drawn
+    assert drawn["texts"] >= 30
+    assert drawn["min_px"] >= 11, drawn["min_px"]
+    assert drawn["outside"] == [], drawn["outside"]
+    assert drawn["page_width"] <= 400
+    assert drawn["legend"] == len(geomap.map_data(kg, lang)["legend"])
+    assert page.locator("#g60-panel").bounding_box()["width"] >= 350  # under the map
+    # and still no label over another nor over a mark (cities' set further out if need be)
+    placed = page.evaluate(MAP_LABELS)
+    labels = placed["labels"]
+    assert len([lab for lab in labels if lab["kind"] == "g60-label"]) >= 9  # every city named
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert not overlap(a, b), (a, b)
+        for mark in placed["marks"]:
+            assert not overlap(a, mark), (a, mark)
+    page.set_viewport_size({"width": 1000, "height": 700})
+    page.wait_for_selector("#g60-map[data-layout=wide]", timeout=20_000)
+    assert page.locator(".g60-toolbar").count() == 1  # drawn again, not twice
+    assert page.evaluate(NARROW_TEXT)["outside"] == []
+    assert_clean(watched, out)
     page.context.close()

@@ -157,11 +157,16 @@ class SparqlBackend:
         if "results" not in doc or "head" not in doc:
             raise ExecutionError(f"{self.endpoint}: the answer holds no results")
         names = list(doc["head"].get("vars", []))
-        bindings, truncated = take(doc["results"].get("bindings", []), limit)
         rows: list[tuple[Identifier | None, ...]] = [
             tuple(_from_server(term_from_json(binding.get(n))) for n in names)
-            for binding in bindings
+            for binding in doc["results"].get("bindings", [])
         ]
+        if sparql_text.selects_distinct(text):
+            # Virtuoso 7.2's DISTINCT lets rows repeated once per source graph through
+            # (after several OPTIONALs, even of DISTINCT subqueries): a DISTINCT answer
+            # has each row once, so it is made so here
+            rows = list(dict.fromkeys(rows))
+        rows, truncated = take(rows, limit)
         return QueryResult(form="SELECT", vars=names, rows=rows, truncated=truncated)
 
     # -- the dataset -------------------------------------------------------------

@@ -211,6 +211,16 @@ def query_form(text: str) -> str:
     return "UPDATE"
 
 
+def selects_distinct(text: str) -> bool:
+    """Whether the query's first SELECT is a SELECT DISTINCT."""
+    words = (t for t in tokens(text) if t.kind not in ("ws", "comment"))
+    for tok in words:
+        if tok.kind == "word" and tok.text.upper() == "SELECT":
+            following = next(words, None)
+            return following is not None and following.text.upper() == "DISTINCT"
+    return False
+
+
 def declared_prefixes(text: str) -> dict[str, str]:
     """The prefixes the text declares itself (``PREFIX ex: <...>``), with their IRIs."""
     found: dict[str, str] = {}

@@ -152,3 +152,15 @@ def test_describe_lists_read_their_dataset_as_pyoxigraph_does(text: str) -> None
     graph = OxigraphBackend(ours).execute(text).graph
     assert graph is not None
     assert sorted(f"<{s}> <{p}> {o.n3()}" for s, p, o in graph) == expected
+
+
+@pytest.mark.parametrize(("text", "distinct"), [
+    ("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", True),
+    ("PREFIX ex: <http://x/> # SELECT ?a\nselect  distinct ?s {}", True),
+    ("SELECT # a comment\n DISTINCT ?s {}", True),
+    ("SELECT ?s WHERE { { SELECT DISTINCT ?s { ?s ?p ?o } } }", False),
+    ("SELECT REDUCED ?s {}", False),
+    ("ASK { ?s ?p 'SELECT DISTINCT' }", False),
+])
+def test_selects_distinct_reads_the_first_select(text: str, distinct: bool) -> None:
+    assert sparql_text.selects_distinct(text) is distinct

@@ -31,9 +31,24 @@
 (function (root) {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
-  // The drawing: the map at the left (MAP_W wide), the legend in a column at the right,
-  // the attribution in a strip along the bottom (BOTTOM high).
-  var W = 1240, H = 760, MAP_W = 920, PAD = 40, BOTTOM = 30;
+  // The drawing: the map at the left (MAP_W wide, MAP_H high), the legend in a column
+  // at the right, the attribution in a strip along the bottom (BOTTOM high). In a
+  // narrow window (NARROW, as network.css's) the drawing is drawn at one unit a CSS
+  // pixel, as wide as its box: the map on top, the legend under it, every text at
+  // least 11 px (layout() sets these before each drawing).
+  var W = 1240, H = 760, MAP_W = 920, MAP_H = 730, PAD = 40, BOTTOM = 30;
+  var NARROW = "(max-width: 700px)";
+
+  function layout(container) {
+    var narrow = Boolean(root.matchMedia && root.matchMedia(NARROW).matches);
+    if (!narrow) {
+      W = 1240; H = 760; MAP_W = 920; MAP_H = 730; PAD = 40; BOTTOM = 30;
+    } else {
+      W = Math.max(280, Math.floor(container.clientWidth || root.innerWidth || 400));
+      MAP_W = W; MAP_H = Math.round(W * 0.95); PAD = 18; BOTTOM = 30; H = MAP_H + BOTTOM;
+    }
+    return narrow;
+  }
   var EARTH_KM = 6371.0088;  // mean Earth radius (IUGG)
 
   function svg(tag, attrs) {
@@ -118,8 +133,8 @@
     }
     var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs);
     var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
-    var s = Math.min((MAP_W - 2 * PAD) / (maxX - minX), (H - 2 * PAD - BOTTOM) / (maxY - minY));
-    var offX = (MAP_W - (maxX - minX) * s) / 2, offY = (H - BOTTOM - (maxY - minY) * s) / 2;
+    var s = Math.min((MAP_W - 2 * PAD) / (maxX - minX), (MAP_H - 2 * PAD) / (maxY - minY));
+    var offX = (MAP_W - (maxX - minX) * s) / 2, offY = (MAP_H - (maxY - minY) * s) / 2;
     return {
       proj: proj, scale: s, frame: frame,
       project: function (lon, lat) {
@@ -242,8 +257,13 @@
       return {x: at[0], y: at[1], w: w, h: h};
     });
     for (var i = 0; i < boxes.length && !chosen; i++) if (placer.free(boxes[i])) chosen = boxes[i];
-    if (!chosen && always) {
-      chosen = boxes.reduce(function (a, c) { return placer.covered(c) < placer.covered(a) ? c : a; });
+    if (!chosen && always) {  // the least covered spot, inside the frame where one is
+      var inside = boxes.filter(function (c) {
+        return c.x >= 3 && c.y >= 3 && c.x + c.w <= placer.width - 3 && c.y + c.h <= placer.height - 3;
+      });
+      chosen = (inside.length ? inside : boxes).reduce(function (a, c) {
+        return placer.covered(c) < placer.covered(a) ? c : a;
+      });
     }
     if (!chosen) return null;
     node.setAttribute("transform", "translate(" + (chosen.x + 1 - b.x).toFixed(1) + " " +
@@ -405,7 +425,17 @@
       m.g.appendChild(label);
       // beyond a station's ring; a city is always named, where it overlaps least if need be
       var spots = spotsAround(m.p[0], m.p[1], 16).concat(spotsAround(m.p[0], m.p[1], 24));
-      place(placer, label, spots, true);
+      if (MAP_W < 700) {  // narrow: the marks crowd closer, so spots further out too
+        spots = spots.concat(spotsAround(m.p[0], m.p[1], 36), spotsAround(m.p[0], m.p[1], 50));
+      }
+      var at = place(placer, label, spots, true);
+      if (MAP_W < 700 && at) {  // one set further out is tied to its mark by a thin line
+        var cx = Math.max(at.x, Math.min(m.p[0], at.x + at.w)), cy = Math.max(at.y, Math.min(m.p[1], at.y + at.h));
+        if (Math.abs(cx - m.p[0]) + Math.abs(cy - m.p[1]) > 26) {
+          leaders.appendChild(svg("line", {x1: m.p[0], y1: m.p[1], x2: cx, y2: cy, stroke: "#4a5568",
+                                           "stroke-width": 0.8, "class": "g60-label-leader"}));
+        }
+      }
     });
     marks.filter(function (m) { return m.place.kind !== "city"; }).forEach(function (m) {
       var label = placeLabel(m.place, lang, "g60-site-main", "g60-site-other", 26, "g60-label g60-site-label");
@@ -465,7 +495,7 @@
       });
       // nearest the middle of the map first: where a reader looks for it
       points.sort(function (a, b) {
-        return Math.hypot(a[0] - MAP_W / 2, a[1] - H / 2) - Math.hypot(b[0] - MAP_W / 2, b[1] - H / 2);
+        return Math.hypot(a[0] - MAP_W / 2, a[1] - MAP_H / 2) - Math.hypot(b[0] - MAP_W / 2, b[1] - MAP_H / 2);
       });
       var spots = [];
       points.forEach(function (p) {
@@ -486,7 +516,10 @@
 
   function drawScaleBar(box, view, strings) {
     var lat = (view.frame.s + view.frame.n) / 2, perKm = view.unitsPerKm(lat);
-    var km = roundKm(180, perKm), length = km * perKm, x = PAD, y = H - BOTTOM - 30;
+    var km = roundKm(Math.min(180, MAP_W * 0.4), perKm), length = km * perKm, x = PAD, y = MAP_H - 30;
+    // narrow: the projection's name wrapped to the map's width, the bar raised for it
+    var names = MAP_W < 700 ? wrap(view.proj.name, Math.floor((MAP_W - 2 * PAD) / 6.2)) : [view.proj.name];
+    y -= 13 * (names.length - 1);
     var g = svg("g", {"class": "g60-scalebar", "data-km": km, "data-length": length.toFixed(3),
                       "data-lat": lat.toFixed(3)});
     g.appendChild(svg("rect", {"class": "g60-scalebar-bar", x: x, y: y, width: length, height: 6,
@@ -494,14 +527,16 @@
     g.appendChild(svg("rect", {x: x, y: y, width: length / 2, height: 6, fill: "#222"}));
     g.appendChild(text(x, y - 5, "0", {"text-anchor": "middle", "class": "g60-scalebar-text"}));
     g.appendChild(text(x + length, y - 5, km + " km", {"text-anchor": "middle", "class": "g60-scalebar-label"}));
-    g.appendChild(text(x, y + 19, view.proj.name, {"class": "g60-projection"}));
+    names.forEach(function (part, i) {
+      g.appendChild(text(x, y + 19 + 13 * i, part, {"class": "g60-projection"}));
+    });
     box.appendChild(g);
     var b = g.getBBox();
     return {x: b.x - 4, y: b.y - 4, w: b.width + 8, h: b.height + 8};
   }
 
   function drawNorthArrow(box, view, strings) {
-    var x = MAP_W - PAD, y = PAD + 10, angle = 0;
+    var x = MAP_W - PAD, y = Math.max(PAD, 40) + 10, angle = 0;
     if (view.proj.apex) {  // a conic's meridians meet at its apex
       var here = view.unproject(x, y);
       angle = Math.atan2(view.proj.apex[0] - here[0], view.proj.apex[1] - here[1]) * 180 / Math.PI;
@@ -519,6 +554,29 @@
     return {x: x - 16, y: y - 42, w: 32, h: 58};
   }
 
+  /* A text cut into lines no wider than `width` drawing units, as drawn in `box` with
+   * class `cls`: at spaces, and inside a word (Chinese has no spaces) where need be. */
+  function measuredLines(box, value, cls, width) {
+    var probe = text(0, 0, "", {"class": cls});
+    box.appendChild(probe);
+    function fits(t) { probe.textContent = t; return probe.getComputedTextLength() <= width; }
+    var out = [], line = "";
+    String(value).split(/(\s+)/).forEach(function (word) {
+      if (!word) return;
+      if (fits(line + word)) { line += word; return; }
+      if (line.trim()) out.push(line.trim());
+      line = "";
+      for (var i = 0; i < word.length; i++) {  // a word wider than a line: by characters
+        if (!fits(line + word[i]) && line) { out.push(line); line = ""; }
+        line += word[i];
+      }
+      if (!line.trim()) line = "";
+    });
+    if (line.trim()) out.push(line.trim());
+    box.removeChild(probe);
+    return out;
+  }
+
   /* Word-wrap (or, for Chinese, character-wrap) a note to about `width` characters. */
   function wrap(value, width) {
     var out = [], words = String(value).split(" "), line = "";
@@ -533,14 +591,25 @@
     return out;
   }
 
-  function drawLegend(box, data, title) {
+  /* The legend: a column right of the map, or (narrow) a band under it; returns
+   * where it ends (its last line's bottom). */
+  function drawLegend(box, data, title, narrow) {
     var x = MAP_W + 20, y = PAD, width = W - MAP_W - 36;
-    box.appendChild(svg("rect", {"class": "g60-legend-column", x: MAP_W, y: 0, width: W - MAP_W,
-                                 height: H - BOTTOM, fill: "#fff"}));
-    box.appendChild(svg("line", {x1: MAP_W, y1: 0, x2: MAP_W, y2: H - BOTTOM, stroke: "#bbb"}));
+    if (narrow) {
+      x = 12; y = MAP_H + 28; width = W - 24;
+      box.appendChild(svg("rect", {"class": "g60-legend-column", x: 0, y: MAP_H, width: W,
+                                   height: 100000, fill: "#fff"}));
+      box.appendChild(svg("line", {x1: 0, y1: MAP_H, x2: W, y2: MAP_H, stroke: "#bbb"}));
+    } else {
+      box.appendChild(svg("rect", {"class": "g60-legend-column", x: MAP_W, y: 0, width: W - MAP_W,
+                                   height: H - BOTTOM, fill: "#fff"}));
+      box.appendChild(svg("line", {x1: MAP_W, y1: 0, x2: MAP_W, y2: H - BOTTOM, stroke: "#bbb"}));
+    }
+    // characters a line holds: the column's, or fewer in a narrow band
+    var chars = function (n) { return narrow ? Math.max(16, Math.min(n, Math.floor(n * width / 300))) : n; };
     var g = svg("g", {"class": "g60-map-legend"});
     box.appendChild(g);
-    wrap(title || "", 34).forEach(function (part) {
+    wrap(title || "", chars(34)).forEach(function (part) {
       g.appendChild(text(x, y, part, {"class": "g60-map-title"}));
       y += 20;
     });
@@ -560,7 +629,7 @@
       } else {
         item.appendChild(svg("circle", {cx: x + 11, cy: y, r: 5, fill: entry.color, stroke: "#222"}));
       }
-      var parts = wrap(entry.label, 36);
+      var parts = wrap(entry.label, chars(36));
       parts.forEach(function (part, i) {
         item.appendChild(text(x + 30, y + 4 + 14 * i, part, {"class": "g60-legend-text"}));
       });
@@ -569,30 +638,32 @@
     });
     y += 6;
     (data.notes || []).forEach(function (note) {
-      wrap(note, 44).forEach(function (part) {
+      wrap(note, chars(44)).forEach(function (part) {
         g.appendChild(text(x, y, part, {"class": "g60-legend-note"}));
         y += 14;
       });
       y += 6;
     });
-    return width;
+    return y;
   }
 
   function render(container, data, options) {
     options = options || {};
     var lang = options.lang || "en", strings = options.strings || {};
     var panel = document.getElementById("g60-panel");
+    var narrow = layout(container);
     var view = fit(frameOf(data), Boolean(options.tiles), strings);
 
     while (container.firstChild) container.removeChild(container.firstChild);
     var box = svg("svg", {viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "map",
-                          preserveAspectRatio: "xMidYMid meet", "class": "g60-mapsvg"});
+                          preserveAspectRatio: "xMidYMid meet",
+                          "class": "g60-mapsvg" + (narrow ? " g60-narrow" : "")});
     var style = svg("style");
     style.textContent = MAP_CSS;  // in the drawing itself, so the page and an export agree
     box.appendChild(style);
     container.appendChild(box);
     var clip = svg("clipPath", {id: "g60-map-frame"});
-    clip.appendChild(svg("rect", {x: 0, y: 0, width: MAP_W, height: H - BOTTOM}));
+    clip.appendChild(svg("rect", {x: 0, y: 0, width: MAP_W, height: MAP_H}));
     box.appendChild(clip);
     var mapLayer = svg("g", {"class": "g60-map-frame", "clip-path": "url(#g60-map-frame)"});
     box.appendChild(mapLayer);
@@ -612,16 +683,31 @@
     if (panel) G60Network.showDetails(panel, null, options.strings);
 
     drawLines(mapLayer, data.lines, view, choose);
-    var placer = new Placer(MAP_W, H - BOTTOM);
+    var placer = new Placer(MAP_W, MAP_H);
     // the scale bar and the north arrow first: no label goes over them
     placer.take(drawScaleBar(mapLayer, view, strings));
     placer.take(drawNorthArrow(mapLayer, view, strings));
     var unlabelled = drawPlaces(mapLayer, data, view, choose, lang, placer);
     drawBasemapNames(namesLayer, named, view, lang, placer);
-    drawLegend(box, data, options.title);
+    var legendEnd = drawLegend(box, data, options.title, narrow);
+    // the attribution: one line along the bottom, or (narrow) wrapped to the width
+    var credits = narrow ? measuredLines(box, data.attribution || "", "g60-attribution", W - 24)
+      : [data.attribution || ""];
+    if (narrow) {
+      BOTTOM = 12 + 15 * credits.length;
+      H = Math.ceil(legendEnd + 8 + BOTTOM);
+      box.setAttribute("viewBox", "0 0 " + W + " " + H);
+      box.setAttribute("width", String(W));
+      box.setAttribute("height", String(H));
+      box.style.width = W + "px";
+      box.style.height = H + "px";
+    }
     box.appendChild(svg("rect", {x: 0, y: H - BOTTOM, width: W, height: BOTTOM, fill: "#fff",
                                  stroke: "#bbb", "stroke-width": 0.8}));
-    box.appendChild(text(12, H - BOTTOM / 2 + 4, data.attribution || "", {"class": "g60-attribution"}));
+    credits.forEach(function (line, i) {
+      box.appendChild(text(12, narrow ? H - BOTTOM + 19 + 15 * i : H - BOTTOM / 2 + 4, line,
+                           {"class": "g60-attribution"}));
+    });
 
     var body = container.parentNode;
     container.setAttribute("data-places", String(data.places.length));
@@ -644,10 +730,25 @@
       bar.appendChild(toggle);
     }
     G60Export.buttons(bar, exporters, {png: strings.png, svg: strings.svg}, "g60graph-map");
+    bar.setAttribute("data-g60-map-bar", "true");
+    var old = body.previousElementSibling;
+    if (old && old.getAttribute("data-g60-map-bar")) old.parentNode.removeChild(old);
     body.parentNode.insertBefore(bar, body);
+    container.setAttribute("data-layout", narrow ? "narrow" : "wide");
     container.setAttribute("data-state", "stable");
-    G60Export.fromHash(exporters);
-    return {svg: box, png: exporters.png, svgText: exporters.svg, view: view};
+    var drawn = {svg: box, png: exporters.png, svgText: exporters.svg, view: view};
+    if (!container.g60Watching && root.matchMedia) {  // narrow <-> wide: drawn again
+      container.g60Watching = true;
+      var query = root.matchMedia(NARROW), redraw = function () {
+        var again = render(container, data, options);
+        if (root.g60map && root.g60map.svg && !root.g60map.svg.isConnected) root.g60map = again;
+      };
+      if (query.addEventListener) query.addEventListener("change", redraw);
+      else if (query.addListener) query.addListener(redraw);
+    }
+    if (!container.g60Drawn) G60Export.fromHash(exporters);
+    container.g60Drawn = true;
+    return drawn;
   }
 
   /* The map's own styles, carried into an exported SVG (it has no page around it). */
@@ -665,7 +766,10 @@
     ".g60-mapsvg .g60-area-name{fill:#6b6456;stroke:#f3efe4;letter-spacing:1.5px}" +
     ".g60-mapsvg .g60-area-main{font-size:15px;font-weight:600}.g60-mapsvg .g60-area-other{font-size:12px}" +
     ".g60-mapsvg .g60-river-name{fill:#2c5f93;font-style:italic;font-size:11.5px;stroke:#dbe9f5}" +
-    ".g60-mapsvg .g60-line{fill:none;cursor:pointer}.g60-mapsvg .g60-station{cursor:pointer}";
+    ".g60-mapsvg .g60-line{fill:none;cursor:pointer}.g60-mapsvg .g60-station{cursor:pointer}" +
+    // narrow: drawn at one unit a pixel, so no text under 11 px
+    ".g60-narrow .g60-attribution,.g60-narrow .g60-projection,.g60-narrow .g60-site-main," +
+    ".g60-narrow .g60-site-other,.g60-narrow .g60-legend-note{font-size:11px}";
 
   /* Online only: basemap tiles (Web Mercator, as the view then is) at a zoom that fits. */
   function addTiles(box, template, view) {

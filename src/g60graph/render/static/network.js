@@ -11,7 +11,8 @@
  *   legend: [{group, label, color, shape, count?}]
  * }
  * options = {hierarchical?: false | "UD" | "LR", physics?: true, height?: "600px",
- *            showEdgeLabels?: true, strings?: {search, noMatch, match, matches, facts, sources, close}}
+ *            showEdgeLabels?: true, declutter?: true,
+ *            strings?: {search, noMatch, match, matches, facts, sources, close}}
  *
  * Every data-derived string reaches the DOM through textContent (vis-network's own
  * tooltips use innerText for strings), never innerHTML. After rendering, the
@@ -19,6 +20,10 @@
  * becomes "stable" once the layout has settled, physics is frozen and the drawing is
  * fitted, labels included, inside the canvas with its labels readable (readableFit);
  * data-fits counts the fits (one more each time the canvas changes size).
+ * A force layout (not hierarchical, at most MAX_DECLUTTER nodes, declutter not false)
+ * is decluttered once before its first fit: nodes moved apart until no node's box,
+ * label included, overlaps another's (see declutter); data-decluttered is then the
+ * number of pairs still overlapping (0 when there was room).
  */
 (function (root) {
   "use strict";
@@ -291,9 +296,13 @@
         container.setAttribute("data-state", "stable");
         return;
       }
-      refit(function () {
-        if (root.G60Export) root.G60Export.fromHash(exporters);
-      });
+      var go = function () {
+        refit(function () {
+          if (root.G60Export) root.G60Export.fromHash(exporters);
+        });
+      };
+      if (options.hierarchical || options.declutter === false) go();
+      else declutter(network, nodes, canvas, container, body, Boolean(options.height), go);
     }
     // a canvas that changes size (the panel toggled, the window resized) is fitted again
     var resizeTimer = null;
@@ -336,6 +345,144 @@
   var READABLE_PX = 12;  // the smallest label on screen at 100 % zoom
   var MARGIN_PX = 10;    // kept free along the canvas's edges
   var WRAP_PX = 150;     // a longer label wraps onto more lines
+
+  var ROOM_PX = 6;          // kept free between two nodes' boxes, labels included
+  var ROOM_AREA = 1.3;      // the canvas is at least this many times the boxes' area
+  var MAX_DECLUTTER = 600;  // more nodes than this: left as physics placed them
+  var MAX_HEIGHT_PX = 8000; // the tallest a canvas grows to make room
+  var BLEND = 0.25;          // the share of physics in the first spread, the rest by rank
+
+  /* Each value's rank among them (ties by position in the list), 0 to n - 1. */
+  function ranks(values) {
+    var order = values.map(function (v, i) { return i; });
+    order.sort(function (a, b) { return values[a] - values[b] || a - b; });
+    var rank = [];
+    order.forEach(function (i, r) { rank[i] = r; });
+    return rank;
+  }
+
+  /* Push overlapping boxes apart (each pair along its shorter way out, half each and a
+   * little more), kept inside the canvas by clamp; at most maxRounds passes over all
+   * pairs. Returns how many pairs still overlapped in the last pass. */
+  function separate(boxes, x, y, clamp, maxRounds) {
+    var moved = 0;
+    for (var round = 0; round < maxRounds; round++) {
+      moved = 0;
+      for (var i = 0; i < boxes.length; i++) {
+        var a = boxes[i];
+        for (var j = i + 1; j < boxes.length; j++) {
+          var c = boxes[j];
+          var dx = Math.min(x[i] + a.r, x[j] + c.r) - Math.max(x[i] + a.l, x[j] + c.l);
+          if (dx <= 0) continue;
+          var dy = Math.min(y[i] + a.b, y[j] + c.b) - Math.max(y[i] + a.t, y[j] + c.t);
+          if (dy <= 0) continue;
+          moved++;
+          if (dx <= dy) {
+            var sx = x[i] + (a.l + a.r) / 2 <= x[j] + (c.l + c.r) / 2 ? -1 : 1;
+            x[i] += sx * (dx / 2 + 0.25); x[j] -= sx * (dx / 2 + 0.25);
+          } else {
+            var sy = y[i] + (a.t + a.b) / 2 <= y[j] + (c.t + c.b) / 2 ? -1 : 1;
+            y[i] += sy * (dy / 2 + 0.25); y[j] -= sy * (dy / 2 + 0.25);
+          }
+          clamp(i); clamp(j);
+        }
+      }
+      if (!moved) break;
+    }
+    return moved;
+  }
+
+  /* Make room for the labels, once, after physics has frozen: each node's box (its
+   * mark and its label, as vis-network measures them at the size the labels will have
+   * on screen) is pushed off any box it overlaps, a few pixels apart, inside the
+   * canvas; a canvas too small to hold the boxes grows taller first (the page then
+   * scrolls). Deterministic: the same order (by node id), the same moves. The layout
+   * keeps its shape (the physics positions stretched over the canvas) and stays
+   * frozen afterwards. */
+  function declutter(network, nodes, canvas, host, body, fixedHeight, done) {
+    var ids = nodes.getIds({filter: function (n) { return !n.hidden; }});
+    ids.sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
+    if (ids.length < 2 || ids.length > MAX_DECLUTTER) { done(); return; }
+    network.setSize("100%", "100%");
+    var pos = network.getPositions(ids);
+    var xs = ids.map(function (id) { return pos[id].x; });
+    var ys = ids.map(function (id) { return pos[id].y; });
+    var minX = Math.min.apply(null, xs), spanX = Math.max(Math.max.apply(null, xs) - minX, 1);
+    var minY = Math.min.apply(null, ys), spanY = Math.max(Math.max.apply(null, ys) - minY, 1);
+    var width = Math.max(canvas.clientWidth - 2 * MARGIN_PX, 40);
+    var height = Math.max(canvas.clientHeight - 2 * MARGIN_PX, 40);
+    // a provisional zoom: the labels get the size readableFit will give them there
+    var s = 0.8 * Math.min(width / spanX, height / spanY, 1.5);
+    var k = Math.max(1, READABLE_PX / (14 * s));
+    network.setOptions({
+      nodes: {font: {size: 14 * k}, widthConstraint: {maximum: WRAP_PX / s}},
+      edges: {font: {size: 10 * k}}
+    });
+    network.once("afterDrawing", function () {
+      var half = ROOM_PX / 2, area = 0;
+      var boxes = ids.map(function (id) {  // on screen, around the node's centre
+        var b = network.getBoundingBox(id), p = pos[id];
+        var box = {l: (b.left - p.x) * s - half, r: (b.right - p.x) * s + half,
+                   t: (b.top - p.y) * s - half, b: (b.bottom - p.y) * s + half};
+        area += (box.r - box.l) * (box.b - box.t);
+        return box;
+      });
+      var grown = false;
+      function grow(to) {  // a taller canvas (the page scrolls), at most MAX_HEIGHT_PX
+        to = Math.min(to, MAX_HEIGHT_PX - 2 * MARGIN_PX);
+        if (fixedHeight || to <= height) return false;
+        height = to;
+        grown = true;
+        return true;
+      }
+      grow(area * ROOM_AREA / width);
+      // the physics layout stretched over the canvas, then each box kept inside it
+      var x = [], y = [];
+      function clamp(i) {
+        var b = boxes[i];
+        x[i] = Math.min(Math.max(x[i], MARGIN_PX - b.l), MARGIN_PX + width - b.r);
+        y[i] = Math.min(Math.max(y[i], MARGIN_PX - b.t), MARGIN_PX + height - b.b);
+      }
+      // half where physics put it, half where its rank along the axis puts it: dense
+      // clusters spread, the order of left to right and top to bottom kept
+      var rankX = ranks(xs), rankY = ranks(ys), last = Math.max(ids.length - 1, 1);
+      ids.forEach(function (id, i) {
+        var fx = BLEND * (pos[id].x - minX) / spanX + (1 - BLEND) * rankX[i] / last;
+        var fy = BLEND * (pos[id].y - minY) / spanY + (1 - BLEND) * rankY[i] / last;
+        x[i] = MARGIN_PX + width * fx;
+        y[i] = MARGIN_PX + height * fy;
+        clamp(i);
+      });
+      var rounds = 0, left = 0;
+      for (var attempt = 0; attempt < 6; attempt++) {
+        left = separate(boxes, x, y, clamp, 400);
+        rounds += 1;
+        if (!left) break;
+        var before = height;  // still crowded: a fifth taller, the layout stretched with it
+        if (!grow(height * 1.2)) break;
+        ids.forEach(function (id, i) {
+          y[i] = MARGIN_PX + (y[i] - MARGIN_PX) * height / before;
+          clamp(i);
+        });
+      }
+      if (grown) {
+        canvas.style.height = Math.ceil(height + 2 * MARGIN_PX) + "px";
+        body.style.minHeight = canvas.style.height;
+        host.style.minHeight = Math.ceil(host.offsetHeight - body.offsetHeight + height +
+                                         2 * MARGIN_PX) + "px";
+        if (host.parentNode === document.body) {  // the page grows with it, and scrolls
+          document.body.style.height = "auto";
+          document.body.style.minHeight = "100%";
+        }
+      }
+      ids.forEach(function (id, i) {
+        network.moveNode(id, (x[i] - MARGIN_PX - width / 2) / s, (y[i] - MARGIN_PX - height / 2) / s);
+      });
+      host.setAttribute("data-decluttered", String(left));
+      done();
+    });
+    network.redraw();
+  }
 
   /* The drawn nodes' boxes, labels included (vis-network keeps them from the last
    * draw), as one box in network coordinates. */
