@@ -7,7 +7,7 @@ The terminals are those of SPARQL 1.1 §19.8, read as pyoxigraph reads them:
 keyword inside a literal, an IRI or a comment never counts.
 
 Used to place a VALUES block of bound parameters, to find a query's form, and
-by the safety check (``g60graph.safety``), which reads every token.
+by the safety check (``g60graph.sparql._safety``), which reads every token.
 """
 
 from __future__ import annotations

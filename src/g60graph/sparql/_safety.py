@@ -5,22 +5,32 @@ can be told not to. (FROM and FROM NAMED are allowed: every backend treats a
 graph it lacks as empty, and rdflib's fetching of FROM graphs is switched off.)
 So every query text is read here, every token of it, by the lexer the engine's
 grammar implies (``g60graph.sparql._lexer``). The one shortcut is exact: every
-token the check looks at spells SERVICE, LOAD or an update word, so a reading whose
-upper-cased text holds none of those words has nothing to look at.
+token the check looks at holds SERVICE, LOAD or an update word once upper-cased, and
+``str.upper()`` maps each character on its own (no context; only ``lower()`` has one,
+the final sigma), so the upper-cased reading holds the token's upper form: a reading
+without those words has nothing to look at. Neither engine matches a keyword more
+loosely: pyoxigraph compares ASCII letters without case, rdflib (pyparsing's
+CaselessKeyword) compares ``text[i:i+n].upper()`` with the keyword, so ``ſERVICE``
+(long s) and ``servıce`` (dotless i) are SERVICE to rdflib, and to this check.
 
 One text can be read in more than one way, and a query is refused when any
 reading holds a danger:
 
 - rdflib expands ``\\uXXXX`` everywhere before it parses (``\\u0053ERVICE`` is
-  SERVICE to it), pyoxigraph only inside strings and IRIs: both are read.
+  SERVICE to it; so are ``\\u00000053ERVICE`` and ``\\U0053ERVICE``: its pattern
+  takes four or eight digits after either letter), pyoxigraph only inside strings and
+  IRIs: both are read, the second by rdflib's own function.
 - ``<`` after an operand inside parentheses may be a comparison rather than the
   start of an IRI (``FILTER(?a<'x>')``); where reading it as an IRI would hide
   a quote or a ``#``, the comparison reading is followed too.
 - pyoxigraph matches keywords without a word boundary (``SERVICEx:y`` is
   ``SERVICE x:y``), so a word or prefix that merely contains SERVICE counts.
+- rdflib fetches, for every SERVICE, the endpoint of the first text anywhere in the
+  query that parses as a SERVICE pattern (a string literal included), read with a
+  greedy regex: where a SERVICE is allowed, that endpoint must be allowed too.
 
 This check is the first line; the second is that the processes running
-queries from strangers have no network at all (``g60graph.sandbox``).
+queries from strangers have no network at all (``g60graph._sandbox``).
 """
 
 from __future__ import annotations
@@ -56,10 +66,14 @@ def check(
     """Raise UnsafeQueryError for an update or a SERVICE not allowed; QuerySyntaxError
     if the text is nested too deeply to parse safely. ``tokens``: the text's own
     (``sparql_text.tokens(text)``), when the caller has them already."""
-    for reading in _readings(text, tokens):
+    readings = _readings(text, tokens)
+    allowed = False  # a SERVICE to an allowed endpoint was seen
+    for reading in readings:
         if _may_hold_suspect(reading):
             for tok in _suspects(reading):
-                _judge_query_token(reading, tok, allowed_services, prefixes)
+                allowed |= _judge_query_token(reading, tok, allowed_services, prefixes)
+    if allowed:
+        _check_rdflib_endpoint(readings[-1], allowed_services)
 
 
 def check_update(
@@ -190,7 +204,8 @@ def _judge_query_token(
     tok: sparql_text.Token,
     allowed_services: Collection[str],
     prefixes: Mapping[str, str],
-) -> None:
+) -> bool:
+    """Raise for a token that fetches or writes; True for a SERVICE to an allowed endpoint."""
     word = _word_of(tok).upper()
     if tok.kind == "word" and word == "SERVICE":
         endpoint = _service_endpoint(text, tok, prefixes)
@@ -200,12 +215,35 @@ def _judge_query_token(
                 f"SERVICE {shown} refused: federated queries need --allow-service"
                 " and an allowed endpoint"
             )
+        return True
     elif "SERVICE" in word:
         raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as SERVICE")
     elif tok.kind == "pname" and word.startswith("LOAD"):
         raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as LOAD")
     elif tok.kind == "word":
         raise UnsafeQueryError(_READ_ONLY)
+    return False
+
+
+def _check_rdflib_endpoint(reading: str, allowed_services: Collection[str]) -> None:
+    """rdflib does not fetch the endpoint a SERVICE names: for every SERVICE it fetches
+    the one read, by a greedy regex, out of the first text anywhere in the query that
+    parses as a SERVICE pattern, inside a string literal too (``BIND("SERVICE <elsewhere>
+    {}" AS ?x) SERVICE <allowed> {...}`` fetches elsewhere). So where a SERVICE is
+    allowed, that endpoint is found the way rdflib finds it and must be allowed too."""
+    from pyparsing import original_text_for
+    from rdflib.plugins.sparql.parser import ServiceGraphPattern
+
+    # as rdflib.plugins.sparql.parserutils.Comp.postParse and evaluate.evalServiceQuery
+    found = original_text_for(ServiceGraphPattern.expr).search_string(reading, max_matches=1)
+    if not found:
+        return
+    match = re.match(r"^service <(.*)>[ \n]*{(.*)}[ \n]*$", found[0][0], re.DOTALL | re.I)
+    if match and match.group(1) not in allowed_services:
+        raise UnsafeQueryError(
+            f"SERVICE refused: rdflib would fetch <{match.group(1)}> for it (the first"
+            " text that reads as a SERVICE, in a literal too), not an allowed endpoint"
+        )
 
 
 def _service_endpoint(
