@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
 from g60graph._errors import QuerySyntaxError, UnsafeQueryError
 from g60graph._namespaces import QUERY_PREFIXES
@@ -69,11 +70,11 @@ def check(
     readings = _readings(text, tokens)
     allowed = False  # a SERVICE to an allowed endpoint was seen
     for reading in readings:
-        if _may_hold_suspect(reading):
-            for tok in _suspects(reading):
+        if _may_hold_suspect(reading.text):
+            for tok in _suspects(reading.text, rdflib=reading.rdflib):
                 allowed |= _judge_query_token(reading, tok, allowed_services, prefixes)
     if allowed:
-        _check_rdflib_endpoint(readings[-1], allowed_services)
+        _check_rdflib_endpoint(readings[-1].text, allowed_services)
 
 
 def check_update(
@@ -83,7 +84,7 @@ def check_update(
     compute a different value in each query worker (RAND(), NOW(), UUID(), ...)."""
     readings = _readings(text)  # as pyoxigraph reads it, and as rdflib does
     for reading in readings:
-        for tok in sparql_text.tokens(reading):
+        for tok in _after(reading.text, 0, rdflib=reading.rdflib):
             if tok.kind == "word" and tok.text.upper() in _NON_DETERMINISTIC:
                 raise UnsafeQueryError(
                     f"{tok.text.upper()}() refused in an update: each query worker would"
@@ -91,7 +92,7 @@ def check_update(
                     " itself"
                 )
     for reading in readings:
-        for tok in _suspects(reading):
+        for tok in _suspects(reading.text, rdflib=reading.rdflib):
             word = _word_of(tok).upper()
             if "SERVICE" in word:
                 raise UnsafeQueryError("SERVICE refused: the server never fetches data")
@@ -115,10 +116,20 @@ def too_deep(detail: str = "") -> QuerySyntaxError:
 # -- readings -------------------------------------------------------------------------
 
 
-def _readings(text: str, tokens: Sequence[sparql_text.Token] | None = None) -> list[str]:
+class _Reading(NamedTuple):
+    text: str
+    rdflib: bool  # cut into tokens as rdflib's parser cuts them
+
+
+def _readings(
+    text: str, tokens: Sequence[sparql_text.Token] | None = None
+) -> list[_Reading]:
+    """The text as pyoxigraph reads it, then as rdflib does where that differs (its
+    \\u expansion, ``sparql_text.rdflib_differs``)."""
     if sparql_text.depth(text, tokens) > sparql_text.MAX_DEPTH:
         raise too_deep()
-    readings = [text]
+    readings = [_Reading(text, rdflib=False)]
+    expanded = text
     if "\\u" in text or "\\U" in text:
         from rdflib.plugins.sparql.parser import expandUnicodeEscapes
 
@@ -128,7 +139,8 @@ def _readings(text: str, tokens: Sequence[sparql_text.Token] | None = None) -> l
             expanded = text
         if sparql_text.depth(expanded) > sparql_text.MAX_DEPTH:
             raise too_deep()
-        readings.append(expanded)
+    if expanded != text or sparql_text.rdflib_differs(expanded):
+        readings.append(_Reading(expanded, rdflib=True))
     return readings
 
 
@@ -142,8 +154,9 @@ def _may_hold_suspect(text: str) -> bool:
     return any(word in upper for word in _SUSPECT_WORDS)
 
 
-def _suspects(text: str) -> Iterator[sparql_text.Token]:
-    """Every token that names SERVICE, LOAD or an update word, in any reading of ``<``."""
+def _suspects(text: str, *, rdflib: bool = False) -> Iterator[sparql_text.Token]:
+    """Every token that names SERVICE, LOAD or an update word, in any reading of ``<``
+    (``rdflib``: the tokens as rdflib's parser cuts them)."""
     seen: set[tuple[int, bool, tuple[str, ...]]] = set()
     found: set[int] = set()
     work: list[tuple[int, bool, tuple[str, ...]]] = [(0, False, ())]
@@ -154,7 +167,7 @@ def _suspects(text: str) -> Iterator[sparql_text.Token]:
             budget -= 1
             if budget < 0:
                 raise UnsafeQueryError("the query is too ambiguous to check: add spaces around '<'")
-            kind, end = sparql_text.token_at(text, pos)
+            kind, end = sparql_text.token_at(text, pos, rdflib=rdflib)
             piece = text[pos:end]
             hides = "#" in piece or "'" in piece
             if kind == "iri" and operand and stack[-1:] == ("(",) and hides:
@@ -200,7 +213,7 @@ def _is_suspect(kind: str, piece: str) -> bool:
 
 
 def _judge_query_token(
-    text: str,
+    reading: _Reading,
     tok: sparql_text.Token,
     allowed_services: Collection[str],
     prefixes: Mapping[str, str],
@@ -208,7 +221,7 @@ def _judge_query_token(
     """Raise for a token that fetches or writes; True for a SERVICE to an allowed endpoint."""
     word = _word_of(tok).upper()
     if tok.kind == "word" and word == "SERVICE":
-        endpoint = _service_endpoint(text, tok, prefixes)
+        endpoint = _service_endpoint(reading, tok, prefixes)
         if endpoint is None or endpoint not in allowed_services:
             shown = f"<{endpoint}>" if endpoint else "with a variable or unknown endpoint"
             raise UnsafeQueryError(
@@ -247,19 +260,23 @@ def _check_rdflib_endpoint(reading: str, allowed_services: Collection[str]) -> N
 
 
 def _service_endpoint(
-    text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]
+    reading: _Reading, tok: sparql_text.Token, prefixes: Mapping[str, str]
 ) -> str | None:
     """The endpoint after SERVICE [SILENT], None when it is a variable."""
-    following = _after(text, tok.start + len(tok.text))
+    text = reading.text
+    following = _after(text, tok.start + len(tok.text), rdflib=reading.rdflib)
     target = next(following, None)
     if target is not None and target.kind == "word" and target.text.upper() == "SILENT":
         target = next(following, None)
     return _iri(text, target, prefixes)
 
 
-def _graph_name_after(text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]) -> str:
+def _graph_name_after(
+    reading: _Reading, tok: sparql_text.Token, prefixes: Mapping[str, str]
+) -> str:
     """The graph a USING [NAMED] names (``USINGex:g`` is USING ex:g to pyoxigraph)."""
-    following = _after(text, tok.start + len(tok.text))
+    text = reading.text
+    following = _after(text, tok.start + len(tok.text), rdflib=reading.rdflib)
     if tok.kind == "pname":  # the keyword glued to a prefixed name
         following = iter([sparql_text.Token("pname", tok.text[5:], tok.start + 5)])
     target = next(following, None)
@@ -271,9 +288,9 @@ def _graph_name_after(text: str, tok: sparql_text.Token, prefixes: Mapping[str, 
     return iri
 
 
-def _after(text: str, pos: int) -> Iterator[sparql_text.Token]:
+def _after(text: str, pos: int, *, rdflib: bool = False) -> Iterator[sparql_text.Token]:
     while pos < len(text):
-        kind, end = sparql_text.token_at(text, pos)
+        kind, end = sparql_text.token_at(text, pos, rdflib=rdflib)
         if kind not in ("ws", "comment"):
             yield sparql_text.Token(kind, text[pos:end], pos)
         pos = end
