@@ -82,14 +82,15 @@ _TOKEN = _token_pattern(r"\#[^\r\n]*", _PLX)
 # The text as rdflib's parser cuts it (after its \u expansion), where that differs: a
 # comment runs to '\n' only (pyparsing's rest_of_line: '\r' does not end it), and a local
 # name may hold '\"' (rdflib's PN_LOCAL_ESC has '"', SPARQL's has not). The two patterns
-# differ in nothing else, so only a text holding '\r' or '\"' is cut differently.
+# differ in nothing else, so only a text holding '\"', or both '#' and '\r', is cut
+# differently.
 _TOKEN_RDFLIB = _token_pattern(r"\#[^\n]*", _PLX + r'|\\"')
 
 
 def rdflib_differs(text: str) -> bool:
     """Whether rdflib's parser may cut ``text`` into other tokens than pyoxigraph's
     (``token_at(..., rdflib=True)``)."""
-    return "\r" in text or '\\"' in text
+    return '\\"' in text or ("\r" in text and "#" in text)
 
 _ESCAPE = re.compile(_UCHAR)
 _BRACKETS = {"(": ")", "{": "}", "[": "]"}

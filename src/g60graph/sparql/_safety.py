@@ -20,6 +20,10 @@ reading holds a danger:
   SERVICE to it; so are ``\\u00000053ERVICE`` and ``\\U0053ERVICE``: its pattern
   takes four or eight digits after either letter), pyoxigraph only inside strings and
   IRIs: both are read, the second by rdflib's own function.
+- rdflib's parser cuts some texts otherwise than SPARQL and pyoxigraph do: a comment
+  runs to ``\\n`` only (``# x\\r'''\\n SERVICE ...`` opens no string to it), and a
+  local name may end in ``\\"``. Where that can happen (``_lexer.rdflib_differs``),
+  rdflib's reading is cut rdflib's way.
 - ``<`` after an operand inside parentheses may be a comparison rather than the
   start of an IRI (``FILTER(?a<'x>')``); where reading it as an IRI would hide
   a quote or a ``#``, the comparison reading is followed too.

@@ -30,6 +30,7 @@ from rdflib.namespace import XSD
 
 from g60graph import _sandbox
 from g60graph._errors import QuerySyntaxError, UnsafeQueryError
+from g60graph.sparql._lexer import rdflib_differs, token_at
 from g60graph.sparql._safety import _may_hold_suspect, _readings, _suspects, check
 from server_harness import Counter, counting_listener
 
@@ -150,6 +151,25 @@ def test_the_shortcut_skips_no_reading_with_a_suspect(text: str) -> None:
             assert _may_hold_suspect(reading), (reading, found)
         for word in found:  # the premise: each token's upper form is in the text's
             assert word.upper() in reading.upper()
+
+
+def _cut(text: str, rdflib: bool) -> list[tuple[str, int]]:
+    cuts, pos = [], 0
+    while pos < len(text):
+        kind, pos = token_at(text, pos, rdflib=rdflib)
+        cuts.append((kind, pos))
+    return cuts
+
+
+@given(st.one_of(texts, bodies))
+@example('?x ?p ex:a\\" . # "')
+@example('# c\r"""\nSERVICE"""')
+@bounded(400)
+def test_rdflib_cuts_otherwise_only_where_it_says(text: str) -> None:
+    """The check reads a text a second time, rdflib's way, only where rdflib_differs
+    says the cut may differ: elsewhere it must not."""
+    if not rdflib_differs(text):
+        assert _cut(text, rdflib=True) == _cut(text, rdflib=False)
 
 
 # -- the engines, run for real against a loopback listener -------------------------------
