@@ -82,15 +82,17 @@ _TOKEN = _token_pattern(r"\#[^\r\n]*", _PLX)
 # The text as rdflib's parser cuts it (after its \u expansion), where that differs: a
 # comment runs to '\n' only (pyparsing's rest_of_line: '\r' does not end it), and a local
 # name may hold '\"' (rdflib's PN_LOCAL_ESC has '"', SPARQL's has not). The two patterns
-# differ in nothing else, so only a text holding '\"', or both '#' and '\r', is cut
-# differently.
+# differ in nothing else, so only a text holding '\"', or a '#' followed on its line by
+# a '\r' that is not a line end ('\r' then '\n', as a browser's form sends every line),
+# can give other tokens than comments and white space.
 _TOKEN_RDFLIB = _token_pattern(r"\#[^\n]*", _PLX + r'|\\"')
+_LONE_CR_AFTER_HASH = re.compile(r"\#[^\r\n]*\r+[^\r\n]")
 
 
 def rdflib_differs(text: str) -> bool:
     """Whether rdflib's parser may cut ``text`` into other tokens than pyoxigraph's
-    (``token_at(..., rdflib=True)``)."""
-    return '\\"' in text or ("\r" in text and "#" in text)
+    (``token_at(..., rdflib=True)``), comments and white space aside."""
+    return '\\"' in text or ("\r" in text and _LONE_CR_AFTER_HASH.search(text) is not None)
 
 _ESCAPE = re.compile(_UCHAR)
 _BRACKETS = {"(": ")", "{": "}", "[": "]"}

@@ -153,17 +153,22 @@ def test_the_shortcut_skips_no_reading_with_a_suspect(text: str) -> None:
             assert word.upper() in reading.upper()
 
 
-def _cut(text: str, rdflib: bool) -> list[tuple[str, int]]:
+def _cut(text: str, rdflib: bool) -> list[tuple[str, int, int]]:
+    """The tokens other than comments and white space, as (kind, start, end)."""
     cuts, pos = [], 0
     while pos < len(text):
-        kind, pos = token_at(text, pos, rdflib=rdflib)
-        cuts.append((kind, pos))
+        kind, end = token_at(text, pos, rdflib=rdflib)
+        if kind not in ("ws", "comment"):
+            cuts.append((kind, pos, end))
+        pos = end
     return cuts
 
 
 @given(st.one_of(texts, bodies))
 @example('?x ?p ex:a\\" . # "')
 @example('# c\r"""\nSERVICE"""')
+@example('PREFIX x: <http://x/#>\r\nSELECT ?service # c\r\n WHERE { ?s ?p ?o }\r\n')
+@example('# c\r\r"""\nSERVICE"""')
 @bounded(400)
 def test_rdflib_cuts_otherwise_only_where_it_says(text: str) -> None:
     """The check reads a text a second time, rdflib's way, only where rdflib_differs
