@@ -115,6 +115,38 @@ def test_the_counter_counts(counter: Counter, kg: KnowledgeGraph) -> None:
     counter.connections = before
 
 
+# With one endpoint allowed, rdflib fetches for every SERVICE the endpoint read out of
+# the first text in the query that parses as a SERVICE pattern, a string literal
+# included, and reads it with a greedy regex: none of these may reach the listener.
+ALLOWED = "http://127.0.0.1:9/sparql"  # loopback's discard port: nothing listens there
+ALLOWED_CONFUSIONS = [
+    'SELECT * WHERE { BIND("SERVICE <$URL> {}" AS ?x) SERVICE <$OK> { ?s ?p ?o } }',
+    "SELECT * WHERE { <urn:x:s> <urn:x:p> 'SERVICE <$URL> {}' . SERVICE <$OK> { ?s ?p ?o } }",
+    'SELECT * WHERE { VALUES ?v { """SERVICE <$URL> { }""" } SERVICE <$OK> { ?s ?p ?o } }',
+    'SELECT * WHERE { BIND("\\u0053ERVICE <$URL> {}" AS ?x) SERVICE <$OK> { ?s ?p ?o } }',
+    "SELECT * WHERE { SERVICE <$OK>{GRAPH<x@127.0.0.1:$PORT/>{?s ?p ?o}} }",
+]
+
+
+@pytest.mark.parametrize("attack", ALLOWED_CONFUSIONS)
+def test_an_allowed_service_never_fetches_another(
+    attack: str, store_kg: KnowledgeGraph, counter: Counter
+) -> None:
+    text = spelled(attack.replace("$OK", ALLOWED), counter)
+    with pytest.raises(UnsafeQueryError, match="rdflib would fetch"):
+        check(text, allowed_services=[ALLOWED])
+    with pytest.raises(UnsafeQueryError):
+        store_kg.query(text, allowed_services=[ALLOWED])
+    assert counter.connections == 0
+
+
+def test_an_allowed_service_alone_passes() -> None:
+    check(f"SELECT * WHERE {{ SERVICE <{ALLOWED}> {{ ?s ?p ?o FILTER(?o > 1) }} }}",
+          allowed_services=[ALLOWED])
+    check(f'SELECT * WHERE {{ SERVICE <{ALLOWED}> {{ ?s ?p "SERVICE" }} }}',
+          allowed_services=[ALLOWED])
+
+
 @pytest.mark.parametrize("attack", ENTITY_ATTACKS)
 def test_entity_values_are_bound_never_pasted(
     attack: str, store_kg: KnowledgeGraph, counter: Counter, capsys: pytest.CaptureFixture[str]

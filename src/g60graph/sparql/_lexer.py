@@ -7,7 +7,7 @@ The terminals are those of SPARQL 1.1 §19.8, read as pyoxigraph reads them:
 keyword inside a literal, an IRI or a comment never counts.
 
 Used to place a VALUES block of bound parameters, to find a query's form, and
-by the safety check (``g60graph.safety``), which reads every token.
+by the safety check (``g60graph.sparql._safety``), which reads every token.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "keywords",
     "operations",
     "query_form",
+    "rdflib_differs",
     "strip_bom",
     "strip_comments",
     "token_at",
@@ -45,28 +46,54 @@ _CHARS_U = _BASE + "_"
 _CHARS = _CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
-_LOCAL = rf"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 
-_TOKEN = re.compile(
-    rf"""
-      (?P<ws>[\x20\t\r\n]+)
-    | (?P<comment>\#[^\r\n]*)
-    | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
-                 |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
-                 |'(?:[^'\\\r\n]|{_ECHAR}|{_UCHAR})*'
-                 |"(?:[^"\\\r\n]|{_ECHAR}|{_UCHAR})*")
-    | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
-    | (?P<var>[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-    | (?P<bnode>_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
-    | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-    | (?P<number>(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+)
-                 |[0-9]*\.[0-9]+|[0-9]+)
-    | (?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
-    | (?P<word>[{_CHARS_U}0-9]+)
-    | (?P<punct>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+
+def _local(plx: str) -> str:
+    return rf"(?:[{_CHARS_U}:0-9]|{plx})(?:(?:[{_CHARS}.:]|{plx})*(?:[{_CHARS}:]|{plx}))?"
+
+
+_LOCAL = _local(_PLX)
+
+
+def _token_pattern(comment: str, plx: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"""
+          (?P<ws>[\x20\t\r\n]+)
+        | (?P<comment>{comment})
+        | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
+                     |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
+                     |'(?:[^'\\\r\n]|{_ECHAR}|{_UCHAR})*'
+                     |"(?:[^"\\\r\n]|{_ECHAR}|{_UCHAR})*")
+        | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+        | (?P<var>[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+        | (?P<bnode>_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
+        | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+        | (?P<number>(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+
+                        |[0-9]+[eE][+-]?[0-9]+)
+                     |[0-9]*\.[0-9]+|[0-9]+)
+        | (?P<pname>(?:{_PREFIX})?:(?:{_local(plx)})?)
+        | (?P<word>[{_CHARS_U}0-9]+)
+        | (?P<punct>.)
+        """,
+        re.VERBOSE | re.DOTALL,
+    )
+
+
+_TOKEN = _token_pattern(r"\#[^\r\n]*", _PLX)
+# The text as rdflib's parser cuts it (after its \u expansion), where that differs: a
+# comment runs to '\n' only (pyparsing's rest_of_line: '\r' does not end it), and a local
+# name may hold '\"' (rdflib's PN_LOCAL_ESC has '"', SPARQL's has not). The two patterns
+# differ in nothing else, so only a text holding '\"', or a '#' followed on its line by
+# a '\r' that is not a line end ('\r' then '\n', as a browser's form sends every line),
+# can give other tokens than comments and white space.
+_TOKEN_RDFLIB = _token_pattern(r"\#[^\n]*", _PLX + r'|\\"')
+_LONE_CR_AFTER_HASH = re.compile(r"\#[^\r\n]*\r+[^\r\n]")
+
+
+def rdflib_differs(text: str) -> bool:
+    """Whether rdflib's parser may cut ``text`` into other tokens than pyoxigraph's
+    (``token_at(..., rdflib=True)``), comments and white space aside."""
+    return '\\"' in text or ("\r" in text and _LONE_CR_AFTER_HASH.search(text) is not None)
 
 _ESCAPE = re.compile(_UCHAR)
 _BRACKETS = {"(": ")", "{": "}", "[": "]"}
@@ -90,9 +117,10 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(min(int(m.group()[2:], 16), 0x10FFFF)), text)
 
 
-def token_at(text: str, pos: int) -> tuple[str, int]:
-    """The kind and end of the token that starts at ``pos``."""
-    match = _TOKEN.match(text, pos)
+def token_at(text: str, pos: int, *, rdflib: bool = False) -> tuple[str, int]:
+    """The kind and end of the token that starts at ``pos`` (``rdflib``: as rdflib's
+    parser cuts it, see ``rdflib_differs``)."""
+    match = (_TOKEN_RDFLIB if rdflib else _TOKEN).match(text, pos)
     assert match is not None  # the last alternative matches any character
     return match.lastgroup or "punct", match.end()
 

@@ -5,28 +5,43 @@ can be told not to. (FROM and FROM NAMED are allowed: every backend treats a
 graph it lacks as empty, and rdflib's fetching of FROM graphs is switched off.)
 So every query text is read here, every token of it, by the lexer the engine's
 grammar implies (``g60graph.sparql._lexer``). The one shortcut is exact: every
-token the check looks at spells SERVICE, LOAD or an update word, so a reading whose
-upper-cased text holds none of those words has nothing to look at.
+token the check looks at holds SERVICE, LOAD or an update word once upper-cased, and
+``str.upper()`` maps each character on its own (no context; only ``lower()`` has one,
+the final sigma), so the upper-cased reading holds the token's upper form: a reading
+without those words has nothing to look at. Neither engine matches a keyword more
+loosely: pyoxigraph compares ASCII letters without case, rdflib (pyparsing's
+CaselessKeyword) compares ``text[i:i+n].upper()`` with the keyword, so ``ſERVICE``
+(long s) and ``servıce`` (dotless i) are SERVICE to rdflib, and to this check.
 
 One text can be read in more than one way, and a query is refused when any
 reading holds a danger:
 
 - rdflib expands ``\\uXXXX`` everywhere before it parses (``\\u0053ERVICE`` is
-  SERVICE to it), pyoxigraph only inside strings and IRIs: both are read.
+  SERVICE to it; so are ``\\u00000053ERVICE`` and ``\\U0053ERVICE``: its pattern
+  takes four or eight digits after either letter), pyoxigraph only inside strings and
+  IRIs: both are read, the second by rdflib's own function.
+- rdflib's parser cuts some texts otherwise than SPARQL and pyoxigraph do: a comment
+  runs to ``\\n`` only (``# x\\r'''\\n SERVICE ...`` opens no string to it), and a
+  local name may end in ``\\"``. Where that can happen (``_lexer.rdflib_differs``),
+  rdflib's reading is cut rdflib's way.
 - ``<`` after an operand inside parentheses may be a comparison rather than the
   start of an IRI (``FILTER(?a<'x>')``); where reading it as an IRI would hide
   a quote or a ``#``, the comparison reading is followed too.
 - pyoxigraph matches keywords without a word boundary (``SERVICEx:y`` is
   ``SERVICE x:y``), so a word or prefix that merely contains SERVICE counts.
+- rdflib fetches, for every SERVICE, the endpoint of the first text anywhere in the
+  query that parses as a SERVICE pattern (a string literal included), read with a
+  greedy regex: where a SERVICE is allowed, that endpoint must be allowed too.
 
 This check is the first line; the second is that the processes running
-queries from strangers have no network at all (``g60graph.sandbox``).
+queries from strangers have no network at all (``g60graph._sandbox``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
 from g60graph._errors import QuerySyntaxError, UnsafeQueryError
 from g60graph._namespaces import QUERY_PREFIXES
@@ -56,10 +71,14 @@ def check(
     """Raise UnsafeQueryError for an update or a SERVICE not allowed; QuerySyntaxError
     if the text is nested too deeply to parse safely. ``tokens``: the text's own
     (``sparql_text.tokens(text)``), when the caller has them already."""
-    for reading in _readings(text, tokens):
-        if _may_hold_suspect(reading):
-            for tok in _suspects(reading):
-                _judge_query_token(reading, tok, allowed_services, prefixes)
+    readings = _readings(text, tokens)
+    allowed = False  # a SERVICE to an allowed endpoint was seen
+    for reading in readings:
+        if _may_hold_suspect(reading.text):
+            for tok in _suspects(reading.text, rdflib=reading.rdflib):
+                allowed |= _judge_query_token(reading, tok, allowed_services, prefixes)
+    if allowed:
+        _check_rdflib_endpoint(readings[-1].text, allowed_services)
 
 
 def check_update(
@@ -69,7 +88,7 @@ def check_update(
     compute a different value in each query worker (RAND(), NOW(), UUID(), ...)."""
     readings = _readings(text)  # as pyoxigraph reads it, and as rdflib does
     for reading in readings:
-        for tok in sparql_text.tokens(reading):
+        for tok in _after(reading.text, 0, rdflib=reading.rdflib):
             if tok.kind == "word" and tok.text.upper() in _NON_DETERMINISTIC:
                 raise UnsafeQueryError(
                     f"{tok.text.upper()}() refused in an update: each query worker would"
@@ -77,7 +96,7 @@ def check_update(
                     " itself"
                 )
     for reading in readings:
-        for tok in _suspects(reading):
+        for tok in _suspects(reading.text, rdflib=reading.rdflib):
             word = _word_of(tok).upper()
             if "SERVICE" in word:
                 raise UnsafeQueryError("SERVICE refused: the server never fetches data")
@@ -101,10 +120,20 @@ def too_deep(detail: str = "") -> QuerySyntaxError:
 # -- readings -------------------------------------------------------------------------
 
 
-def _readings(text: str, tokens: Sequence[sparql_text.Token] | None = None) -> list[str]:
+class _Reading(NamedTuple):
+    text: str
+    rdflib: bool  # cut into tokens as rdflib's parser cuts them
+
+
+def _readings(
+    text: str, tokens: Sequence[sparql_text.Token] | None = None
+) -> list[_Reading]:
+    """The text as pyoxigraph reads it, then as rdflib does where that differs (its
+    \\u expansion, ``sparql_text.rdflib_differs``)."""
     if sparql_text.depth(text, tokens) > sparql_text.MAX_DEPTH:
         raise too_deep()
-    readings = [text]
+    readings = [_Reading(text, rdflib=False)]
+    expanded = text
     if "\\u" in text or "\\U" in text:
         from rdflib.plugins.sparql.parser import expandUnicodeEscapes
 
@@ -114,7 +143,8 @@ def _readings(text: str, tokens: Sequence[sparql_text.Token] | None = None) -> l
             expanded = text
         if sparql_text.depth(expanded) > sparql_text.MAX_DEPTH:
             raise too_deep()
-        readings.append(expanded)
+    if expanded != text or sparql_text.rdflib_differs(expanded):
+        readings.append(_Reading(expanded, rdflib=True))
     return readings
 
 
@@ -128,8 +158,9 @@ def _may_hold_suspect(text: str) -> bool:
     return any(word in upper for word in _SUSPECT_WORDS)
 
 
-def _suspects(text: str) -> Iterator[sparql_text.Token]:
-    """Every token that names SERVICE, LOAD or an update word, in any reading of ``<``."""
+def _suspects(text: str, *, rdflib: bool = False) -> Iterator[sparql_text.Token]:
+    """Every token that names SERVICE, LOAD or an update word, in any reading of ``<``
+    (``rdflib``: the tokens as rdflib's parser cuts them)."""
     seen: set[tuple[int, bool, tuple[str, ...]]] = set()
     found: set[int] = set()
     work: list[tuple[int, bool, tuple[str, ...]]] = [(0, False, ())]
@@ -140,7 +171,7 @@ def _suspects(text: str) -> Iterator[sparql_text.Token]:
             budget -= 1
             if budget < 0:
                 raise UnsafeQueryError("the query is too ambiguous to check: add spaces around '<'")
-            kind, end = sparql_text.token_at(text, pos)
+            kind, end = sparql_text.token_at(text, pos, rdflib=rdflib)
             piece = text[pos:end]
             hides = "#" in piece or "'" in piece
             if kind == "iri" and operand and stack[-1:] == ("(",) and hides:
@@ -186,42 +217,70 @@ def _is_suspect(kind: str, piece: str) -> bool:
 
 
 def _judge_query_token(
-    text: str,
+    reading: _Reading,
     tok: sparql_text.Token,
     allowed_services: Collection[str],
     prefixes: Mapping[str, str],
-) -> None:
+) -> bool:
+    """Raise for a token that fetches or writes; True for a SERVICE to an allowed endpoint."""
     word = _word_of(tok).upper()
     if tok.kind == "word" and word == "SERVICE":
-        endpoint = _service_endpoint(text, tok, prefixes)
+        endpoint = _service_endpoint(reading, tok, prefixes)
         if endpoint is None or endpoint not in allowed_services:
             shown = f"<{endpoint}>" if endpoint else "with a variable or unknown endpoint"
             raise UnsafeQueryError(
                 f"SERVICE {shown} refused: federated queries need --allow-service"
                 " and an allowed endpoint"
             )
+        return True
     elif "SERVICE" in word:
         raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as SERVICE")
     elif tok.kind == "pname" and word.startswith("LOAD"):
         raise UnsafeQueryError(f"{tok.text!r} refused: pyoxigraph reads it as LOAD")
     elif tok.kind == "word":
         raise UnsafeQueryError(_READ_ONLY)
+    return False
+
+
+def _check_rdflib_endpoint(reading: str, allowed_services: Collection[str]) -> None:
+    """rdflib does not fetch the endpoint a SERVICE names: for every SERVICE it fetches
+    the one read, by a greedy regex, out of the first text anywhere in the query that
+    parses as a SERVICE pattern, inside a string literal too (``BIND("SERVICE <elsewhere>
+    {}" AS ?x) SERVICE <allowed> {...}`` fetches elsewhere). So where a SERVICE is
+    allowed, that endpoint is found the way rdflib finds it and must be allowed too."""
+    from pyparsing import original_text_for
+    from rdflib.plugins.sparql.parser import ServiceGraphPattern
+
+    # as rdflib.plugins.sparql.parserutils.Comp.postParse and evaluate.evalServiceQuery
+    found = original_text_for(ServiceGraphPattern.expr).search_string(reading, max_matches=1)
+    if not found:
+        return
+    match = re.match(r"^service <(.*)>[ \n]*{(.*)}[ \n]*$", found[0][0], re.DOTALL | re.I)
+    if match and match.group(1) not in allowed_services:
+        raise UnsafeQueryError(
+            f"SERVICE refused: rdflib would fetch <{match.group(1)}> for it (the first"
+            " text that reads as a SERVICE, in a literal too), not an allowed endpoint"
+        )
 
 
 def _service_endpoint(
-    text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]
+    reading: _Reading, tok: sparql_text.Token, prefixes: Mapping[str, str]
 ) -> str | None:
     """The endpoint after SERVICE [SILENT], None when it is a variable."""
-    following = _after(text, tok.start + len(tok.text))
+    text = reading.text
+    following = _after(text, tok.start + len(tok.text), rdflib=reading.rdflib)
     target = next(following, None)
     if target is not None and target.kind == "word" and target.text.upper() == "SILENT":
         target = next(following, None)
     return _iri(text, target, prefixes)
 
 
-def _graph_name_after(text: str, tok: sparql_text.Token, prefixes: Mapping[str, str]) -> str:
+def _graph_name_after(
+    reading: _Reading, tok: sparql_text.Token, prefixes: Mapping[str, str]
+) -> str:
     """The graph a USING [NAMED] names (``USINGex:g`` is USING ex:g to pyoxigraph)."""
-    following = _after(text, tok.start + len(tok.text))
+    text = reading.text
+    following = _after(text, tok.start + len(tok.text), rdflib=reading.rdflib)
     if tok.kind == "pname":  # the keyword glued to a prefixed name
         following = iter([sparql_text.Token("pname", tok.text[5:], tok.start + 5)])
     target = next(following, None)
@@ -233,9 +292,9 @@ def _graph_name_after(text: str, tok: sparql_text.Token, prefixes: Mapping[str, 
     return iri
 
 
-def _after(text: str, pos: int) -> Iterator[sparql_text.Token]:
+def _after(text: str, pos: int, *, rdflib: bool = False) -> Iterator[sparql_text.Token]:
     while pos < len(text):
-        kind, end = sparql_text.token_at(text, pos)
+        kind, end = sparql_text.token_at(text, pos, rdflib=rdflib)
         if kind not in ("ws", "comment"):
             yield sparql_text.Token(kind, text[pos:end], pos)
         pos = end
