@@ -23,7 +23,7 @@ from g60graph.cli import main
 from g60graph.external._publish import publish
 from named_cases import Case, all_cases
 from paths import FIXTURES
-from store_compare import blank_graph, blank_node_shape, graph_counts, same_result, views_agree
+from store_compare import graph_counts, publish_keeps_blank_nodes, same_result, views_agree
 
 
 @pytest.fixture(scope="module")
@@ -119,14 +119,4 @@ def test_cli_publish_and_query(
 def test_blank_nodes_keep_their_shape_by_sparql_update(
     server: oxigraph_server.Oxigraph, kg: KnowledgeGraph, published: dict[str, int]
 ) -> None:
-    """Every triple that mentions a blank node travels in the first chunk's INSERT DATA,
-    so the nodes a chunk's labels name are the graph's own, not one per triple."""
-    graph = blank_graph(kg)
-    local = blank_node_shape(kg.query, graph)
-    assert local[0] and all(blank == "True" for *_, blank in local[0]) and local[1] >= 2
-    report = publish(kg, endpoint=server.sparql, update_endpoint=server.update,
-                     graphs=[graph], chunk_size=2, progress=False)
-    assert report.method == "update" and report.chunks > 1
-    remote = SparqlBackend(server.sparql)
-    assert blank_node_shape(lambda text: remote.execute(text, restrict=False), graph) == local
-    assert remote.graph_count(graph) == report.counts[graph] == published[graph]
+    publish_keeps_blank_nodes(kg, server.sparql, server.update, published)

@@ -146,3 +146,24 @@ def blank_node_shape(execute: Any, graph: str) -> tuple[list[tuple[str, ...]], i
     count = execute(_BLANK.replace("GRAPH>", graph + ">")).rows
     shape = sorted((str(m), str(d)[:10], str(bool(b.toPython()))) for m, d, b in rows)
     return shape, int(str(count[0][0]))
+
+
+def publish_keeps_blank_nodes(
+    kg: Any, endpoint: str, update_endpoint: str, published: dict[str, int]
+) -> None:
+    """Publish a graph with blank nodes by SPARQL Update in chunks of two triples, and
+    assert the store holds the same intervals and blank nodes: the triples that mention a
+    blank node travel together in the first chunk's INSERT-WHERE template, so the nodes are
+    the graph's own, not one per triple."""
+    from g60graph.backends import SparqlBackend
+    from g60graph.external._publish import publish
+
+    graph = blank_graph(kg)
+    local = blank_node_shape(kg.query, graph)
+    assert local[0] and all(blank == "True" for *_, blank in local[0]) and local[1] >= 2
+    report = publish(kg, endpoint=endpoint, update_endpoint=update_endpoint,
+                     graphs=[graph], chunk_size=2, progress=False)
+    assert report.method == "update" and report.chunks > 1
+    remote = SparqlBackend(endpoint)
+    assert blank_node_shape(lambda text: remote.execute(text, restrict=False), graph) == local
+    assert remote.graph_count(graph) == report.counts[graph] == published[graph]
