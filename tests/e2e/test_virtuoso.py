@@ -31,7 +31,7 @@ from g60graph.backends import SparqlBackend, graph_names, triple_count
 from g60graph.cli import main
 from g60graph.external._publish import PublishError, Triple, _Target, publish
 from g60graph.sparql._named import library
-from named_cases import Case, all_cases
+from named_cases import LIBRARY_SAMPLES, Case, all_cases
 from paths import FIXTURES, REPO
 from store_compare import (
     graph_counts,
@@ -100,13 +100,6 @@ def test_named_query_same_rows_as_embedded(
 # by publishing), with a value the graph has for each parameter.
 LIBRARY = [p.stem for p in sorted((REPO / "queries" / "library").glob("*.rq"))
            if not p.stem.startswith(("wikidata-", "publication", "publish-"))]
-HANGZHOU = "https://w3id.org/g60graph/id/hangzhou"
-LIBRARY_SAMPLES: dict[str, object] = {
-    "iri": HANGZHOU, "subject": HANGZHOU, "geometry": HANGZHOU + "-geom",
-    "graph": "https://w3id.org/g60graph/graph/g60",
-    "parent": ["https://w3id.org/g60graph/def#Organisation"],
-    "e": [HANGZHOU, "https://w3id.org/g60graph/id/suzhou"],
-}
 
 
 # Each agrees on Virtuoso 7.2.5 too: `graphs` lists the graphs holding a triple there

@@ -34,6 +34,17 @@ class Case:
         return self.query + (f"--{self.suffix}" if self.suffix else "")
 
 
+HANGZHOU = "https://w3id.org/g60graph/id/hangzhou"
+# a value the packaged graph has for each required parameter of the library's own queries
+# (queries/library; a list for a ``many`` one)
+LIBRARY_SAMPLES: dict[str, object] = {
+    "iri": HANGZHOU, "subject": HANGZHOU, "geometry": HANGZHOU + "-geom",
+    "graph": "https://w3id.org/g60graph/graph/g60",
+    "parent": ["https://w3id.org/g60graph/def#Organisation"],
+    "e": [HANGZHOU, "https://w3id.org/g60graph/id/suzhou"],
+}
+
+
 EXTRA_CASES = [
     Case("cities", {"province": "Zhejiang"}, "zhejiang"),
     Case("cities", {"province": "安徽省"}, "anhui-zh"),

@@ -13,6 +13,7 @@ from g60graph._errors import EntityNotFoundError, ParameterError, QueryMetadataE
 from g60graph.backends import Writable, new_backend
 from g60graph.sparql._lexer import strip_comments
 from g60graph.sparql._named import Query, library
+from named_cases import HANGZHOU, LIBRARY_SAMPLES
 from paths import FIXTURES, REPO
 
 LIBRARY = sorted((REPO / "queries" / "library").glob("*.rq"))
@@ -38,14 +39,10 @@ def _rows(kg: KnowledgeGraph, name: str, params: dict[str, object]) -> object:
     return sorted(tuple(_term(t) for t in row) for row in result.rows)
 
 
-HANGZHOU = "https://w3id.org/g60graph/id/hangzhou"
 WD = "http://www.wikidata.org/entity/"
-# a value for each required parameter, one the graph has (a list for a ``many`` one)
+# the packaged graph's samples, and the Wikidata-shaped fixture's for the Wikidata queries
 SAMPLES: dict[str, object] = {
-    "iri": HANGZHOU, "subject": HANGZHOU, "geometry": HANGZHOU + "-geom",
-    "graph": "https://w3id.org/g60graph/graph/g60",
-    "parent": ["https://w3id.org/g60graph/def#Organisation"],
-    "e": [HANGZHOU, "https://w3id.org/g60graph/id/suzhou"],
+    **LIBRARY_SAMPLES,
     "item": [WD + "Q4970", WD + "Q42622"],
     "class": [WD + "Q748149"],
     "place": [WD + "Q16967"],
