@@ -12,6 +12,7 @@ by the safety check (``g60graph.sparql._safety``), which reads every token.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
@@ -38,24 +39,38 @@ __all__ = [
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _ECHAR = r"\\[tbnrf\\\"']"
-_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+# PN_CHARS_BASE and PN_CHARS beyond ASCII. Python's re compiles a class over these ranges
+# slowly (a few ms each, about 70 ms for the lexer's patterns), so a pattern is compiled
+# when first needed, and an ASCII text (most queries; `str.isascii` is O(1)) is read with
+# the same patterns minus these ranges, which on ASCII text match exactly the same.
+_WIDE_BASE = (
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_CHARS_U = _BASE + "_"
-_CHARS = _CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_WIDE_CHARS = "\u00b7\u0300-\u036f\u203f-\u2040"
 
 
-def _local(plx: str) -> str:
-    return rf"(?:[{_CHARS_U}:0-9]|{plx})(?:(?:[{_CHARS}.:]|{plx})*(?:[{_CHARS}:]|{plx}))?"
+class _Classes(NamedTuple):
+    base: str  # PN_CHARS_BASE
+    chars_u: str  # PN_CHARS_U
+    chars: str  # PN_CHARS
+    prefix: str  # PN_PREFIX
+
+    @classmethod
+    def of(cls, ascii_only: bool) -> _Classes:
+        base = "A-Za-z" + ("" if ascii_only else _WIDE_BASE)
+        chars_u = base + "_"
+        chars = chars_u + r"\-0-9" + ("" if ascii_only else _WIDE_CHARS)
+        return cls(base, chars_u, chars, rf"[{base}](?:[{chars}.]*[{chars}])?")
+
+    def local(self, plx: str) -> str:  # PN_LOCAL
+        c, u = self.chars, self.chars_u
+        return rf"(?:[{u}:0-9]|{plx})(?:(?:[{c}.:]|{plx})*(?:[{c}:]|{plx}))?"
 
 
-_LOCAL = _local(_PLX)
-
-
-def _token_pattern(comment: str, plx: str) -> re.Pattern[str]:
+def _token_pattern(comment: str, plx: str, ascii_only: bool) -> re.Pattern[str]:
+    k = _Classes.of(ascii_only)
     return re.compile(
         rf"""
           (?P<ws>[\x20\t\r\n]+)
@@ -65,28 +80,49 @@ def _token_pattern(comment: str, plx: str) -> re.Pattern[str]:
                      |'(?:[^'\\\r\n]|{_ECHAR}|{_UCHAR})*'
                      |"(?:[^"\\\r\n]|{_ECHAR}|{_UCHAR})*")
         | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
-        | (?P<var>[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-        | (?P<bnode>_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
+        | (?P<var>[?$][{k.chars_u}0-9][{k.chars_u}0-9{"" if ascii_only else _WIDE_CHARS}]*)
+        | (?P<bnode>_:[{k.chars_u}0-9](?:[{k.chars}.]*[{k.chars}])?)
         | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
         | (?P<number>(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+
                         |[0-9]+[eE][+-]?[0-9]+)
                      |[0-9]*\.[0-9]+|[0-9]+)
-        | (?P<pname>(?:{_PREFIX})?:(?:{_local(plx)})?)
-        | (?P<word>[{_CHARS_U}0-9]+)
+        | (?P<pname>(?:{k.prefix})?:(?:{k.local(plx)})?)
+        | (?P<word>[{k.chars_u}0-9]+)
         | (?P<punct>.)
         """,
         re.VERBOSE | re.DOTALL,
     )
 
 
-_TOKEN = _token_pattern(r"\#[^\r\n]*", _PLX)
-# The text as rdflib's parser cuts it (after its \u expansion), where that differs: a
-# comment runs to '\n' only (pyparsing's rest_of_line: '\r' does not end it), and a local
-# name may hold '\"' (rdflib's PN_LOCAL_ESC has '"', SPARQL's has not). The two patterns
-# differ in nothing else, so only a text holding '\"', or a '#' followed on its line by
-# a '\r' that is not a line end ('\r' then '\n', as a browser's form sends every line),
-# can give other tokens than comments and white space.
-_TOKEN_RDFLIB = _token_pattern(r"\#[^\n]*", _PLX + r'|\\"')
+@functools.cache
+def _token_re(ascii_only: bool, rdflib: bool = False) -> re.Pattern[str]:
+    """The token pattern; ``rdflib``: the text as rdflib's parser cuts it (after its \\u
+    expansion), where that differs: a comment runs to '\\n' only (pyparsing's
+    rest_of_line: '\\r' does not end it), and a local name may hold '\\"' (rdflib's
+    PN_LOCAL_ESC has '"', SPARQL's has not). The two differ in nothing else, so only a
+    text holding '\\"', or a '#' followed on its line by a '\\r' that is not a line end
+    ('\\r' then '\\n', as a browser's form sends every line), can give other tokens than
+    comments and white space."""
+    if rdflib:
+        return _token_pattern(r"\#[^\n]*", _PLX + r'|\\"', ascii_only)
+    return _token_pattern(r"\#[^\r\n]*", _PLX, ascii_only)
+
+
+def _token_matches(text: str) -> Iterator[re.Match[str]]:
+    """The text's tokens, from the ASCII pattern unless a character beyond ASCII stands
+    outside a comment, string or IRI. Exact: the two patterns differ only in the name
+    classes (var, bnode, pname, word), and wherever the full pattern would read a wide
+    character into a name, the ASCII pattern leaves it as a punct token of its own."""
+    narrow = _token_re(True).finditer(text)
+    if text.isascii():
+        return narrow
+    matches = list(narrow)
+    if any(m.lastgroup == "punct" and not m.group().isascii() for m in matches):
+        return _token_re(False).finditer(text)
+    return iter(matches)
+
+
+_WIDE_OR_STOP = re.compile(r"[\x20\t\r\n<>{}]|[^\x00-\x7f]")
 _LONE_CR_AFTER_HASH = re.compile(r"\#[^\r\n]*\r+[^\r\n]")
 
 
@@ -120,8 +156,15 @@ def unescape(text: str) -> str:
 def token_at(text: str, pos: int, *, rdflib: bool = False) -> tuple[str, int]:
     """The kind and end of the token that starts at ``pos`` (``rdflib``: as rdflib's
     parser cuts it, see ``rdflib_differs``)."""
-    match = (_TOKEN_RDFLIB if rdflib else _TOKEN).match(text, pos)
+    match = _token_re(True, rdflib).match(text, pos)
     assert match is not None  # the last alternative matches any character
+    if not text.isascii() and match.lastgroup not in ("ws", "comment", "string", "iri"):
+        # A name token holds none of the stops: if one comes before any wide character,
+        # the name alternatives read ASCII only, as the full pattern would.
+        near = _WIDE_OR_STOP.search(text, pos, pos + 256)
+        if near is None or not near.group().isascii():
+            match = _token_re(False, rdflib).match(text, pos)
+            assert match is not None
     return match.lastgroup or "punct", match.end()
 
 
@@ -132,7 +175,7 @@ def tokens(text: str) -> Iterator[Token]:
     describing = False  # in the resource list of DESCRIBE
     declared: set[str] | None = None
     level = 0  # of brackets (what _nesting counts, in this loop: every query passes here)
-    for match in _TOKEN.finditer(text):
+    for match in _token_matches(text):
         kind = match.lastgroup or "punct"
         if kind == "ws" or kind == "comment":
             continue
@@ -173,7 +216,12 @@ _GLUE = ("FROM", "NAMED", "USING", "PREFIX")
 # Words after which a prefixed name is a name, not a keyword glued to one.
 _NAME_AFTER = {"PREFIX", "WITH", "USING", "NAMED", "GRAPH", "TO", "ADD", "COPY", "MOVE",
                "SILENT", "LOAD", "INTO", "FROM", "DESCRIBE", "SERVICE"}
-_PNAME = re.compile(rf"(?:{_PREFIX})?:(?:{_LOCAL})?")
+
+
+@functools.cache
+def _pname_re(ascii_only: bool) -> re.Pattern[str]:
+    k = _Classes.of(ascii_only)
+    return re.compile(rf"(?:{k.prefix})?:(?:{k.local(_PLX)})?")
 
 
 def _glued(
@@ -185,7 +233,7 @@ def _glued(
     prefix = tok.text.split(":", 1)[0]
     keyword = next((k for k in _GLUE if prefix.upper().startswith(k)), None)
     rest = tok.text[len(keyword):] if keyword else ""
-    if keyword is None or not _PNAME.fullmatch(rest):
+    if keyword is None or not _pname_re(rest.isascii()).fullmatch(rest):
         return None
     expects_name = describing or (
         previous is not None and previous.kind == "word" and previous.text.upper() in _NAME_AFTER
@@ -202,7 +250,7 @@ def _glued(
 
 
 def _plain_tokens(text: str) -> Iterator[Token]:
-    for match in _TOKEN.finditer(text):
+    for match in _token_matches(text):
         if match.lastgroup not in ("ws", "comment"):
             yield Token(match.lastgroup or "punct", match.group(), match.start())
 
@@ -220,7 +268,7 @@ def strip_comments(text: str) -> str:
     comment text is present, and comments carry no meaning.
     """
     parts = []
-    for match in _TOKEN.finditer(text):
+    for match in _token_matches(text):
         parts.append("" if match.lastgroup == "comment" else match.group())
     return "".join(parts)
 

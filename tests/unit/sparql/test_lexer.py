@@ -1,4 +1,9 @@
+import re
+from collections.abc import Iterator
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from g60graph.sparql import _lexer as sparql_text
 
@@ -164,3 +169,35 @@ def test_describe_lists_read_their_dataset_as_pyoxigraph_does(text: str) -> None
 ])
 def test_selects_distinct_reads_the_first_select(text: str, distinct: bool) -> None:
     assert sparql_text.selects_distinct(text) is distinct
+
+
+# Pieces of names and their neighbours, and characters beyond ASCII on both sides of
+# each border the name classes draw: in PN_CHARS_BASE (é, 松, 𐀀), only in PN_CHARS
+# (·, a combining accent, ‿), in neither (×, an en quad, ←, a private-use character).
+_WIDE = ["é", "松", "\U00010000", "·", "\u0301", "\u203f", "×", "\u2000", "←", "\ue000"]
+_NAME_PIECES = ["a", "Z", "_", "0", "-", ".", ":", "?", "$", "_:", "ex:", "@en", "#", "\n",
+                " ", '"', "'", "<", ">", "\\#", "%23", "1.5", "e"]
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=3000)
+@given(st.lists(st.sampled_from(_NAME_PIECES + _WIDE), max_size=14).map("".join))
+def test_the_ascii_pattern_reads_every_text_as_the_full_pattern(text: str) -> None:
+    """The lexer reads with a pattern whose name classes hold ASCII only (it compiles in
+    a fraction of the time), falling back to the full one where a wide character stands
+    in a name: the tokens must be those of the full pattern, for any text."""
+    def spans(matches: Iterator[re.Match[str]]) -> list[tuple[str | None, str, int]]:
+        return [(m.lastgroup, m.group(), m.start()) for m in matches]
+
+    assert spans(sparql_text._token_matches(text)) == spans(
+        sparql_text._token_re(False).finditer(text))
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=3000)
+@given(st.lists(st.sampled_from(_NAME_PIECES + _WIDE), min_size=1, max_size=14).map("".join),
+       st.integers(min_value=0, max_value=40), st.booleans())
+def test_a_token_read_anywhere_is_the_full_patterns(text: str, pos: int, rdflib: bool) -> None:
+    """``token_at``, which the safety check calls from any position, in both readings."""
+    pos = min(pos, len(text) - 1)
+    full = sparql_text._token_re(False, rdflib).match(text, pos)
+    assert full is not None
+    assert sparql_text.token_at(text, pos, rdflib=rdflib) == (full.lastgroup, full.end())
