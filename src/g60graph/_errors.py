@@ -9,6 +9,7 @@ step failed or ran out of time; 130 interrupted.
 from __future__ import annotations
 
 __all__ = [
+    "CHROMIUM_HELP",
     "AnswerTooLargeError",
     "DataFileError",
     "EntityNotFoundError",
@@ -21,6 +22,14 @@ __all__ = [
     "UnknownQueryError",
     "UnsafeQueryError",
 ]
+
+# What image export needs at run time: said by the CLI's --png/--svg help and by the
+# error when it is missing (here, so the CLI's options don't import the renderers).
+CHROMIUM_HELP = (
+    "needs headless Chromium at run time (Debian: apt-get install chromium; "
+    "or set G60GRAPH_CHROMIUM to its path); Chinese labels need a CJK font "
+    "(Debian: fonts-noto-cjk)"
+)
 
 
 class G60Error(Exception):

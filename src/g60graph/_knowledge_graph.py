@@ -5,7 +5,6 @@ The CLI, the server and the diagrams all go through this class.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -293,6 +292,8 @@ class KnowledgeGraph:
             listing = "; ".join(f"{shorten(m)} ({self.label(URIRef(m))})" for m in matches)
             raise EntityNotFoundError(f"{raw!r} is ambiguous: {listing}")
         names = sorted({str(lab) for labels in index.values() for _, lab in labels})
+        import difflib  # here: 12 ms of start-up, for a mistyped name only
+
         close = difflib.get_close_matches(raw, names, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         if looks_like_iri and not queries.is_iri(iri):

@@ -7,6 +7,7 @@ Every user error is one line on stderr and a documented exit code
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,6 @@ from typing import Any
 import click
 
 from g60graph._errors import G60Error
-from g60graph.cli import _diagrams, _linking, _server, _stores, _views
 from g60graph.cli._options import (
     _choose_query,
     _open,
@@ -30,8 +30,43 @@ from g60graph.cli._options import (
     width_option,
 )
 
+# The feature commands, by the module that defines them (in its COMMANDS): imported
+# when named, so a query or a lookup does not import the diagram, linking and
+# server stacks (about 50 ms of every call). Importing a module registers nothing.
+FEATURE_COMMANDS = {
+    "_diagrams": ("viz", "map", "analyze", "path", "export-graph"),
+    "_linking": ("link", "enrich"),
+    "_server": ("serve",),
+    "_stores": ("load", "publish"),
+    "_views": ("chart", "timeline"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _Commands(click.Group):
+    """The core commands defined here, and the feature commands imported on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = {name for names in FEATURE_COMMANDS.values() for name in names}
+        return sorted(names | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            module = next((m for m, names in FEATURE_COMMANDS.items() if cmd_name in names), None)
+            if module is not None:
+                for command in importlib.import_module(f"g60graph.cli.{module}").COMMANDS:
+                    self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+def all_commands() -> dict[str, click.Command]:
+    """Every command by name, the feature commands imported (for help and tests)."""
+    with click.Context(cli) as ctx:
+        found = {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
+
+
+@click.group(cls=_Commands,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="g60graph", prog_name="g60graph")
 def cli() -> None:
     """Query the G60 Science and Technology Innovation Corridor knowledge graph.
@@ -354,9 +389,3 @@ def main(argv: Sequence[str] | None = None, *, isolate: bool | None = None) -> i
         return 0
     return code if isinstance(code, int) else 0
 
-
-# The feature commands, added here (importing a module registers nothing); each
-# imports its heavy dependencies only inside its command functions.
-for _module in (_diagrams, _linking, _server, _stores, _views):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from g60graph._errors import InputError
-from g60graph.render._export import CHROMIUM_HELP
+from g60graph._errors import CHROMIUM_HELP, InputError
 
 if TYPE_CHECKING:
     from g60graph._knowledge_graph import KnowledgeGraph

@@ -71,7 +71,10 @@ def _check_file(path: Path) -> ox.RdfFormat:
 
 def load_file(backend: Writable, path: Path, graph: str) -> None:
     """One file into one named graph of ``backend``; errors name the file and line."""
-    fmt = _check_file(path)
+    _load_checked(backend, path, _check_file(path), graph)
+
+
+def _load_checked(backend: Writable, path: Path, fmt: ox.RdfFormat, graph: str) -> None:
     try:
         backend.load(path, fmt, graph)
     except SyntaxError as err:
@@ -83,13 +86,10 @@ def load_file(backend: Writable, path: Path, graph: str) -> None:
 def sources(extra: Sequence[Path], packaged: bool = True) -> list[tuple[Path, str]]:
     """Each file to load with its named graph; every file checked before any is read."""
     files = [(p, graph_iri(p, packaged=True)) for p in resources.packaged_rdf_files()]
-    files = files if packaged else []
+    files = files if packaged else []  # listed from the package's folders: no check
     for p in extra:
         _check_file(Path(p))  # before graph_iri resolves the path
-    files += [(Path(p), graph_iri(Path(p), packaged=False)) for p in extra]
-    for path, _ in files:
-        _check_file(path)
-    return files
+    return files + [(Path(p), graph_iri(Path(p), packaged=False)) for p in extra]
 
 
 def load_backend(store: str = "oxigraph", extra: Sequence[Path] = ()) -> Writable:
@@ -98,8 +98,8 @@ def load_backend(store: str = "oxigraph", extra: Sequence[Path] = ()) -> Writabl
     The store is new, so a bad file (raised with its line) loses nothing.
     """
     backend = new_backend(store)
-    for path, graph in sources(extra):
-        load_file(backend, path, graph)
+    for path, graph in sources(extra):  # every file checked already
+        _load_checked(backend, path, _FORMATS[path.suffix.lower()], graph)
     return backend
 
 

@@ -18,19 +18,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from g60graph._errors import InputError
+from g60graph._errors import CHROMIUM_HELP, InputError
 
 __all__ = [
-    "CHROMIUM_HELP",
     "export_image",
     "find_chromium",
 ]
 
-CHROMIUM_HELP = (
-    "needs headless Chromium at run time (Debian: apt-get install chromium; "
-    "or set G60GRAPH_CHROMIUM to its path); Chinese labels need a CJK font "
-    "(Debian: fonts-noto-cjk)"
-)
 _RESULT = re.compile(
     r'<textarea id="g60-export" data-format="(png|svg)">(.*?)</textarea>', re.DOTALL
 )

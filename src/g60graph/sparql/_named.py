@@ -42,7 +42,6 @@ without them shows its English ones.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -102,12 +101,6 @@ LANGS = ("zh",)
 _TEXT_KEYS = ("title", "description")
 _HEADER_KEYS = {"title", "description", "view", "theme", "params", "tags",
                 *(f"{key}@{lang}" for key in _TEXT_KEYS for lang in LANGS)}
-# Line breaks inside a folded header value are spaces, except next to Chinese punctuation
-# or between two Chinese characters (Chinese has no spaces between words).
-_CJK_BREAK = re.compile(
-    r"(?<=[\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\uff00-\uffef])"
-    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
-)
 _PARAM_KEYS = {"type", "default", "required", "description", "many", "row"}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -281,7 +274,24 @@ def parse_header(text: str, name: str) -> dict[str, Any]:
 
 
 def _one_line(text: str) -> str:
-    return _CJK_BREAK.sub("", " ".join(text.split()))
+    """A folded header value on one line: its line breaks are spaces, except next to
+    Chinese punctuation or between two Chinese characters (no spaces between words)."""
+    words = text.split()
+    line = words[0] if words else ""
+    for word in words[1:]:
+        before, after = line[-1], word[0]
+        joined = (_cjk_punctuation(before) or _cjk_punctuation(after)
+                  or (_ideograph(before) and _ideograph(after)))
+        line += word if joined else " " + word
+    return line
+
+
+def _cjk_punctuation(char: str) -> bool:
+    return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
+
+
+def _ideograph(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _parse_params(raw: object, name: str, text: str) -> tuple[Param, ...]:
@@ -652,6 +662,8 @@ def get(name: str, directory: Path | None = None) -> Query:
             if path.is_file():
                 return Query.from_file(path)
     names = sorted({p.stem for folder in searched for p in folder.glob("*.rq")})
+    import difflib  # here: 12 ms of start-up, for a mistyped name only
+
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'g60graph queries' lists them"
     raise UnknownQueryError(f"no named query {name!r}{hint}")

@@ -24,7 +24,7 @@ from rdflib import URIRef
 
 from g60graph import KnowledgeGraph
 from g60graph._namespaces import shorten
-from g60graph.cli import cli, main
+from g60graph.cli import FEATURE_COMMANDS, all_commands, main
 from g60graph.sparql._named import catalogue
 from server_harness import running_server
 
@@ -163,9 +163,20 @@ def test_a_format_that_contradicts_the_extension_is_refused(
 # -- options and help ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands))
+COMMANDS = all_commands()
+
+
+def test_each_feature_module_defines_the_commands_named_for_it() -> None:
+    import importlib
+
+    for module, names in FEATURE_COMMANDS.items():
+        defined = importlib.import_module(f"g60graph.cli.{module}").COMMANDS
+        assert sorted(c.name for c in defined) == sorted(names), module
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_help_has_examples_that_parse(command: str) -> None:
-    cmd = cli.commands[command]
+    cmd = COMMANDS[command]
     with click.Context(cmd, info_name=command) as ctx:
         text = cmd.get_help(ctx)
     assert "Examples:" in text
@@ -179,17 +190,17 @@ def test_every_help_has_examples_that_parse(command: str) -> None:
 
 
 def test_only_publish_shows_the_write_urls() -> None:
-    for name, cmd in cli.commands.items():
+    for name, cmd in COMMANDS.items():
         options = {o for p in cmd.params for o in getattr(p, "opts", [])}
         has_write = {"--update-endpoint", "--graph-store"} <= options
         assert has_write == (name == "publish"), name
 
 
 def test_endpoint_means_the_data_store_everywhere() -> None:
-    link = {o for p in cli.commands["link"].params for o in p.opts}
+    link = {o for p in COMMANDS["link"].params for o in p.opts}
     assert "--wikidata-endpoint" in link
     for name in ("link", "enrich", "query", "serve"):
-        endpoint = next(p for p in cli.commands[name].params if "--endpoint" in p.opts)
+        endpoint = next(p for p in COMMANDS[name].params if "--endpoint" in p.opts)
         assert "SPARQL 1.1 server instead" in (endpoint.help or ""), name
 
 
