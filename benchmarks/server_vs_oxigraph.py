@@ -55,9 +55,12 @@ SMALL = (
 )
 
 # wrk's Lua: POST the query (read from a file, so no text of it is ever Lua syntax) as a
-# form. For distinct texts, every request renames the variable ?label to
+# form. For distinct texts ("variable"), every request renames the variable ?label to
 # ?label<run>x<thread>x<n> (run: a number given to each wrk run, so no run repeats
 # another's texts): the same work and the same ten rows, but a text never sent before.
+# For distinct constants ("constant"), every request adds FILTER(?s != <urn:...n>) with
+# a new IRI: the same ten rows again, but a query of a shape never seen (g60graph serve
+# remembers the cost of a shape, the text up to variable names: see _executor).
 _LUA = """
 local counter = 0
 local id = 0
@@ -77,14 +80,19 @@ end
 local file = assert(io.open(@PATH@, "rb"))
 local text = file:read("*a")
 file:close()
-local distinct = @DISTINCT@
+local mode = @MODE@
 local fixed = "query=" .. escape(text)
 request = function()
   local body = fixed
-  if distinct then
+  if mode ~= "same" then
     counter = counter + 1
-    local name = "?label" .. run .. "x" .. tostring(id) .. "x" .. tostring(counter)
-    body = "query=" .. escape((text:gsub("%?label", name)))
+    local n = run .. "x" .. tostring(id) .. "x" .. tostring(counter)
+    if mode == "variable" then
+      body = "query=" .. escape((text:gsub("%?label", "?label" .. n)))
+    else
+      local filter = "FILTER(?s != <urn:g60:bench:" .. n .. ">) } LIMIT"
+      body = "query=" .. escape((text:gsub("} LIMIT", filter)))
+    end
   end
   return wrk.format("POST", nil, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -186,13 +194,14 @@ def cpu_seconds(pid: int) -> float:
 _RUNS = itertools.count(1)
 
 
-def run_wrk(server: Server, query: str, distinct: bool, connections: int, seconds: float,
+def run_wrk(server: Server, query: str, mode: str, connections: int, seconds: float,
             folder: Path) -> Figures:
+    """``mode``: "same" text, distinct "variable" names, or distinct "constant"s."""
     text = folder / "query.rq"
     text.write_text(query, encoding="utf-8")
     script = folder / "request.lua"
     script.write_text(_LUA.replace("@PATH@", json.dumps(str(text)))
-                      .replace("@DISTINCT@", str(distinct).lower()), encoding="utf-8")
+                      .replace("@MODE@", json.dumps(mode)), encoding="utf-8")
     threads = min(2, connections)
     before = cpu_seconds(server.process.pid)
     out = subprocess.run(
@@ -247,7 +256,7 @@ def under_load(server: Server, seconds: float, folder: Path) -> str:
     thread = threading.Thread(target=runaway)
     thread.start()
     try:
-        f = run_wrk(server, SMALL, True, 50, seconds, folder)
+        f = run_wrk(server, SMALL, "variable", 50, seconds, folder)
         load = f"{f.rps:,.0f} requests/s, p99 {f.p99_ms:.0f} ms, {f.errors} errors"
     except (subprocess.CalledProcessError, TypeError) as err:
         load = f"wrk failed ({type(err).__name__})"
@@ -292,15 +301,17 @@ def main() -> None:
     subprocess.run([oxigraph_binary(), "load", "--location", str(store), "--file", str(data)],
                    check=True, capture_output=True)
 
-    cases: list[tuple[str, str, bool, int, float]] = []  # label, query, distinct, conns, secs
+    cases: list[tuple[str, str, str, int, float]] = []  # label, query, mode, conns, secs
     for connections in (1, 50):
         if "small" in only:
-            cases.append(("small SELECT, same text", SMALL, False, connections, args.duration))
+            cases.append(("small SELECT, same text", SMALL, "same", connections, args.duration))
         if "distinct" in only:
-            cases.append(("small SELECT, distinct texts", SMALL, True, connections,
+            cases.append(("small SELECT, distinct texts", SMALL, "variable", connections,
+                          args.duration))
+            cases.append(("small SELECT, distinct constants", SMALL, "constant", connections,
                           args.duration))
     if "named" in only:
-        cases += [(f"named query `{n}`", t, False, 50, args.named_duration)
+        cases += [(f"named query `{n}`", t, "same", 50, args.named_duration)
                   for n, t in named_queries()]
 
     g_port, o_port, b_port = free_port(), free_port(), free_port()
@@ -324,10 +335,10 @@ def main() -> None:
             old = dict(env, PYTHONPATH=str(args.baseline.resolve()))
             servers.append(stack.enter_context(
                 started("baseline", g60(b_port), f"http://127.0.0.1:{b_port}/sparql", old)))
-        for index, (label, query, distinct, connections, seconds) in enumerate(cases):
+        for index, (label, query, mode, connections, seconds) in enumerate(cases):
             shift = index % len(servers)  # each server in each place of the order in turn
             order = servers[shift:] + servers[:shift]
-            figures = {s.name: run_wrk(s, query, distinct, connections, seconds, folder)
+            figures = {s.name: run_wrk(s, query, mode, connections, seconds, folder)
                        for s in order}
             a, b = figures["g60graph"], figures["oxigraph"]
             row = (
