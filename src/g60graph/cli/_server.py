@@ -117,8 +117,9 @@ __all__ = [
     default=True,
     show_default=True,
     help="Run a read-only query in the server process, skipping the hop to a worker, when"
-    " its shape (the same text up to variable names) last ran within 10 ms and it holds no"
-    " word that could make it fetch or write; Oxigraph stores only, never with --enable-updates.",
+    " its shape (the same text up to variable names) last took at most 10 ms of CPU on a"
+    " worker and it holds no word that could make it fetch or write; Oxigraph stores only,"
+    " never with --enable-updates.",
 )
 @click.option(
     "--i-understand-network-access",

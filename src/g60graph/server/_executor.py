@@ -16,7 +16,7 @@ cost is remembered by its shape (``jobs.query_shape``: its tokens, variables
 renamed), so the same query with other variable names is known too.
 
 With ``inline``, the server process holds a copy of the graph too, and a query
-whose shape last ran on a worker within ``INLINE_SECONDS`` runs there, without
+whose shape last took at most ``INLINE_SECONDS`` of CPU on a worker runs there, without
 the hop to a worker, if it cannot make the engine fetch or write: the same work
 on the same read-only data takes the same time, so no time limit is needed to
 stop it. A shape never seen, or one that ran longer, goes to a worker as before;
@@ -161,6 +161,7 @@ class _Worker:
         parent.close()
         self.sock.setblocking(False)
         self.applied = len(updates)
+        self.job_seconds = 0.0  # CPU time of the last job, as the worker measured it
         self.memory_mb = memory_mb
         self._link: _Link | None = None
 
@@ -197,6 +198,7 @@ class _Worker:
             raise WorkerCrashed(f"the worker crashed while answering ({death});"
                                 " it is being replaced") from None
         if reply[0] == "ok":
+            self.job_seconds = reply[2]
             return reply[1]
         if reply[1] == "MemoryError":
             raise WorkerCrashed(
@@ -390,7 +392,7 @@ class Executor:
     def _run_inline(self, name: str, args: tuple[Any, ...], key: str) -> Any:
         """The job in this process, its errors as a worker reports them."""
         self._quick.move_to_end(key)
-        start = time.monotonic()
+        start = time.thread_time()
         try:
             result = jobs.JOBS[name](self._local, *args)
         except errors.G60Error:
@@ -398,7 +400,7 @@ class Executor:
         except Exception as err:  # a bug or a store failure, as the worker words it
             raise errors.ExecutionError(f"query failed: {type(err).__name__}: {err}") from None
         finally:
-            if time.monotonic() - start > 4 * INLINE_SECONDS:  # slower now: to the workers
+            if time.thread_time() - start > 4 * INLINE_SECONDS:  # slower now: to the workers
                 self._quick.pop(key, None)
         self.inline_runs += 1
         return result
@@ -421,6 +423,7 @@ class Executor:
                 await self._catch_up(worker)
             start = time.monotonic()
             result = await worker.call(name, args, timeout)
+            took = time.monotonic() - start
         except (QueryTimeout, WorkerCrashed):
             self._remember(key, False)
             self._replace(worker)
@@ -431,9 +434,10 @@ class Executor:
         except BaseException:  # cancelled mid-call
             self._replace(worker)
             raise
-        took = time.monotonic() - start
         self._remember(key, took <= CHEAP_SECONDS)
-        if quick and key is not None and took <= INLINE_SECONDS:
+        # quick: by the job's CPU time in the worker (a loaded machine delays the round
+        # trip, not the work, and the work is what an inline run repeats)
+        if quick and key is not None and worker.job_seconds <= INLINE_SECONDS:
             self._quick[key] = None
             if len(self._quick) > _REMEMBERED:
                 self._quick.popitem(last=False)

@@ -14,6 +14,7 @@ import pickle
 import signal
 import socket
 import struct
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -154,7 +155,9 @@ def worker_main(
         except (EOFError, OSError):
             return
         try:
-            reply: tuple[Any, ...] = ("ok", JOBS[name](kg, *args))
+            start = time.thread_time()  # the job's own CPU time: what its shape costs
+            result = JOBS[name](kg, *args)
+            reply: tuple[Any, ...] = ("ok", result, time.thread_time() - start)
         except G60Error as err:
             reply = ("error", type(err).__name__, str(err))
         except MemoryError:
