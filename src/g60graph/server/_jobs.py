@@ -1,8 +1,7 @@
 """The work done inside a query worker process: queries, updates, page data.
 
 Each worker holds its own KnowledgeGraph. Everything here returns plain,
-picklable values (bytes, strings, dicts) to the server process, which runs a
-query known to be quick itself (``query_shape``, see _executor).
+picklable values (bytes, strings, dicts) to the server process.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import pickle
 import signal
 import socket
 import struct
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -37,12 +35,10 @@ from g60graph.server import _page_jobs as page_jobs
 from g60graph.server import _protocol as protocol
 from g60graph.sparql import _lexer as sparql_text
 from g60graph.sparql import _named as queries
-from g60graph.sparql import _safety as safety
 
 __all__ = [
     "HEADER",
     "JOBS",
-    "SHAPE_MAX_CHARS",
     "Reply",
     "apply_update",
     "bound_text",
@@ -51,7 +47,6 @@ __all__ = [
     "labels",
     "ontology",
     "ontology_rdf",
-    "query_shape",
     "resource",
     "resource_rdf",
     "run_named",
@@ -155,9 +150,7 @@ def worker_main(
         except (EOFError, OSError):
             return
         try:
-            start = time.thread_time()  # the job's own CPU time: what its shape costs
-            result = JOBS[name](kg, *args)
-            reply: tuple[Any, ...] = ("ok", result, time.thread_time() - start)
+            reply: tuple[Any, ...] = ("ok", JOBS[name](kg, *args))
         except G60Error as err:
             reply = ("error", type(err).__name__, str(err))
         except MemoryError:
@@ -223,23 +216,6 @@ def run_query(
         tokens = list(sparql_text.tokens(based))
     return _answer(kg, based, tokens, Dataset(tuple(default_graphs), tuple(named_graphs)),
                    fmt, max_rows, max_bytes)
-
-
-SHAPE_MAX_CHARS = 4096  # longer query texts are read in a worker only
-
-
-def query_shape(text: str, *rest: Any) -> tuple[str, bool]:
-    """What a query's cost is remembered by: its tokens with the variables renamed in
-    order of appearance (``?label17`` and ``?name`` ask for the same work), and the
-    other arguments of ``run_query``; and whether it may run in the server process: it
-    cannot make pyoxigraph fetch or write (``safety.cannot_fetch_or_write``). A long
-    text is not read here (the server process's one thread): its key is the text."""
-    if len(text) > SHAPE_MAX_CHARS:
-        return repr(("query", text, rest)), False
-    names: dict[str, str] = {}
-    shape = tuple(names.setdefault(t.text[1:], f"?{len(names)}") if t.kind == "var"
-                  else f"{t.kind} {t.text}" for t in sparql_text.tokens(text))
-    return repr(("query", shape, rest)), safety.cannot_fetch_or_write(text)
 
 
 def run_named(
