@@ -84,9 +84,10 @@ def _load_checked(backend: Writable, path: Path, fmt: ox.RdfFormat, graph: str) 
 
 
 def sources(extra: Sequence[Path], packaged: bool = True) -> list[tuple[Path, str]]:
-    """Each file to load with its named graph; every file checked before any is read."""
+    """Each file to load with its named graph; every extra file checked before any is
+    read (the packaged ones are listed from the package's own folders)."""
     files = [(p, graph_iri(p, packaged=True)) for p in resources.packaged_rdf_files()]
-    files = files if packaged else []  # listed from the package's folders: no check
+    files = files if packaged else []
     for p in extra:
         _check_file(Path(p))  # before graph_iri resolves the path
     return files + [(Path(p), graph_iri(Path(p), packaged=False)) for p in extra]
