@@ -25,13 +25,13 @@ from g60graph.results._model import QueryResult, empty_graph, take
 from g60graph.results._w3c import (
     W3C_FORMATS,
     XSD_STRING,
-    json_boolean,
     json_select,
     literal,
+    serialized,
     w3c_bytes,
 )
 from g60graph.sparql import _safety as safety
-from g60graph.sparql._lexer import Token, keywords, query_form, with_using
+from g60graph.sparql._lexer import Token, keywords, query_form, top_limit, with_using
 from g60graph.sparql._syntax_errors import from_oxigraph
 
 __all__ = [
@@ -189,7 +189,10 @@ class OxigraphBackend:
         result = self._query(text, dataset)
         try:
             if isinstance(result, ox.QueryBoolean):
-                return Answer(w3c_bytes(json_boolean(bool(result)), fmt), "ASK", False, 0)
+                return Answer(serialized(result, fmt), "ASK", False)
+            if limit is None or ((cap := top_limit(text, tokens)) is not None and cap <= limit):
+                # it can't be cut: pyoxigraph writes it whole, a third of the time
+                return Answer(serialized(result, fmt), "SELECT", False)
             names = [v.value for v in result.variables]
             solutions, truncated = take(result, limit)
             keys = [_string(name) for name in names]
@@ -200,7 +203,7 @@ class OxigraphBackend:
             body = json_select(names, bindings, truncated)
         else:
             body = w3c_bytes(json_select(names, bindings), fmt)
-        return Answer(body, "SELECT", truncated, len(bindings))
+        return Answer(body, "SELECT", truncated)
 
     def update(self, text: str, *, dataset: Dataset | None = None) -> None:
         # pyoxigraph's update takes no dataset: USING clauses in the text scope it. Without

@@ -63,7 +63,6 @@ class Answer:
     body: bytes
     form: str
     truncated: bool
-    size: int  # rows, or triples for a graph
 
 
 class Backend(Protocol):
@@ -151,4 +150,4 @@ def answer(
         data = json.loads(body)
         data = {"head": data["head"], "truncated": True, "results": data["results"]}
         body = json.dumps(data, ensure_ascii=False) + "\n"
-    return Answer(body.encode("utf-8"), result.form, result.truncated, len(result))
+    return Answer(body.encode("utf-8"), result.form, result.truncated)

@@ -121,12 +121,19 @@ def w3c_bytes(data: bytes, fmt: str) -> bytes:
     with a newline."""
     import pyoxigraph as ox
 
+    return serialized(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON), fmt)
+
+
+def serialized(results: Any, fmt: str) -> bytes:
+    """pyoxigraph's own query results (solutions or a boolean) as ``fmt``, ending with a
+    newline."""
+    import pyoxigraph as ox
+
     formats = {
         "json": ox.QueryResultsFormat.JSON,
         "xml": ox.QueryResultsFormat.XML,
         "csv": ox.QueryResultsFormat.CSV,
         "tsv": ox.QueryResultsFormat.TSV,
     }
-    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    text = bytes(parsed.serialize(format=formats[fmt]) or b"")
+    text = bytes(results.serialize(format=formats[fmt]) or b"")
     return text if text.endswith(b"\n") else text + b"\n"  # a text file ends its last line

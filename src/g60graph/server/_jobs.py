@@ -253,7 +253,7 @@ def _answer(
             f"the answer is {len(written.body) / 1e6:.1f} MB, more than the server sends"
             f" ({max_bytes / 1e6:g} MB); ask for fewer or shorter values"
         )
-    return Reply(written.body, written.form, written.truncated, written.size, _cacheable(tokens))
+    return Reply(written.body, written.form, written.truncated, _cacheable(tokens))
 
 
 def execute(

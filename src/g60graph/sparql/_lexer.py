@@ -30,6 +30,7 @@ __all__ = [
     "strip_comments",
     "token_at",
     "tokens",
+    "top_limit",
     "unescape",
     "where_brace",
     "with_prefixes",
@@ -340,6 +341,17 @@ def depth(text: str, toks: Sequence[Token] | None = None) -> int:
     the text's tokens, when the caller has them already)."""
     found = tokens(text) if toks is None else toks
     return max([0, *(level + 1 for tok, level in _nesting(found) if tok.text in _BRACKETS)])
+
+
+def top_limit(text: str, toks: Sequence[Token] | None = None) -> int | None:
+    """The query's own LIMIT (``LIMIT n`` outside every bracket: a subquery's is inside
+    braces), or None when it has none: the answer has at most that many rows."""
+    found = list(tokens(text) if toks is None else toks)
+    for i, (tok, level) in enumerate(_nesting(found)):
+        if level == 0 and tok.kind == "word" and tok.text.upper() == "LIMIT":
+            count = found[i + 1] if i + 1 < len(found) else None
+            return int(count.text) if count and count.text.isdigit() else None
+    return None
 
 
 def operations(text: str) -> list[list[tuple[Token, int]]]:

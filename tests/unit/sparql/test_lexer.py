@@ -201,3 +201,17 @@ def test_a_token_read_anywhere_is_the_full_patterns(text: str, pos: int, rdflib:
     full = sparql_text._token_re(False, rdflib).match(text, pos)
     assert full is not None
     assert sparql_text.token_at(text, pos, rdflib=rdflib) == (full.lastgroup, full.end())
+
+
+@pytest.mark.parametrize(("text", "limit"), [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 10", 10),
+    ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s OFFSET 5 limit 3", 3),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 3 OFFSET 5 VALUES ?s { <urn:a> }", 3),
+    ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 2 } ?s ?q ?r }", None),
+    ('SELECT * WHERE { ?s ?p "LIMIT 2" } # LIMIT 3', None),
+    ("SELECT * WHERE { ?s ?p ?o }", None),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT", None),
+])
+def test_top_limit_is_the_querys_own(text: str, limit: int | None) -> None:
+    assert sparql_text.top_limit(text) == limit
+    assert sparql_text.top_limit(text, list(sparql_text.tokens(text))) == limit
