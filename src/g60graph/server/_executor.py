@@ -6,6 +6,11 @@ past the limit has its worker killed (the work really stops) and a fresh
 worker started in its place; the server keeps answering meanwhile.
 Updates (when enabled) go to every worker and are replayed by new ones.
 
+Each worker holds up to ``PIPELINE`` jobs and runs them in turn; a job queued behind
+another gets Busy if its turn does not come within the queue wait, and is sent to
+another worker if the one ahead of it runs past the limit (it never ran). A job that
+was slow last time, or an update, is never queued behind.
+
 Some workers are reserved for cheap jobs, so that a flood of slow queries
 cannot starve a trivial one: a job runs on a reserved worker only when it is
 known to be cheap (one of the server's own page jobs, or a job, by name and
@@ -54,6 +59,9 @@ _CHEAP_JOBS = frozenset(
      "vocabulary", "entities", "bound_text"}
 )
 _REMEMBERED = 10_000  # job keys whose cost is remembered (the least recent go first)
+# Jobs a worker holds at once: while it runs one, the next is already on its socket, so
+# it never idles through the round trip to the server process between two jobs.
+PIPELINE = 2
 
 
 class QueryTimeout(errors.ExecutionError):
@@ -72,15 +80,44 @@ class WorkerCrashed(errors.ExecutionError):
     """The worker died while answering (for example, out of memory)."""
 
 
-class _Link(asyncio.Protocol):
-    """The server's end of a worker's socket: reads length-framed replies as they arrive
-    and hands each to the call waiting for it (one at a time), in the event loop's thread."""
+class _RequeueError(Exception):
+    """The job never ran: it was queued behind one that ran past the limit or crashed the
+    worker, so it goes to another worker."""
 
-    def __init__(self) -> None:
+
+class _Pending:
+    """One job sent to a worker and not answered yet. Jobs run in the order sent; only
+    the first (the head) is running, and only its timer is the time limit."""
+
+    __slots__ = ("exclusive", "future", "started", "timeout", "timer")
+
+    def __init__(self, future: asyncio.Future[Any], timeout: float, exclusive: bool) -> None:
+        self.future = future
+        self.timeout = timeout
+        self.exclusive = exclusive  # no job may be queued behind this one
+        self.started = 0.0
+        self.timer: asyncio.TimerHandle | None = None
+
+
+class _Link(asyncio.Protocol):
+    """The server's end of a worker's socket, in the event loop's thread: sends jobs,
+    reads length-framed replies as they arrive and hands each to its job, in order.
+
+    A job sent while others are in flight waits at most ``turn_wait`` seconds for its
+    turn; then its caller gets _NoTurnError and its reply, when it comes, is dropped. A head
+    job that runs past its limit, or a closed socket, is reported to ``lost``, which must
+    kill and replace the worker; the jobs behind the head never ran and get _RequeueError.
+    ``replied`` is told when jobs finish (the worker may take more)."""
+
+    def __init__(self, lost: Callable[[], None] = lambda: None,
+                 replied: Callable[[], None] = lambda: None) -> None:
         self.transport: asyncio.Transport | None = None
-        self.waiting: asyncio.Future[Any] | None = None
+        self.pending: deque[_Pending] = deque()
+        self._lost = lost
+        self._replied = replied
         self._buffer = bytearray()
-        self._early: deque[Any] = deque()  # arrived before anyone waited ("ready", at once)
+        self._early: deque[Any] = deque()  # arrived with no job waiting ("ready")
+        self._ready: asyncio.Future[Any] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -88,30 +125,84 @@ class _Link(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         buffer = self._buffer
         buffer += data
+        replied = False
         while len(buffer) >= jobs.HEADER.size:
             (size,) = jobs.HEADER.unpack_from(buffer)
             end = jobs.HEADER.size + size
             if len(buffer) < end:
-                return
+                break
             message = pickle.loads(memoryview(buffer)[jobs.HEADER.size : end])
             del buffer[:end]
-            waiting, self.waiting = self.waiting, None
-            if waiting is None:
-                self._early.append(message)
-            elif not waiting.done():
-                waiting.set_result(message)
+            if not self.pending:
+                if self._ready is not None and not self._ready.done():
+                    self._ready.set_result(message)
+                else:
+                    self._early.append(message)
+                continue
+            head = self.pending.popleft()
+            if head.timer is not None:
+                head.timer.cancel()
+            if not head.future.done():  # else: Busy already, or its caller went away
+                head.future.set_result((message, time.monotonic() - head.started))
+            if self.pending:
+                self._start(self.pending[0])
+            replied = True
+        if replied:
+            self._replied()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        waiting, self.waiting = self.waiting, None
-        if waiting is not None and not waiting.done():
-            waiting.set_exception(ConnectionResetError("the worker closed its socket"))
+        self._fail(ConnectionResetError("the worker closed its socket"))
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(ConnectionResetError("the worker closed its socket"))
+        self._lost()
+
+    def _fail(self, error: BaseException) -> None:
+        """The head gets ``error``; the jobs behind it never ran."""
+        for number, job in enumerate(self.pending):
+            if job.timer is not None:
+                job.timer.cancel()
+            if not job.future.done():
+                job.future.set_exception(error if number == 0 else _RequeueError())
+        self.pending.clear()
+
+    def _start(self, job: _Pending) -> None:
+        """``job`` is the head now: the worker is running it, and its limit runs."""
+        if job.timer is not None:  # its turn came within the wait
+            job.timer.cancel()
+        job.started = time.monotonic()
+        job.timer = asyncio.get_running_loop().call_later(job.timeout, self._expire)
+
+    def _expire(self) -> None:
+        self._fail(TimeoutError())
+        self._lost()
+
+    def send(self, message: Any, timeout: float, *, exclusive: bool = False,
+             turn_wait: float | None = None) -> asyncio.Future[Any]:
+        """Send a job; the future gives (reply, seconds it ran) or raises. With no
+        ``turn_wait`` it waits for its turn however long (an update must not be answered
+        "busy" while it stays on the worker's socket, to be applied later)."""
+        if self.transport is None or self.transport.is_closing():
+            raise ConnectionResetError("the worker's socket is closed")
+        loop = asyncio.get_running_loop()
+        job = _Pending(loop.create_future(), timeout, exclusive)
+        self.pending.append(job)
+        self.transport.write(jobs.frame(message))
+        if len(self.pending) == 1:
+            self._start(job)
+        elif turn_wait is not None:
+            job.timer = loop.call_later(turn_wait, _no_turn, job.future)
+        return job.future
+
+    def can_queue(self, depth: int) -> bool:
+        """Whether one more job may be sent now, to be run after those in flight."""
+        return len(self.pending) < depth and not any(job.exclusive for job in self.pending)
 
     async def receive(self, timeout: float) -> Any:
-        """The next message, or TimeoutError after ``timeout`` seconds."""
+        """The next message sent with no job waiting ("ready"), or TimeoutError."""
         if self._early:
             return self._early.popleft()
         loop = asyncio.get_running_loop()
-        waiting = self.waiting = loop.create_future()
+        waiting = self._ready = loop.create_future()
         if self.transport is None or self.transport.is_closing():
             raise ConnectionResetError("the worker's socket is closed")
         timer = loop.call_later(timeout, _expire, waiting)
@@ -124,6 +215,15 @@ class _Link(asyncio.Protocol):
 def _expire(waiting: asyncio.Future[Any]) -> None:
     if not waiting.done():
         waiting.set_exception(TimeoutError())
+
+
+class _NoTurnError(Exception):
+    """A job queued behind others did not get its turn within the queue wait."""
+
+
+def _no_turn(waiting: asyncio.Future[Any]) -> None:
+    if not waiting.done():
+        waiting.set_exception(_NoTurnError())
 
 
 class _Worker:
@@ -153,10 +253,17 @@ class _Worker:
         self.applied = len(updates)
         self.memory_mb = memory_mb
         self._link: _Link | None = None
+        # The pool's bookkeeping: in an idle queue; taken by a call that has not sent yet;
+        # past use (ran past the limit or died), being replaced.
+        self.listed = self.claimed = self.lost = False
+        self.on_lost: Callable[[], None] = lambda: None
+        self.on_reply: Callable[[], None] = lambda: None
 
     async def wait_ready(self, timeout: float) -> None:
         loop = asyncio.get_running_loop()
-        _, self._link = await loop.create_unix_connection(_Link, sock=self.sock)
+        _, self._link = await loop.create_unix_connection(
+            lambda: _Link(lambda: self.on_lost(), lambda: self.on_reply()), sock=self.sock
+        )
         try:
             message = await self._link.receive(timeout)
         except TimeoutError:
@@ -171,13 +278,25 @@ class _Worker:
         if message[0] != "ready":
             raise errors.ExecutionError(f"a query worker could not load the graph: {message[2]}")
 
-    async def call(self, name: str, args: tuple[Any, ...], timeout: float) -> Any:
-        """Run a job; QueryTimeout or WorkerCrashed leave this worker unusable."""
-        link = self._link
-        assert link is not None and link.transport is not None
+    @property
+    def free(self) -> bool:
+        """Nothing in flight."""
+        return self._link is None or not self._link.pending
+
+    def can_queue(self) -> bool:
+        return self._link is not None and self._link.can_queue(PIPELINE)
+
+    def send(self, name: str, args: tuple[Any, ...], timeout: float, *,
+             exclusive: bool, turn_wait: float | None) -> asyncio.Future[Any]:
+        """Send a job at once (OSError if the worker is gone); ``result`` awaits it."""
+        assert self._link is not None
+        return self._link.send((name, args), timeout, exclusive=exclusive, turn_wait=turn_wait)
+
+    async def result(self, sent: asyncio.Future[Any], timeout: float) -> tuple[Any, float]:
+        """A job's value and the seconds it ran. QueryTimeout or WorkerCrashed: this
+        worker is gone; _RequeueError: the job never ran; _NoTurnError: it did not start in time."""
         try:
-            link.transport.write(jobs.frame((name, args)))
-            reply = await link.receive(timeout)
+            reply, seconds = await sent
         except TimeoutError:
             raise QueryTimeout(
                 f"the query ran past the server's time limit of {timeout:g} s and was stopped"
@@ -187,7 +306,7 @@ class _Worker:
             raise WorkerCrashed(f"the worker crashed while answering ({death});"
                                 " it is being replaced") from None
         if reply[0] == "ok":
-            return reply[1]
+            return reply[1], seconds
         if reply[1] == "MemoryError":
             raise WorkerCrashed(
                 "the query was stopped: it needed more memory than the server allows"
@@ -221,7 +340,9 @@ class _Worker:
 
 
 class _Idle:
-    """Idle workers, and the calls waiting for one, first come first served."""
+    """Workers that can take a job, and the calls waiting for one, first come first
+    served. A worker with nothing in flight is handed out before one that would run the
+    job after those it holds."""
 
     def __init__(self) -> None:
         self._workers: deque[_Worker] = deque()
@@ -230,18 +351,30 @@ class _Idle:
     def empty(self) -> bool:
         return not self._workers
 
+    def has_free(self) -> bool:
+        return any(worker.free and not worker.lost for worker in self._workers)
+
     def put(self, worker: _Worker) -> None:
         while self._waiting:
             waiting = self._waiting.popleft()
             if not waiting.done():
+                worker.listed, worker.claimed = False, True
                 waiting.set_result(worker)
                 return
+        worker.listed, worker.claimed = True, False
         self._workers.append(worker)
 
+    def _take(self) -> _Worker:
+        workers = self._workers
+        worker = next((w for w in workers if w.free), workers[0])
+        workers.remove(worker)
+        worker.listed, worker.claimed = False, True
+        return worker
+
     async def get(self, timeout: float) -> _Worker:
-        """An idle worker, or TimeoutError after ``timeout`` seconds."""
+        """A worker, or TimeoutError after ``timeout`` seconds."""
         if self._workers:
-            return self._workers.popleft()
+            return self._take()
         loop = asyncio.get_running_loop()
         waiting: asyncio.Future[_Worker] = loop.create_future()
         self._waiting.append(waiting)
@@ -292,6 +425,7 @@ class Executor:
         # Starting and killing workers blocks (spawn, join): that happens in threads.
         self._threads = ThreadPoolExecutor(self._size * 2 + 2, thread_name_prefix="g60-wait")
         self.restarts = 0
+        self._stopping = False
 
     async def _blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -303,9 +437,10 @@ class Executor:
         general = self._size - self.reserved
         started = await asyncio.gather(*(self._spawn(i >= general) for i in range(self._size)))
         for worker in started:
-            self._release(worker)
+            self._offer(worker)
 
     async def stop(self) -> None:
+        self._stopping = True
         for task in self._tasks:
             task.cancel()
         for worker in list(self._all):
@@ -331,10 +466,15 @@ class Executor:
         except BaseException:
             self._all.discard(worker)
             raise
+        worker.on_lost = functools.partial(self._replace, worker)
+        worker.on_reply = functools.partial(self._offer, worker)
         return worker
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker and start a fresh one in the background."""
+        """Kill a worker and start a fresh one in the background (once per worker)."""
+        if worker.lost or self._stopping:
+            return
+        worker.lost = True
         self._all.discard(worker)
         self.restarts += 1
 
@@ -348,7 +488,7 @@ class Executor:
                     log.error("restarting a query worker failed: %s", err)
                     await asyncio.sleep(1)
                     continue
-                self._release(fresh)
+                self._offer(fresh)
                 return
 
         task = asyncio.get_running_loop().create_task(renew())
@@ -358,45 +498,61 @@ class Executor:
     async def run(self, name: str, *args: Any, timeout: float | None = None) -> Any:
         key = repr((name, args))
         cheap = self._cheap.get(key, name in _CHEAP_JOBS)
-        reserve = cheap and self.reserved > 0 and self._idle.empty()
+        reserve = cheap and self.reserved > 0 and not self._idle.has_free()
         limit = min(timeout or self.timeout, RESERVED_LIMIT) if reserve else timeout or self.timeout
         return await self._on_worker(name, args, limit, key=key, reserve=reserve)
 
     async def _on_worker(self, name: str, args: tuple[Any, ...], timeout: float,
                          record: str | None = None, key: str | None = None,
                          reserve: bool = False) -> Any:
-        """Borrow an idle worker (a reserved one if ``reserve``) for one call; a worker
-        whose state is unknown afterwards (timed out, crashed, cancelled) is replaced
-        instead of returned. With ``key``, remember whether the call was cheap."""
-        queue = self._reserve if reserve else self._idle
-        worker = await self._next_idle(queue)
-        while not worker.process.is_alive():  # died while idle (OOM killer, kill -9)
-            log.warning("a query worker died while idle; replacing it")
-            self._replace(worker)
-            worker = await self._next_idle(queue)
-        try:
-            if worker.applied < len(self._updates):
-                await self._catch_up(worker)
-            start = time.monotonic()
-            result = await worker.call(name, args, timeout)
-        except (QueryTimeout, WorkerCrashed):
-            self._remember(key, False)
-            self._replace(worker)
-            raise
-        except errors.G60Error:
-            self._release(worker)
-            raise
-        except BaseException:  # cancelled mid-call
-            self._replace(worker)
-            raise
-        self._remember(key, time.monotonic() - start <= CHEAP_SECONDS)
-        if record is not None:  # an update that succeeded: the others catch up later
-            self._updates.append(record)
-            worker.applied = len(self._updates)
-        self._release(worker)
-        return result
+        """Run one job on a worker (a reserved one if ``reserve``), after the updates it
+        has not applied yet. With ``key``, remember whether the job was cheap; one that
+        was not is not pipelined: no job is sent to its worker until it is done."""
+        exclusive = record is not None or (key is not None and self._cheap.get(key) is False)
+        while True:
+            worker = await self._next_idle(self._reserve if reserve else self._idle)
+            if worker.lost or not worker.process.is_alive():  # died while idle (OOM, kill -9)
+                worker.claimed = False
+                if not worker.lost:
+                    log.warning("a query worker died while idle; replacing it")
+                    self._replace(worker)
+                continue
+            try:  # no await from taking the worker to sending: no update can slip between
+                updates = []
+                while worker.applied < len(self._updates):
+                    text = self._updates[worker.applied]
+                    updates.append(worker.send("update", (text,), self.timeout,
+                                               exclusive=True, turn_wait=None))
+                    worker.applied += 1
+                sent = worker.send(name, args, timeout, exclusive=exclusive,
+                                   turn_wait=None if record is not None else self.queue_wait)
+            except OSError:  # its socket closed: it is being replaced
+                worker.claimed = False
+                continue
+            worker.claimed = False
+            self._offer(worker)  # it may take the next job, run after this one
+            try:
+                for update in updates:
+                    await worker.result(update, self.timeout)
+                result, seconds = await worker.result(sent, timeout)
+            except _RequeueError:  # queued behind a job that failed the worker: never ran
+                continue
+            except _NoTurnError:
+                raise self._busy() from None
+            except (QueryTimeout, WorkerCrashed):
+                self._remember(key, False)
+                self._replace(worker)  # done already where the worker's socket closed
+                raise
+            self._remember(key, seconds <= CHEAP_SECONDS)
+            if record is not None:  # an update that succeeded: the others catch up later
+                self._updates.append(record)
+                worker.applied = len(self._updates)
+            return result
 
-    def _release(self, worker: _Worker) -> None:
+    def _offer(self, worker: _Worker) -> None:
+        """List a worker as able to take a job, if it is."""
+        if worker.listed or worker.claimed or worker.lost or not worker.can_queue():
+            return
         (self._reserve if worker.reserved else self._idle).put(worker)
 
     def _remember(self, key: str | None, cheap: bool) -> None:
@@ -407,21 +563,19 @@ class Executor:
         if len(self._cheap) > _REMEMBERED:
             self._cheap.popitem(last=False)
 
+    def _busy(self) -> Busy:
+        return Busy(
+            f"every query worker stayed busy for {self.queue_wait:g} s; try again later",
+            retry_after=max(1, round(min(self.timeout, 60))),
+        )
+
     async def _next_idle(self, idle: _Idle) -> _Worker:
-        """An idle worker, waiting at most ``queue_wait`` seconds (then Busy: 503)."""
+        """A worker that can take a job, waiting at most ``queue_wait`` seconds (then
+        Busy: 503)."""
         try:
             return await idle.get(self.queue_wait)
         except TimeoutError:
-            raise Busy(
-                f"every query worker stayed busy for {self.queue_wait:g} s; try again later",
-                retry_after=max(1, round(min(self.timeout, 60))),
-            ) from None
-
-    async def _catch_up(self, worker: _Worker) -> None:
-        while worker.applied < len(self._updates):
-            text = self._updates[worker.applied]
-            await worker.call("update", (text,), self.timeout)
-            worker.applied += 1
+            raise self._busy() from None
 
     async def update(self, text: str) -> int:
         """Apply an update on one worker; if it succeeds, every other worker follows."""
