@@ -250,12 +250,6 @@ def _glued(
     return Token("word", tok.text[: len(keyword)], tok.start), Token("pname", rest, cut)
 
 
-def _plain_tokens(text: str) -> Iterator[Token]:
-    for match in _token_matches(text):
-        if match.lastgroup not in ("ws", "comment"):
-            yield Token(match.lastgroup or "punct", match.group(), match.start())
-
-
 def strip_bom(text: str) -> str:
     """The text without a leading byte-order mark: editors write one (Windows Notepad,
     a UTF-8-BOM file pasted whole), it is not SPARQL, and both engines refuse it."""
@@ -279,11 +273,35 @@ def keywords(text: str) -> set[str]:
     return {t.text.upper() for t in tokens(text) if t.kind == "word"}
 
 
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
 def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE (by the first such keyword), else UPDATE."""
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (by the first such keyword), else UPDATE.
+
+    The server process asks this of every request, and the keyword follows the
+    prologue, so the text is read only up to it, by the ASCII pattern (``tokens`` splits
+    glued names only into FROM, NAMED, USING or PREFIX and a name, never into a form
+    keyword). Where the full pattern could read otherwise (a wide character beside the
+    keyword, no keyword in a wide text), the whole text is read as ``tokens`` reads it.
+    A property test holds the two equal."""
+    for match in _token_re(True).finditer(text):
+        if match.lastgroup == "word" and (word := match.group().upper()) in _FORMS:
+            start, end = match.span()
+            if (start == 0 or text[start - 1].isascii()) and (
+                    end == len(text) or text[end].isascii()):
+                return word
+            break
+    else:
+        if text.isascii():
+            return "UPDATE"
+    return _query_form_read_whole(text)
+
+
+def _query_form_read_whole(text: str) -> str:
     for tok in tokens(text):
         word = tok.text.upper()
-        if tok.kind == "word" and word in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+        if tok.kind == "word" and word in _FORMS:
             return word
     return "UPDATE"
 
@@ -301,14 +319,22 @@ def selects_distinct(text: str) -> bool:
 def declared_prefixes(text: str) -> dict[str, str]:
     """The prefixes the text declares itself (``PREFIX ex: <...>``), with their IRIs."""
     found: dict[str, str] = {}
-    toks = [Token("ws", "", 0), *_plain_tokens(text)]
-    for first, name, iri in zip(toks, toks[1:], toks[2:], strict=False):
-        declares = first.kind == "word" and first.text.upper() == "PREFIX"
-        if declares and name.kind == "pname" and name.text.endswith(":") and iri.kind == "iri":
-            found[name.text[:-1]] = iri.value
-        elif (not declares and name.kind == "pname" and name.text.endswith(":")
-              and name.text[:6].upper() == "PREFIX" and iri.kind == "iri"):
-            found[name.text[6:-1]] = iri.value  # PREFIXex: <...>, glued as pyoxigraph reads it
+    if "PREFIX" not in text.upper():  # no false "none": ASCII letters upper-case alone
+        return found
+    # Each significant token with the two before it: PREFIX, a name ending in ':', an IRI.
+    first: tuple[str, str] = ("ws", "")
+    name: tuple[str, str] = ("ws", "")
+    for match in _token_matches(text):
+        kind = match.lastgroup or "punct"
+        if kind == "ws" or kind == "comment":
+            continue
+        if kind == "iri" and name[0] == "pname" and name[1].endswith(":"):
+            iri = unescape(match.group()[1:-1])
+            if first[0] == "word" and first[1].upper() == "PREFIX":
+                found[name[1][:-1]] = iri
+            elif name[1][:6].upper() == "PREFIX":
+                found[name[1][6:-1]] = iri  # PREFIXex: <...>, glued as pyoxigraph reads it
+        first, name = name, (kind, match.group())
     return found
 
 

@@ -215,3 +215,41 @@ def test_a_token_read_anywhere_is_the_full_patterns(text: str, pos: int, rdflib:
 def test_top_limit_is_the_querys_own(text: str, limit: int | None) -> None:
     assert sparql_text.top_limit(text) == limit
     assert sparql_text.top_limit(text, list(sparql_text.tokens(text))) == limit
+
+
+_PROLOGUE_PIECES = ["SELECT", "select", "ASK", "CONSTRUCT", "DESCRIBE", "DESCRIBEex:a", "ASKex:",
+                    "PREFIX", "prefix", "PREFIXex:", "ex:", "g60:", "<urn:x>", "<u\\u0041>",
+                    "INSERT", "DATA", "{", "}", "?s", "*", "# SELECT", '"ASK"', "\n", " ", ""]
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=3000)
+@given(st.lists(st.sampled_from(_PROLOGUE_PIECES + _WIDE), max_size=10).map(" ".join),
+       st.lists(st.sampled_from(_PROLOGUE_PIECES + _WIDE), max_size=6).map("".join))
+def test_the_query_form_read_from_the_prologue_is_the_whole_texts(spaced: str, glued: str
+                                                                  ) -> None:
+    """The server asks every request's form and reads only up to its keyword: that
+    must give what reading the whole text as ``tokens`` does."""
+    for text in (spaced, glued, spaced + glued):
+        assert sparql_text.query_form(text) == sparql_text._query_form_read_whole(text)
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=3000)
+@given(st.lists(st.sampled_from(_PROLOGUE_PIECES + _WIDE), max_size=10).map(" ".join),
+       st.lists(st.sampled_from(_PROLOGUE_PIECES + _WIDE), max_size=6).map("".join))
+def test_declared_prefixes_are_read_as_the_full_pattern_reads_them(spaced: str, glued: str
+                                                                     ) -> None:
+    """Every PREFIX declaration (and PREFIXex: glued, as pyoxigraph reads it), found
+    with the full pattern's tokens, three in a row."""
+    for text in (spaced, glued, spaced + glued):
+        toks = [("ws", "")] + [(m.lastgroup, m.group())
+                               for m in sparql_text._token_re(False).finditer(text)
+                               if m.lastgroup not in ("ws", "comment")]
+        expected = {}
+        for first, name, iri in zip(toks, toks[1:], toks[2:], strict=False):
+            if name[0] != "pname" or not name[1].endswith(":") or iri[0] != "iri":
+                continue
+            if first[0] == "word" and first[1].upper() == "PREFIX":
+                expected[name[1][:-1]] = sparql_text.unescape(iri[1][1:-1])
+            elif name[1][:6].upper() == "PREFIX":
+                expected[name[1][6:-1]] = sparql_text.unescape(iri[1][1:-1])
+        assert sparql_text.declared_prefixes(text) == expected
