@@ -17,9 +17,11 @@ Needs wrk (Debian: apt-get install wrk).
         [--time-limit 3] [--only small,distinct,named] [--serve-args '--workers 3']
         [--baseline DIR]
 
-With ``--baseline DIR`` (the src/ folder of another checkout, for example
-``git archive main src | tar -x -C /tmp/main``), that version of g60graph serve
-runs too, in the same rotation, for a before/after table from one run.
+With ``--baseline DIR`` (the src/ folder of another checkout), that version of
+g60graph serve runs too, in the same rotation, for a before/after table from one
+run. It serves the ontology, data and queries beside DIR, so give it this checkout's
+for a comparison of code alone, for example
+``git archive REV src | tar -x -C /tmp/base && cp -r ontology data queries /tmp/base``.
 
 Prints Markdown tables: requests/s, p50, p99, errors, the server's CPU time per
 request (all its processes; steadier than requests/s on a shared machine), and
@@ -291,6 +293,10 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
+    if args.baseline and not (args.baseline.resolve().parent / "data").is_dir():
+        raise SystemExit(f"--baseline: {args.baseline.resolve().parent / 'data'} is missing,"
+                         " so the baseline would serve no curated data: copy ontology/, data/ and"
+                         " queries/ beside its src/")
     only = set(args.only.split(","))
     folder = Path(tempfile.mkdtemp(prefix="g60-vs-oxigraph-"))
     data = folder / "graph.nq"
