@@ -348,9 +348,6 @@ class _Idle:
         self._workers: deque[_Worker] = deque()
         self._waiting: deque[asyncio.Future[_Worker]] = deque()
 
-    def empty(self) -> bool:
-        return not self._workers
-
     def has_free(self) -> bool:
         return any(worker.free and not worker.lost for worker in self._workers)
 

@@ -57,7 +57,7 @@ def test_a_wait_that_times_out_leaves_no_waiter() -> None:
         assert not idle._waiting
         worker = Worker("a")
         idle.put(worker)  # type: ignore[arg-type]
-        assert not idle.empty() and worker.listed  # kept for the next call
+        assert idle.has_free() and worker.listed  # kept for the next call
         return await idle.get(0.01)
 
     assert _run(run()).name == "a"
