@@ -4,6 +4,7 @@ exactly the graphs the loaded files define."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -80,22 +81,35 @@ def _start_load(store: Path, data: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _size(path: Path) -> int:
+def _read_position(pid: int, data: Path) -> int | None:
+    """How far the loading process has read ``data`` (Linux: /proc/PID/fdinfo), or None
+    while it has not opened it."""
+    target = str(data.resolve())
     try:
-        return path.stat().st_size
-    except FileNotFoundError:  # RocksDB renames its temporary files as it writes
-        return 0
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if str(fd.readlink()) == target:
+                    info = Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text()
+                    return int(info.split("pos:", 1)[1].split()[0])
+    except OSError:  # the process has ended
+        return None
+    return None
 
 
-def _wait_until_loading(process: subprocess.Popen[bytes], store: Path) -> None:
-    """Until the new store beside the old one has taken data (or the load ended)."""
-    building = store.parent / f".{store.name}.loading-{process.pid}"
+def _wait_until_loading(process: subprocess.Popen[bytes], data: Path) -> None:
+    """Until the load has read some of the file but not half of it: a signal sent then
+    stops it in the middle (waiting for its files to appear on disk was not enough:
+    the bulk loader writes them near the end, so a loaded machine could send the signal
+    after the load had finished)."""
+    size = data.stat().st_size
     end = time.monotonic() + 60
     while time.monotonic() < end and process.poll() is None:
-        if building.is_dir() and any(p.suffix == ".sst" or _size(p) > 1 << 20
-                                     for p in building.iterdir()):
+        position = _read_position(process.pid, data)
+        if position is not None and 0 < position < size // 2:
             return
-        time.sleep(0.02)  # between polls of the real condition
+        if position is not None and position >= size // 2:
+            raise AssertionError("the load read half the file before it was seen reading")
+        time.sleep(0.005)  # between polls of the real condition
     raise AssertionError(f"the load never got going: {process.communicate()}")
 
 
@@ -108,7 +122,7 @@ def test_an_interrupted_reload_loses_nothing(tmp_path: Path, sig: signal.Signals
     before = _quads(store)
     _write_big(data, 1_500_000, "new")
     process = _start_load(store, data)
-    _wait_until_loading(process, store)
+    _wait_until_loading(process, data)
     process.send_signal(sig)
     _, err = process.communicate(timeout=60)
     assert process.returncode != 0
