@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -148,6 +149,12 @@ def build_disk(
                     _keep_other_graphs(open_disk_store(path, read_only=True), store, todo)
                 count = len(store)
                 store.flush()
+        except BaseException as err:  # Ctrl-C mid-load, above all
+            # The traceback holds _bulk_load's frame and so the store, open, with RocksDB
+            # still writing into its folder: cleared, the store closes below, before the
+            # folder is removed (else Ctrl-C could leave it behind).
+            traceback.clear_frames(err.__traceback__)
+            raise
         finally:
             del store  # closed before it moves or is removed
         if failure is not None:
