@@ -113,6 +113,14 @@ __all__ = [
     " (0: none; always none with --endpoint, whose data may change underneath).",
 )
 @click.option(
+    "--inline/--no-inline",
+    default=True,
+    show_default=True,
+    help="Run a read-only query in the server process, skipping the hop to a worker, when"
+    " its shape (the same text up to variable names) last ran within 10 ms and it holds no"
+    " word that could make it fetch or write; Oxigraph stores only, never with --enable-updates.",
+)
+@click.option(
     "--i-understand-network-access",
     "allow_network",
     is_flag=True,
@@ -137,6 +145,7 @@ def serve(
     max_connections: int,
     max_answer_bytes: int,
     answer_cache_mb: int,
+    inline: bool,
     **load: Any,
 ) -> int:
     """Serve a SPARQL endpoint, a query page and Linked Data pages over HTTP.
@@ -172,6 +181,7 @@ def serve(
         max_connections=max_connections,
         max_answer_bytes=max_answer_bytes,
         answer_cache_mb=0 if load.get("endpoint") else answer_cache_mb,
+        inline_queries=inline and where in ("oxigraph", "disk"),  # pyoxigraph only
     )
     serve_forever(host, port, settings, **load)
     return 0

@@ -64,6 +64,7 @@ from g60graph import _resources as resources
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.render import _pages as pages
+from g60graph.server import _jobs as jobs
 from g60graph.server import _protocol as protocol
 from g60graph.server._cache import CACHE_HEADER, AnswerCache, Kept
 from g60graph.server._executor import Busy, Executor, QueryTimeout, WorkerCrashed
@@ -84,6 +85,9 @@ STATIC = Path(__file__).resolve().parent.parent / "render" / "static"
 VENDOR = STATIC / "vendor"  # vis-network from npm (scripts/vendor-js.sh)
 TRUNCATED = "X-G60-Truncated"
 VIEW_KINDS = ("line", "bar", "timeline", "network", "map")  # /api/view: the renderers' data
+# Where an answer just computed ran: "server" (inline, see _executor) or "worker".
+RAN_HEADER = "X-G60-Ran-In"
+Marks = tuple[tuple[str, str], ...]  # headers that say how an answer was made
 _SLUG = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")  # characters an IRI may hold
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
 
@@ -104,6 +108,10 @@ def create_app(
         allow_network=settings.allow_network,
         queue_wait=settings.queue_wait,
         reserved=settings.reserved_workers,
+        # with --endpoint (workers keep their network) the server process's copy would
+        # be a second client of the remote store: inline is for the embedded stores
+        inline=settings.inline_queries and not settings.enable_updates
+        and settings.isolate_workers,
     )
     links = pages.Links(settings.id_base, settings.def_base)
     cache = AnswerCache(settings.answer_cache_mb << 20) if settings.answer_cache_mb else None
@@ -134,18 +142,19 @@ def create_app(
         fmt, form = query_format(op, request.headers.get("accept", ""))
         if fmt is None:
             return _not_acceptable(form)
-        kept, mark = await answer_query(op, fmt, _endpoint(request.scope, request.headers))
-        return _response(kept, mark)
+        kept, marks = await answer_query(op, fmt, _endpoint(request.scope, request.headers))
+        return _response(kept, marks)
 
     def query_format(op: protocol.Operation, accept: str) -> tuple[str | None, str]:
         form = sparql_text.query_form(op.text)  # an update sent as a query is refused (403)
         return protocol.choose_format(form, accept, op.params), form
 
-    async def answer_query(op: protocol.Operation, fmt: str, base: str) -> tuple[Kept, str | None]:
+    async def answer_query(op: protocol.Operation, fmt: str, base: str) -> tuple[Kept, Marks]:
         """``base``: of relative IRIs (with_base runs in the worker)."""
         key = ("query", op.text, base, tuple(op.default_graphs), tuple(op.named_graphs), fmt)
-        return await cached(key, "query", op.text, base, op.default_graphs, op.named_graphs,
-                            fmt, settings.max_rows, settings.max_answer_bytes)
+        args = (op.text, base, op.default_graphs, op.named_graphs, fmt, settings.max_rows,
+                settings.max_answer_bytes)
+        return await cached(key, "query", *args, shape=jobs.query_shape(*args))
 
     async def sparql_query(scope: Scope, receive: Receive, send: Send, route: ASGIApp) -> None:
         """GET or POST /sparql with a query: what ``sparql`` does, without Starlette's
@@ -170,8 +179,8 @@ def create_app(
                 op.text.encode()).hexdigest()[:16]
             fmt, form = query_format(op, headers.get("accept", ""))
             if fmt is not None:
-                kept, mark = await answer_query(op, fmt, _endpoint(scope, headers))
-                await _send_answer(send, kept, mark)
+                kept, marks = await answer_query(op, fmt, _endpoint(scope, headers))
+                await _send_answer(send, kept, marks)
                 return
             response = _not_acceptable(form)
         except ProtocolError as err:
@@ -180,21 +189,24 @@ def create_app(
             response = await _error(Request(scope), err)
         await response(scope, receive, send)
 
-    async def cached(key: tuple[Any, ...], job: str, *args: Any) -> tuple[Kept, str | None]:
+    async def cached(key: tuple[Any, ...], job: str, *args: Any,
+                     shape: tuple[str, bool] | None = None) -> tuple[Kept, Marks]:
         """A query's answer: kept from an earlier run, or run now (and kept if it may be),
-        with its X-G60-Cache mark (None without a cache)."""
+        with its marks: X-G60-Cache (none without a cache) and, when run now, where."""
         generation = cache.generation if cache is not None else 0
         if cache is not None:
             kept = cache.get(key)
             if kept is not None:
-                return kept, "hit"
-        reply = await executor.run(job, *args)
+                return kept, ((CACHE_HEADER, "hit"),)
+        inline_before = executor.inline_runs
+        reply = await executor.run(job, *args, shape=shape)
         kept = _kept(reply, key[-1])
+        marks = ((RAN_HEADER, "server" if executor.inline_runs > inline_before else "worker"),)
         if cache is None:
-            return kept, None
+            return kept, marks
         if reply.cacheable:
             cache.put(key, kept, generation)
-        return kept, "miss"
+        return kept, ((CACHE_HEADER, "miss"), *marks)
 
     async def update_endpoint(request: Request) -> Response:
         body = await request.body()
@@ -276,9 +288,9 @@ def create_app(
             return _not_acceptable(query.form)
         request.state.query_hash = hashlib.sha256(query.text.encode()).hexdigest()[:16]
         key = ("named", name, tuple(sorted(params.items())), fmt)
-        kept, mark = await cached(key, "named", name, params, fmt, settings.max_rows,
-                                  settings.max_answer_bytes)
-        return _response(kept, mark)
+        kept, marks = await cached(key, "named", name, params, fmt, settings.max_rows,
+                                   settings.max_answer_bytes)
+        return _response(kept, marks)
 
     # -- Linked Data -------------------------------------------------------------
 
@@ -459,7 +471,7 @@ def create_app(
             allow_origins=["*"],
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
-            expose_headers=[TRUNCATED, CACHE_HEADER],
+            expose_headers=[TRUNCATED, CACHE_HEADER, RAN_HEADER],
         ),
         Middleware(GZipMiddleware, minimum_size=1024),
         Middleware(_QueriesFirst, handler=sparql_query),
@@ -542,18 +554,15 @@ def _kept(reply: Any, fmt: str) -> Kept:
     return Kept(reply.body, media_type, reply.truncated)
 
 
-def _response(kept: Kept, cache: str | None) -> Response:
-    headers = {"Vary": "Accept", TRUNCATED: "true" if kept.truncated else "false"}
-    if cache is not None:
-        headers[CACHE_HEADER] = cache
+def _response(kept: Kept, marks: Marks) -> Response:
+    headers = {"Vary": "Accept", TRUNCATED: "true" if kept.truncated else "false", **dict(marks)}
     return Response(kept.body, headers=headers, media_type=kept.media_type)
 
 
-async def _send_answer(send: Send, kept: Kept, cache: str | None) -> None:
-    """What ``_response(kept, cache)`` sends, without building a Response."""
+async def _send_answer(send: Send, kept: Kept, marks: Marks) -> None:
+    """What ``_response(kept, marks)`` sends, without building a Response."""
     headers = [(b"vary", b"Accept"), (b"x-g60-truncated", b"true" if kept.truncated else b"false")]
-    if cache is not None:
-        headers.append((b"x-g60-cache", cache.encode()))
+    headers += [(name.lower().encode(), value.encode()) for name, value in marks]
     headers += [(b"content-length", str(len(kept.body)).encode()),
                 (b"content-type", kept.media_type.encode("latin-1"))]
     await send({"type": "http.response.start", "status": 200, "headers": headers})

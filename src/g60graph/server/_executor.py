@@ -16,7 +16,16 @@ cannot starve a trivial one: a job runs on a reserved worker only when it is
 known to be cheap (one of the server's own page jobs, or a job, by name and
 arguments, that last finished within ``CHEAP_SECONDS``) and no other worker is
 free, and then under the shorter ``RESERVED_LIMIT``, so that a job that was
-cheap once but is slow now cannot hold the reserve for long either.
+cheap once but is slow now cannot hold the reserve for long either. A query's
+cost is remembered by its shape (``jobs.query_shape``: its tokens, variables
+renamed), so the same query with other variable names is known too.
+
+With ``inline``, the server process holds a copy of the graph too, and a query
+whose shape last ran on a worker within ``INLINE_SECONDS`` runs there, without
+the hop to a worker, if it cannot make the engine fetch or write: the same work
+on the same read-only data takes the same time, so no time limit is needed to
+stop it. A shape never seen, or one that ran longer, goes to a worker as before;
+so does anything when updates are enabled (the data could change under it).
 """
 
 from __future__ import annotations
@@ -58,6 +67,7 @@ _CHEAP_JOBS = frozenset(
     {"info", "labels", "resource", "resource_rdf", "ontology", "ontology_rdf", "void",
      "vocabulary", "entities", "bound_text"}
 )
+INLINE_SECONDS = 0.01  # a query shape that last ran within this may run inline
 _REMEMBERED = 10_000  # job keys whose cost is remembered (the least recent go first)
 # Jobs a worker holds at once: while it runs one, the next is already on its socket, so
 # it never idles through the round trip to the server process between two jobs.
@@ -403,8 +413,13 @@ class Executor:
         allow_network: bool = False,
         queue_wait: float = 10.0,
         reserved: int = 1,
+        inline: bool = False,
     ) -> None:
         self._factory = kg_factory
+        self._inline = inline
+        self._local: KnowledgeGraph | None = None  # the server process's copy (inline)
+        self._quick: OrderedDict[str, None] = OrderedDict()  # shapes that may run inline
+        self.inline_runs = 0
         self.queue_wait = queue_wait
         self._network = (isolate, allow_network)
         self._memory_mb = memory_mb
@@ -435,6 +450,10 @@ class Executor:
         started = await asyncio.gather(*(self._spawn(i >= general) for i in range(self._size)))
         for worker in started:
             self._offer(worker)
+        if self._inline:
+            local: KnowledgeGraph = await self._blocking(self._factory)
+            if local.backend.name in ("oxigraph", "disk"):  # pyoxigraph: fetches only for
+                self._local = local                          # SERVICE (see query_shape)
 
     async def stop(self) -> None:
         self._stopping = True
@@ -492,19 +511,42 @@ class Executor:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def run(self, name: str, *args: Any, timeout: float | None = None) -> Any:
-        key = repr((name, args))
+    async def run(self, name: str, *args: Any, timeout: float | None = None,
+                  shape: tuple[str, bool] | None = None) -> Any:
+        """``shape``: the key the job's cost is remembered by, and whether it may run
+        inline (``jobs.query_shape``); by default its name and arguments, never inline."""
+        key, may_inline = shape if shape is not None else (repr((name, args)), False)
+        if may_inline and self._local is not None and key in self._quick:
+            return self._run_inline(name, args, key)
         cheap = self._cheap.get(key, name in _CHEAP_JOBS)
         reserve = cheap and self.reserved > 0 and not self._idle.has_free()
         limit = min(timeout or self.timeout, RESERVED_LIMIT) if reserve else timeout or self.timeout
-        return await self._on_worker(name, args, limit, key=key, reserve=reserve)
+        return await self._on_worker(name, args, limit, key=key, reserve=reserve,
+                                     quick=may_inline)
+
+    def _run_inline(self, name: str, args: tuple[Any, ...], key: str) -> Any:
+        """The job in this process, its errors as a worker reports them."""
+        self._quick.move_to_end(key)
+        start = time.monotonic()
+        try:
+            result = jobs.JOBS[name](self._local, *args)
+        except errors.G60Error:
+            raise
+        except Exception as err:  # a bug or a store failure, as the worker words it
+            raise errors.ExecutionError(f"query failed: {type(err).__name__}: {err}") from None
+        finally:
+            if time.monotonic() - start > 4 * INLINE_SECONDS:  # slower now: to the workers
+                self._quick.pop(key, None)
+        self.inline_runs += 1
+        return result
 
     async def _on_worker(self, name: str, args: tuple[Any, ...], timeout: float,
                          record: str | None = None, key: str | None = None,
-                         reserve: bool = False) -> Any:
+                         reserve: bool = False, quick: bool = False) -> Any:
         """Run one job on a worker (a reserved one if ``reserve``), after the updates it
-        has not applied yet. With ``key``, remember whether the job was cheap; one that
-        was not is not pipelined: no job is sent to its worker until it is done."""
+        has not applied yet. With ``key``, remember whether the job was cheap (one that
+        was not is not pipelined: no job is sent to its worker until it is done) and, with
+        ``quick``, whether it may run inline next time."""
         exclusive = record is not None or (key is not None and self._cheap.get(key) is False)
         while True:
             worker = await self._next_idle(self._reserve if reserve else self._idle)
@@ -541,6 +583,10 @@ class Executor:
                 self._replace(worker)  # done already where the worker's socket closed
                 raise
             self._remember(key, seconds <= CHEAP_SECONDS)
+            if quick and key is not None and seconds <= INLINE_SECONDS:
+                self._quick[key] = None
+                if len(self._quick) > _REMEMBERED:
+                    self._quick.popitem(last=False)
             if record is not None:  # an update that succeeded: the others catch up later
                 self._updates.append(record)
                 worker.applied = len(self._updates)
@@ -576,6 +622,7 @@ class Executor:
 
     async def update(self, text: str) -> int:
         """Apply an update on one worker; if it succeeds, every other worker follows."""
+        self._quick.clear()  # not used with updates (see inline), but never stale
         async with self._update_lock:
             triples: int = await self._on_worker("update", (text,), self.timeout, record=text)
             return triples

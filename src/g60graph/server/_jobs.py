@@ -1,7 +1,8 @@
 """The work done inside a query worker process: queries, updates, page data.
 
 Each worker holds its own KnowledgeGraph. Everything here returns plain,
-picklable values (bytes, strings, dicts) to the server process.
+picklable values (bytes, strings, dicts) to the server process, which runs a
+query known to be quick itself (``query_shape``, see _executor).
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ from g60graph.server import _page_jobs as page_jobs
 from g60graph.server import _protocol as protocol
 from g60graph.sparql import _lexer as sparql_text
 from g60graph.sparql import _named as queries
+from g60graph.sparql import _safety as safety
 
 __all__ = [
     "HEADER",
     "JOBS",
+    "SHAPE_MAX_CHARS",
     "Reply",
     "apply_update",
     "bound_text",
@@ -47,6 +50,7 @@ __all__ = [
     "labels",
     "ontology",
     "ontology_rdf",
+    "query_shape",
     "resource",
     "resource_rdf",
     "run_named",
@@ -216,6 +220,23 @@ def run_query(
         tokens = list(sparql_text.tokens(based))
     return _answer(kg, based, tokens, Dataset(tuple(default_graphs), tuple(named_graphs)),
                    fmt, max_rows, max_bytes)
+
+
+SHAPE_MAX_CHARS = 4096  # longer query texts are read in a worker only
+
+
+def query_shape(text: str, *rest: Any) -> tuple[str, bool]:
+    """What a query's cost is remembered by: its tokens with the variables renamed in
+    order of appearance (``?label17`` and ``?name`` ask for the same work), and the
+    other arguments of ``run_query``; and whether it may run in the server process: it
+    cannot make pyoxigraph fetch or write (``safety.cannot_fetch_or_write``). A long
+    text is not read here (the server process's one thread): its key is the text."""
+    if len(text) > SHAPE_MAX_CHARS:
+        return repr(("query", text, rest)), False
+    names: dict[str, str] = {}
+    shape = tuple(names.setdefault(t.text[1:], f"?{len(names)}") if t.kind == "var"
+                  else f"{t.kind} {t.text}" for t in sparql_text.tokens(text))
+    return repr(("query", shape, rest)), safety.cannot_fetch_or_write(text)
 
 
 def run_named(

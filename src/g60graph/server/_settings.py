@@ -34,6 +34,7 @@ class Settings:
     max_connections: int = 512  # open connections; more are closed at once
     max_answer_bytes: int = 64 * 1024 * 1024  # a larger serialised answer is a 503
     answer_cache_mb: int = 32  # answers kept for repeated queries, cleared by updates; 0: none
+    inline_queries: bool = True  # known-quick read-only queries skip the worker (no updates)
 
     def __post_init__(self) -> None:
         from g60graph._errors import InputError

@@ -48,6 +48,7 @@ from g60graph._namespaces import QUERY_PREFIXES
 from g60graph.sparql import _lexer as sparql_text
 
 __all__ = [
+    "cannot_fetch_or_write",
     "check",
     "check_update",
     "too_deep",
@@ -156,6 +157,13 @@ _SUSPECT_WORDS = ("SERVICE", *_UPDATE)
 def _may_hold_suspect(text: str) -> bool:
     upper = text.upper()
     return any(word in upper for word in _SUSPECT_WORDS)
+
+
+def cannot_fetch_or_write(text: str) -> bool:
+    """Whether no reading of ``text`` can hold SERVICE, LOAD or an update word (the
+    shortcut above, exact): pyoxigraph, which fetches only for those, then never reaches
+    the network or writes, whatever the text. Some texts that can't are still refused."""
+    return not _may_hold_suspect(text)
 
 
 def _suspects(text: str, *, rdflib: bool = False) -> Iterator[sparql_text.Token]:
