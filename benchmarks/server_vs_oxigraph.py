@@ -15,7 +15,7 @@ Needs wrk (Debian: apt-get install wrk).
 
     python benchmarks/server_vs_oxigraph.py [--duration 8] [--named-duration 3]
         [--time-limit 3] [--only small,distinct,named] [--serve-args '--workers 3']
-        [--baseline DIR]
+        [--processes N] [--baseline DIR]
 
 With ``--baseline DIR`` (the src/ folder of another checkout), that version of
 g60graph serve runs too, in the same rotation, for a before/after table from one
@@ -288,6 +288,9 @@ def main() -> None:
     parser.add_argument("--only", default="small,distinct,named")
     parser.add_argument("--serve-args", default="",
                         help="extra options for g60graph serve (for example '--workers 3')")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="g60graph serve --processes (this checkout only; default: one"
+                        " per core, as docs/server.md advises)")
     parser.add_argument("--baseline", type=Path,
                         help="another checkout's src/ folder: its g60graph serve runs too")
     args = parser.parse_args()
@@ -326,6 +329,9 @@ def main() -> None:
         return [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(port),
                 *args.serve_args.split(), *extra]
 
+    def ours(port: int, *extra: str) -> list[str]:  # the baseline may lack --processes
+        return g60(port, "--processes", str(args.processes), *extra)
+
     def oxi(port: int, *extra: str) -> list[str]:
         return [oxigraph_binary(), "serve-read-only", "--location", str(store),
                 "--bind", f"127.0.0.1:{port}", "--union-default-graph", *extra]
@@ -333,7 +339,7 @@ def main() -> None:
     rows: list[str] = []
     with contextlib.ExitStack() as stack:
         servers = [
-            stack.enter_context(started("g60graph", g60(g_port), f"http://127.0.0.1:{g_port}/sparql",
+            stack.enter_context(started("g60graph", ours(g_port), f"http://127.0.0.1:{g_port}/sparql",
                                         env)),
             stack.enter_context(started("oxigraph", oxi(o_port), f"http://127.0.0.1:{o_port}/query")),
         ]
@@ -363,7 +369,7 @@ def main() -> None:
         limit = f"{args.time_limit:g}"
         port = free_port()
         both = [
-            ("g60graph serve --timeout " + limit, g60(port, "--timeout", limit), "/sparql"),
+            ("g60graph serve --timeout " + limit, ours(port, "--timeout", limit), "/sparql"),
             ("oxigraph serve-read-only --timeout-s " + limit,
              oxi(port, "--timeout-s", limit), "/query"),
         ]

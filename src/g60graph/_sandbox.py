@@ -17,6 +17,10 @@ policy), :func:`drop_network` raises ``IsolationError``: the server, which asks
 :func:`isolation_problem` before it serves, refuses to start in one line unless
 ``--i-understand-network-access`` is given, and the command goes on with the
 safety check alone.
+
+:func:`die_with_parent` is the other half of containment: a process that must not
+outlive the one that started it (a worker holding a runaway query, a second HTTP
+process of the server).
 """
 
 from __future__ import annotations
@@ -27,10 +31,17 @@ from pathlib import Path
 
 from g60graph._errors import G60Error
 
-__all__ = ["IsolationError", "drop_network", "isolation_problem", "never_load_graphs"]
+__all__ = [
+    "IsolationError",
+    "die_with_parent",
+    "drop_network",
+    "isolation_problem",
+    "never_load_graphs",
+]
 
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
+_PR_SET_PDEATHSIG = 1
 
 
 class IsolationError(G60Error):
@@ -87,6 +98,20 @@ def isolation_problem() -> str | None:
         message = pipe.read()
     os.waitpid(pid, 0)
     return message.decode("utf-8") or None
+
+
+def die_with_parent(parent: int, sig: int) -> None:
+    """Be sent ``sig`` when the process ``parent`` (ours) dies, even by SIGKILL: Linux's
+    PR_SET_PDEATHSIG, set after any credentials change (which clears it); if the parent
+    died before it was set, exit now. Elsewhere, nothing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, sig) != 0:
+            return
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _write(path: str, text: str) -> None:

@@ -41,7 +41,15 @@ __all__ = [
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Query worker processes (each holds a copy of the graph).",
+    help="Query worker processes (each holds a copy of the graph), per HTTP process.",
+)
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="HTTP processes sharing the port, each with its own workers and answer cache"
+    " (about one per core serves most; read-only data only: 1 with --enable-updates).",
 )
 @click.option(
     "--base-iri",
@@ -134,6 +142,7 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
+    processes: int,
     base_iri: str,
     max_request_bytes: int,
     worker_memory: int,
@@ -168,6 +177,7 @@ def serve(
         timeout=timeout,
         max_rows=max_rows,
         workers=workers,
+        processes=processes,
         base_iri=base_iri,
         max_request_bytes=max_request_bytes,
         worker_memory_mb=worker_memory or None,

@@ -7,13 +7,13 @@ query known to be quick itself (``query_shape``, see _executor).
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import pickle
 import signal
 import socket
 import struct
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -153,6 +153,7 @@ def worker_main(
             name, args = reader.receive()
         except (EOFError, OSError):
             return
+        started = time.monotonic()
         try:
             reply: tuple[Any, ...] = ("ok", JOBS[name](kg, *args))
         except G60Error as err:
@@ -162,30 +163,20 @@ def worker_main(
         except Exception as err:  # a bug or a store failure: report, keep serving
             reply = ("error", "ExecutionError", f"query failed: {type(err).__name__}: {err}")
         try:
-            sock.sendall(frame(reply))
+            sock.sendall(frame((reply, time.monotonic() - started)))
         except OSError:  # the server is gone
             return
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 def _die_with_server() -> None:
     """Be killed when the server process dies, even by SIGKILL (its atexit kills its
     workers only when it exits cleanly): else a worker would finish a runaway query with
-    no time limit left, however long it takes. Linux's PR_SET_PDEATHSIG, after the
-    credentials change of dropping the network (which would clear it). The signal follows
-    the server's thread that started the worker: those are its pool's threads, which live
-    until the server stops."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
-            return
-    except (OSError, AttributeError):  # not Linux
-        return
+    no time limit left, however long it takes. After the credentials change of dropping
+    the network. The signal follows the server's thread that started the worker: those
+    are its pool's threads, which live until the server stops."""
     parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:  # the server died already
-        os._exit(1)
+    if parent is not None and parent.pid is not None:
+        _sandbox.die_with_parent(parent.pid, signal.SIGKILL)
 
 
 def _drop_network(allow_network: bool) -> None:

@@ -1,10 +1,22 @@
-"""Run the app under uvicorn, with the structured access log on stderr."""
+"""Run the app under uvicorn, with the structured access log on stderr.
+
+With ``--processes N`` the port is served by N processes that share one listening
+socket (the kernel hands each new connection to one of them), each with its own app,
+workers, answer cache and inline copy of the graph: one Python process tops out at
+one core, so this is how the endpoint uses the others. The copies are forked before
+anything starts a thread, are sent SIGTERM when the first process dies, and are
+stopped by it when it stops. Read-only data only (``Settings``): an update would reach
+one process's workers.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import logging
+import os
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -18,6 +30,7 @@ from g60graph.server._settings import Settings
 __all__ = [
     "kg_factory",
     "listen_socket",
+    "listen_sockets",
     "serve_forever",
 ]
 
@@ -28,17 +41,16 @@ def kg_factory(data: Sequence[str] = (), **options: Any) -> functools.partial[Kn
 
 
 def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None:
-    import uvicorn
-
-    from g60graph.server._app import create_app
-
-    # Take the port first: a busy one fails in one line, before anything is loaded.
-    sock = listen_socket(host, port)
+    # Take the port first: a busy one fails in one line, before anything is loaded. Each
+    # process gets a socket of its own on it (SO_REUSEPORT): the kernel then spreads new
+    # connections evenly, where on one shared socket the process woken first takes most.
+    socks = listen_sockets(host, port, settings.processes)
     # Then ask whether the workers will be able to drop their network (before any thread
     # starts): where they cannot, say so in one line rather than fail them one by one.
     problem = _sandbox.isolation_problem() if settings.isolate_workers else None
     if problem and not settings.allow_network:
-        sock.close()
+        for sock in socks:
+            sock.close()
         raise _sandbox.IsolationError(
             f"{problem}; refusing to serve queries that could reach the network"
             " (start with --i-understand-network-access to serve anyway)"
@@ -46,6 +58,22 @@ def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None
     # Fail on a bad --data file here, with one line, before any worker starts.
     factory = kg_factory(**load)
     factory()
+    mine, copies = _fork_copies(socks)
+    try:
+        _serve(mine, host, port, settings, factory, problem, first=copies is not None)
+    finally:
+        if copies:
+            _stop_copies(copies)
+
+
+def _serve(sock: socket.socket, host: str, port: int, settings: Settings,
+           factory: functools.partial[KnowledgeGraph], problem: str | None, *,
+           first: bool) -> None:
+    """One HTTP process: the app and its workers on ``sock``, until a signal stops it."""
+    import uvicorn
+
+    from g60graph.server._app import create_app
+
     # The access log writes a line per request: skip what its records would carry but
     # never show (the caller's file and line, thread and process names; the logging
     # HOWTO's "Optimization"), a third of its cost.
@@ -57,26 +85,88 @@ def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None
     access.setLevel(logging.INFO)
     access.propagate = False
     app = create_app(factory, settings)
-    print(f"g60graph: serving on http://{host}:{port}/ (SPARQL at /sparql)", file=sys.stderr)
+    if first:  # the copies have nothing to add
+        _announce(host, port, settings, problem)
+    uvicorn.Server(_config(app, host, port, settings)).run(sockets=[sock])
+
+
+def _announce(host: str, port: int, settings: Settings, problem: str | None) -> None:
+    copies = f" by {settings.processes} processes" if settings.processes > 1 else ""
+    print(f"g60graph: serving on http://{host}:{port}/{copies} (SPARQL at /sparql)",
+          file=sys.stderr)
     if problem:
         print("g60graph: note: the query workers keep their network (this system cannot"
               " isolate them); only the safety check stands", file=sys.stderr)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"g60graph: note: listening on {host}, not only this machine", file=sys.stderr)
+
+
+def _config(app: Any, host: str, port: int, settings: Settings) -> Any:
+    import uvicorn
+
     from g60graph.server._http import guarded_protocol
 
     http = guarded_protocol(settings.request_timeout, settings.max_connections)
     # uvloop: the event loop in C (libuv); with httptools, most of the per-request work
     # outside the app itself leaves Python.
-    config = uvicorn.Config(
+    return uvicorn.Config(
         app, host=host, port=port, log_level="warning", access_log=False, http=http,
         loop="uvloop",
     )
-    uvicorn.Server(config).run(sockets=[sock])
 
 
-def listen_socket(host: str, port: int) -> socket.socket:
-    """A bound socket for uvicorn to serve on, or InputError naming the address."""
+def _fork_copies(socks: list[socket.socket]) -> tuple[socket.socket, list[int] | None]:
+    """A copy of this process for each socket but the first (forked while single-threaded:
+    a fork copies only the calling thread). Returns the socket this process serves and,
+    in the first process, the copies' ids (in a copy, None). Each closes the others'."""
+    first = os.getpid()
+    copies = []
+    for number, sock in enumerate(socks[1:], start=1):
+        pid = os.fork()
+        if pid == 0:
+            _sandbox.die_with_parent(first, signal.SIGTERM)  # uvicorn stops on SIGTERM
+            for other in socks[:number] + socks[number + 1:]:
+                other.close()
+            return sock, None
+        copies.append(pid)
+    for other in socks[1:]:
+        other.close()
+    return socks[0], copies
+
+
+def _stop_copies(copies: list[int], grace: float = 15.0) -> None:
+    """SIGTERM each copy and wait for it (each stops its own workers); SIGKILL one that
+    is still running after ``grace`` seconds."""
+    import time
+
+    for pid in copies:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    end = time.monotonic() + grace
+    for pid in copies:
+        while time.monotonic() < end and os.waitpid(pid, os.WNOHANG) == (0, 0):
+            time.sleep(0.05)  # polling waitpid: there is no timed wait for a child
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+
+
+def listen_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """``count`` sockets bound to one port (SO_REUSEPORT when more than one), or
+    InputError. A port held by anyone, even by another server's shared sockets, is busy:
+    a plain socket tries it first (else a second server would take half its traffic)."""
+    if count == 1:
+        return [listen_socket(host, port)]
+    probe = listen_socket(host, port)
+    port = probe.getsockname()[1]  # the port the system chose, for --port 0
+    probe.close()
+    return [listen_socket(host, port, share=True) for _ in range(count)]
+
+
+def listen_socket(host: str, port: int, *, share: bool = False) -> socket.socket:
+    """A bound socket for uvicorn to serve on, or InputError naming the address; with
+    ``share``, one of several on the same port (SO_REUSEPORT, for --processes)."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM
@@ -86,6 +176,8 @@ def listen_socket(host: str, port: int) -> socket.socket:
         raise InputError(f"--host {host}: {err.strerror or err}") from None
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if share:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
     except OSError as err:
         sock.close()

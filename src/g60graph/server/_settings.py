@@ -19,7 +19,8 @@ class Settings:
 
     timeout: float = 30.0  # seconds per query, enforced by killing the worker
     max_rows: int = 10_000  # rows (or triples) per answer; more sets X-G60-Truncated
-    workers: int = 2  # query worker processes, each holding the graph
+    workers: int = 2  # query worker processes, each holding the graph (per HTTP process)
+    processes: int = 1  # HTTP processes sharing the listening socket (read-only data only)
     base_iri: str = DEFAULT_BASE_IRI  # the IRI space served under /id/ and /def
     enable_updates: bool = False
     update_token: str | None = None  # from G60GRAPH_UPDATE_TOKEN, never the command line
@@ -46,6 +47,10 @@ class Settings:
                 f"G60GRAPH_UPDATE_TOKEN must be at least {MIN_TOKEN_LENGTH} characters"
                 " (for example: python -c 'import secrets; print(secrets.token_urlsafe())')"
             )
+        if self.enable_updates and self.processes > 1:
+            # each process has its own workers and cache: an update would reach one of them
+            raise InputError(f"--processes {self.processes} cannot be used with --enable-updates"
+                             " (an update would change one process's data only); use --processes 1")
         if not self.base_iri.endswith("/"):
             object.__setattr__(self, "base_iri", self.base_iri + "/")
 

@@ -115,11 +115,11 @@ def test_a_message_that_arrives_before_any_job_is_kept() -> None:
         link.data_received(jobs.frame(("ready", None)))
         ready = await link.receive(1)
         sent = link.send(("info", ()), 5)
-        reply = jobs.frame(("ok", 1))
+        reply = jobs.frame((("ok", 1), 0.25))  # a reply and the worker's time for the job
         link.data_received(reply[:5])  # a frame may come in pieces
         link.data_received(reply[5:])
         answer, seconds = await sent
-        assert 0 <= seconds < 5
+        assert seconds == 0.25
         return [ready, answer]
 
     assert _run(run()) == [("ready", None), ("ok", 1)]
@@ -132,7 +132,7 @@ def test_pipelined_jobs_get_their_replies_in_order() -> None:
         second = link.send(("query", ("b",)), 5, turn_wait=5)
         assert len(link.transport.sent) == 2  # type: ignore[union-attr]  # both at once
         assert not link.can_queue(2) and link.can_queue(3)
-        link.data_received(jobs.frame(("ok", "A")) + jobs.frame(("ok", "B")))  # one read
+        link.data_received(jobs.frame((("ok", "A"), 0.0)) + jobs.frame((("ok", "B"), 0.0)))
         return [(await first)[0], (await second)[0]], told, len(link.pending)
 
     replies, told, pending = _run(run())
@@ -177,7 +177,7 @@ def test_a_job_whose_turn_does_not_come_in_time_is_told_and_its_reply_dropped() 
             await behind
         after = link.send(("query", ("later",)), 5, turn_wait=5)
         # the worker still runs all three in turn: the dropped reply is not handed on
-        link.data_received(jobs.frame(("ok", 1)) + jobs.frame(("ok", 2)) + jobs.frame(("ok", 3)))
+        link.data_received(b"".join(jobs.frame((("ok", n), 0.0)) for n in (1, 2, 3)))
         return (await head)[0], (await after)[0]
 
     assert _run(run()) == (("ok", 1), ("ok", 3))
