@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from g60graph import KnowledgeGraph
 from g60graph.sparql._lexer import keywords
 from g60graph.sparql._named import catalogue
 from server_harness import Server, running_server
@@ -21,9 +22,15 @@ CLIENTS = 50
 TOTAL = 1000
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with running_server(tmp_path_factory.mktemp("load")) as running:
+@pytest.fixture(scope="module", params=[
+    (),
+    # two HTTP processes and no answer cache: every answer is computed, on a worker or
+    # inline (docs/server.md "Processes"), under the same load
+    ("--processes", "2", "--answer-cache-mb", "0"),
+], ids=["default", "two-processes-no-cache"])
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_server(tmp_path_factory.mktemp("load"), *request.param) as running:
         yield running
 
 
@@ -70,3 +77,7 @@ def test_fifty_clients_a_thousand_queries_no_errors(server: Server) -> None:
     for name, _, rows in answers:
         sizes.setdefault(name, set()).add(rows)
     assert all(len(s) == 1 for s in sizes.values())
+    # and it is the number the library gives
+    kg = KnowledgeGraph.load()
+    assert {name: s.pop() for name, s in sizes.items()} == {
+        name: len(kg.query(name).rows) for name in sizes}

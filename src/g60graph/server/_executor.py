@@ -329,7 +329,12 @@ class _Worker:
         raise kind(reply[2])
 
     def _death(self) -> str:
-        self.process.join(2)
+        # The pool may be reaping it in another thread (its replacement started on the
+        # socket's close): then this join finds no child, and the exit code comes from
+        # that thread a moment later.
+        end = time.monotonic() + 2
+        while self.process.exitcode is None and time.monotonic() < end:
+            self.process.join(0.05)
         code = self.process.exitcode
         if code is None:
             return "it stopped answering"
