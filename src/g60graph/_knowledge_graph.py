@@ -216,15 +216,18 @@ class KnowledgeGraph:
                     return ends[0]
                 raise
         wanted = text.strip().casefold()
-        exact, partial = [], []
+        exact, named, partial = [], [], []
         for value in values:
             local = re.split(r"[/#]", str(value))[-1].casefold()
             labels = {str(lab).casefold() for _, lab in self._label_index().get(str(value), [])}
             if wanted in labels | {local, shorten(str(value)).casefold()}:
                 exact.append(value)
             elif local.endswith(f"-{wanted}"):
-                partial.append(value)
-        found = exact or partial
+                # ``gdp`` names measure-gdp (the slug's kind, then the word), not
+                # measure-service-sector-share-of-gdp, which only ends with it
+                own = local.count("-") == wanted.count("-") + 1
+                (named if own else partial).append(value)
+        found = exact or named or partial
         if len(found) == 1:
             return found[0]
         listing = ", ".join(shorten(str(v)) for v in (found or values)[:30])
