@@ -216,7 +216,9 @@ class KnowledgeGraph:
                     return ends[0]
                 raise
         wanted = text.strip().casefold()
-        exact, named, partial = [], [], []
+        exact: list[URIRef] = []
+        named: list[URIRef] = []
+        partial: list[URIRef] = []
         for value in values:
             local = re.split(r"[/#]", str(value))[-1].casefold()
             labels = {str(lab).casefold() for _, lab in self._label_index().get(str(value), [])}

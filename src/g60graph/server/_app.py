@@ -45,7 +45,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import GZipMiddleware, IdentityResponder
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -84,6 +84,7 @@ __all__ = [
 STATIC = Path(__file__).resolve().parent.parent / "render" / "static"
 VENDOR = STATIC / "vendor"  # vis-network from npm (scripts/vendor-js.sh)
 TRUNCATED = "X-G60-Truncated"
+GZIP_MIN = 1024  # answers of this many bytes or more are gzipped for clients that take it
 VIEW_KINDS = ("line", "bar", "timeline", "network", "map")  # /api/view: the renderers' data
 # Where an answer just computed ran: "server" (inline, see _executor) or "worker".
 RAN_HEADER = "X-G60-Ran-In"
@@ -156,10 +157,13 @@ def create_app(
                 settings.max_answer_bytes)
         return await cached(key, "query", *args, shape=jobs.query_shape(*args))
 
-    async def sparql_query(scope: Scope, receive: Receive, send: Send, route: ASGIApp) -> None:
+    async def sparql_query(scope: Scope, receive: Receive, send: Send, route: ASGIApp,
+                           identity: bool) -> None:
         """GET or POST /sparql with a query: what ``sparql`` does, without Starlette's
         router, request and response objects (about a third of the server process's time
-        for a small query); an update or no operation goes on to ``route``."""
+        for a small query); an update or no operation goes on to ``route``. ``identity``:
+        a request that takes no gzip, answered outside GZipMiddleware, so what it would
+        add (Vary: Accept-Encoding on a body of GZIP_MIN bytes or more) is added here."""
         headers = _first_headers(scope, (b"content-type", b"accept", b"host"))
         body = b""
         if scope["method"] == "POST":
@@ -180,17 +184,18 @@ def create_app(
             fmt, form = query_format(op, headers.get("accept", ""))
             if fmt is not None:
                 kept, marks = await answer_query(op, fmt, _endpoint(scope, headers))
-                await _send_answer(send, kept, marks)
+                await _send_answer(send, kept, marks, identity)
                 return
             response = _not_acceptable(form)
         except ProtocolError as err:
             response = await _protocol_error(Request(scope), err)
         except errors.G60Error as err:
             response = await _error(Request(scope), err)
-        await response(scope, receive, send)
+        sender: ASGIApp = IdentityResponder(response, GZIP_MIN) if identity else response
+        await sender(scope, receive, send)
 
     async def cached(key: tuple[Any, ...], job: str, *args: Any,
-                     shape: tuple[str, bool] | None = None) -> tuple[Kept, Marks]:
+                     shape: jobs.Shape | None = None) -> tuple[Kept, Marks]:
         """A query's answer: kept from an earlier run, or run now (and kept if it may be),
         with its marks: X-G60-Cache (none without a cache) and, when run now, where."""
         generation = cache.generation if cache is not None else 0
@@ -473,8 +478,10 @@ def create_app(
             allow_headers=["Accept", "Content-Type", "Authorization"],
             expose_headers=[TRUNCATED, CACHE_HEADER, RAN_HEADER],
         ),
-        Middleware(GZipMiddleware, minimum_size=1024),
-        Middleware(_QueriesFirst, handler=sparql_query),
+        # a query that takes no gzip skips GZipMiddleware too (wrk, most SPARQL clients)
+        Middleware(_QueriesFirst, handler=sparql_query, identity=True),
+        Middleware(GZipMiddleware, minimum_size=GZIP_MIN),
+        Middleware(_QueriesFirst, handler=sparql_query, identity=False),
     ]
     handlers: dict[Any, Callable[..., Any]] = {
         errors.G60Error: _error,
@@ -496,18 +503,26 @@ class _NotFoundError(Exception):
 
 class _QueriesFirst:
     """Sends GET and POST /sparql to ``handler`` (with the rest of the app, for what it
-    passes on) past Starlette's router; everything else goes on as it came."""
+    passes on) past Starlette's router; everything else goes on as it came. With
+    ``identity``, only requests whose Accept-Encoding has no gzip."""
 
-    def __init__(self, app: ASGIApp, handler: Callable[..., Any]) -> None:
+    def __init__(self, app: ASGIApp, handler: Callable[..., Any], identity: bool) -> None:
         self.app = app
         self.handler = handler
+        self.identity = identity
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] == "http" and scope["method"] in ("GET", "POST")
-                and scope["path"] == scope.get("root_path", "") + "/sparql"):
-            await self.handler(scope, receive, send, self.app)
+                and scope["path"] == scope.get("root_path", "") + "/sparql"
+                and not (self.identity and _takes_gzip(scope))):
+            await self.handler(scope, receive, send, self.app, self.identity)
         else:
             await self.app(scope, receive, send)
+
+
+def _takes_gzip(scope: Scope) -> bool:
+    """GZipMiddleware's test: "gzip" in the first Accept-Encoding header."""
+    return "gzip" in _first_headers(scope, (b"accept-encoding",)).get("accept-encoding", "")
 
 
 def _first_headers(scope: Scope, names: tuple[bytes, ...]) -> dict[str, str]:
@@ -559,9 +574,11 @@ def _response(kept: Kept, marks: Marks) -> Response:
     return Response(kept.body, headers=headers, media_type=kept.media_type)
 
 
-async def _send_answer(send: Send, kept: Kept, marks: Marks) -> None:
-    """What ``_response(kept, marks)`` sends, without building a Response."""
-    headers = [(b"vary", b"Accept"), (b"x-g60-truncated", b"true" if kept.truncated else b"false")]
+async def _send_answer(send: Send, kept: Kept, marks: Marks, identity: bool) -> None:
+    """What ``_response(kept, marks)`` sends, without building a Response (and with
+    ``identity``, what GZipMiddleware would add to it for a client that takes no gzip)."""
+    vary = b"Accept, Accept-Encoding" if identity and len(kept.body) >= GZIP_MIN else b"Accept"
+    headers = [(b"vary", vary), (b"x-g60-truncated", b"true" if kept.truncated else b"false")]
     headers += [(name.lower().encode(), value.encode()) for name, value in marks]
     headers += [(b"content-length", str(len(kept.body)).encode()),
                 (b"content-type", kept.media_type.encode("latin-1"))]

@@ -519,24 +519,26 @@ class Executor:
         task.add_done_callback(self._tasks.discard)
 
     async def run(self, name: str, *args: Any, timeout: float | None = None,
-                  shape: tuple[str, bool] | None = None) -> Any:
+                  shape: jobs.Shape | None = None) -> Any:
         """``shape``: the key the job's cost is remembered by, and whether it may run
         inline (``jobs.query_shape``); by default its name and arguments, never inline."""
-        key, may_inline = shape if shape is not None else (repr((name, args)), False)
+        key, may_inline, tokens = shape or (repr((name, args)), False, None)
         if may_inline and self._local is not None and key in self._quick:
-            return self._run_inline(name, args, key)
+            return self._run_inline(name, args, key, tokens)
         cheap = self._cheap.get(key, name in _CHEAP_JOBS)
         reserve = cheap and self.reserved > 0 and not self._idle.has_free()
         limit = min(timeout or self.timeout, RESERVED_LIMIT) if reserve else timeout or self.timeout
         return await self._on_worker(name, args, limit, key=key, reserve=reserve,
                                      quick=may_inline)
 
-    def _run_inline(self, name: str, args: tuple[Any, ...], key: str) -> Any:
-        """The job in this process, its errors as a worker reports them."""
+    def _run_inline(self, name: str, args: tuple[Any, ...], key: str,
+                    tokens: tuple[Any, ...] | None) -> Any:
+        """The job in this process (with the tokens its shape read), its errors as a
+        worker reports them."""
         self._quick.move_to_end(key)
         start = time.monotonic()
         try:
-            result = jobs.JOBS[name](self._local, *args)
+            result = jobs.JOBS[name](self._local, *args, tokens=tokens)
         except errors.G60Error:
             raise
         except Exception as err:  # a bug or a store failure, as the worker words it

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NamedTuple
 
 from rdflib import Literal, URIRef
 from rdflib.term import BNode, Identifier
@@ -43,6 +43,7 @@ __all__ = [
     "JOBS",
     "SHAPE_MAX_CHARS",
     "Reply",
+    "Shape",
     "apply_update",
     "bound_text",
     "execute",
@@ -202,10 +203,13 @@ def run_query(
     fmt: str,
     max_rows: int,
     max_bytes: int | None = None,
+    tokens: Sequence[sparql_text.Token] | None = None,
 ) -> Reply:
     """A query from /sparql; ``base`` resolves its relative IRIs when it has no BASE (read
-    here, in the worker: the lexing is off the server process's one thread)."""
-    tokens = list(sparql_text.tokens(text))  # read once: base, safety check, cache
+    here, in the worker: the lexing is off the server process's one thread). ``tokens``:
+    the text's, when it was read already (an inline run, see ``query_shape``)."""
+    # read once: base, safety check, cache
+    tokens = list(tokens) if tokens is not None else list(sparql_text.tokens(text))
     based = protocol.with_base(text, base, tokens)
     if based is not text:  # relative IRIs: BASE went in front, read the text again
         tokens = list(sparql_text.tokens(based))
@@ -216,18 +220,28 @@ def run_query(
 SHAPE_MAX_CHARS = 4096  # longer query texts are read in a worker only
 
 
-def query_shape(text: str, *rest: Any) -> tuple[str, bool]:
-    """What a query's cost is remembered by: its tokens with the variables renamed in
-    order of appearance (``?label17`` and ``?name`` ask for the same work), and the
-    other arguments of ``run_query``; and whether it may run in the server process: it
-    cannot make pyoxigraph fetch or write (``safety.cannot_fetch_or_write``). A long
-    text is not read here (the server process's one thread): its key is the text."""
+class Shape(NamedTuple):
+    """What a job's cost is remembered by (``key``), whether it may run in the server
+    process (``inline``), and what such a run can reuse (``tokens``, for run_query)."""
+
+    key: str
+    inline: bool
+    tokens: tuple[sparql_text.Token, ...] | None = None
+
+
+def query_shape(text: str, *rest: Any) -> Shape:
+    """A query's shape: its tokens with the variables renamed in order of appearance
+    (``?label17`` and ``?name`` ask for the same work), and the other arguments of
+    ``run_query``; it may run in the server process if it cannot make pyoxigraph fetch or
+    write (``safety.cannot_fetch_or_write``). A long text is not read here (the server
+    process's one thread): its key is the text."""
     if len(text) > SHAPE_MAX_CHARS:
-        return repr(("query", text, rest)), False
+        return Shape(repr(("query", text, rest)), False)
+    tokens = tuple(sparql_text.tokens(text))
     names: dict[str, str] = {}
     shape = tuple(names.setdefault(t.text[1:], f"?{len(names)}") if t.kind == "var"
-                  else f"{t.kind} {t.text}" for t in sparql_text.tokens(text))
-    return repr(("query", shape, rest)), safety.cannot_fetch_or_write(text)
+                  else f"{t.kind} {t.text}" for t in tokens)
+    return Shape(repr(("query", shape, rest)), safety.cannot_fetch_or_write(text), tokens)
 
 
 def run_named(
