@@ -186,6 +186,9 @@ def test_the_server_refuses_every_spelling(tmp_path: Path, store: str, counter: 
             assert answer.status_code == 400, answer.text
             assert "not a valid IRI" in answer.text or "no entity matches" in answer.text
         assert _workers_have_their_own_network(server.process.pid)
+        # and the HTTP process, where inline queries run, has none either
+        assert (Path(f"/proc/{server.process.pid}/ns/net").readlink()
+                != Path("/proc/self/ns/net").readlink())
     assert counter.connections == 0
 
 

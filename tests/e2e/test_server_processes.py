@@ -81,6 +81,10 @@ def test_two_processes_share_the_port_and_both_answer(tmp_path: Path) -> None:
         assert ran.count("worker") == 2, ran
         assert http.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
         assert "by 2 processes" in srv.log.read_text(encoding="utf-8")
+        # each HTTP process dropped its network (inline queries run there), yet serves
+        mine = Path("/proc/self/ns/net").readlink()
+        spaces = {Path(f"/proc/{p}/ns/net").readlink() for p in [srv.process.pid, *copies]}
+        assert len(spaces) == 2 and mine not in spaces
 
 
 def test_stopping_the_server_stops_every_process(tmp_path: Path) -> None:

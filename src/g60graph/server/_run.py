@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from g60graph import _sandbox
-from g60graph._errors import InputError
+from g60graph._errors import G60Error, InputError
 from g60graph._knowledge_graph import KnowledgeGraph
 from g60graph.server._settings import Settings
 
@@ -57,13 +57,42 @@ def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None
         )
     # Fail on a bad --data file here, with one line, before any worker starts.
     factory = kg_factory(**load)
-    factory()
+    _check_loads(factory)
     mine, copies = _fork_copies(socks)
     try:
         _serve(mine, host, port, settings, factory, problem, first=copies is not None)
     finally:
         if copies:
             _stop_copies(copies)
+
+
+def _check_loads(factory: functools.partial[KnowledgeGraph]) -> None:
+    """Load the graph once, in a forked child, and raise its error here if it fails. In
+    a child because loading may start threads (RocksDB's, for an on-disk store), and this
+    process must stay single-threaded for the forks and the unshare that follow."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        report = b""
+        try:
+            os.close(read)
+            factory()
+        except G60Error as err:
+            report = f"{err.exit_code} {err}".encode("utf-8", "replace")
+        except BaseException as err:  # reported to the parent, whatever it is
+            report = f"1 loading the graph failed: {type(err).__name__}: {err}".encode()
+        finally:
+            os.write(write, report)
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        report = pipe.read()
+    os.waitpid(pid, 0)
+    if report:
+        code, message = report.decode("utf-8").split(" ", 1)
+        failure = G60Error(message)
+        failure.exit_code = int(code)  # the CLI's exit code for the child's error
+        raise failure
 
 
 def _serve(sock: socket.socket, host: str, port: int, settings: Settings,
@@ -74,6 +103,11 @@ def _serve(sock: socket.socket, host: str, port: int, settings: Settings,
 
     from g60graph.server._app import create_app
 
+    if settings.isolate_workers and not problem:
+        # Inline queries run here too, and this process needs no network but the socket
+        # it listens on (which keeps working from another namespace): drop the rest
+        # (single-threaded still, as unshare needs).
+        _sandbox.drop_network()
     # The access log writes a line per request: skip what its records would carry but
     # never show (the caller's file and line, thread and process names; the logging
     # HOWTO's "Optimization"), a third of its cost.
