@@ -291,8 +291,10 @@ class KnowledgeGraph:
         matches = sorted(
             {s for s, labels in index.items() for _, lab in labels if str(lab).casefold() == wanted}
         )
-        if len(matches) == 1:
-            return URIRef(matches[0])
+        # "Wuhu" is the city (g60r:wuhu) more than the station labelled so (station-wuhu)
+        named = [m for m in matches if m == PREFIXES["g60r"] + wanted]
+        if len(matches) == 1 or len(named) == 1:
+            return URIRef((named or matches)[0])
         if matches:
             listing = "; ".join(f"{shorten(m)} ({self.label(URIRef(m))})" for m in matches)
             raise EntityNotFoundError(f"{raw!r} is ambiguous: {listing}")

@@ -142,11 +142,14 @@ def test_ambiguous_label_lists_candidates(
     twin = tmp_path / "twin.ttl"
     twin.write_text(
         "<https://example.org/another-jinhua> "
-        '<http://www.w3.org/2000/01/rdf-schema#label> "Jinhua"@en .\n',
+        '<http://www.w3.org/2000/01/rdf-schema#label> "Jinhua"@en, "金华市"@zh .\n',
         encoding="utf-8",
     )
-    code, _, err = run(capsys, "describe", "Jinhua", "--data", str(twin))
+    code, _, err = run(capsys, "describe", "金华市", "--data", str(twin))
     assert code == 2 and "ambiguous" in err and "g60r:jinhua" in err and "another-jinhua" in err
+    # a label that is also one entity's slug names that entity: the city, not its twin
+    code, out, _ = run(capsys, "describe", "Jinhua", "--data", str(twin), "--format", "csv")
+    assert code == 0 and "another-jinhua" not in out and "/id/jinhua" in out
 
 
 def test_describe_by_chinese_label(capsys: pytest.CaptureFixture[str]) -> None:
