@@ -279,6 +279,11 @@ def named_queries() -> list[tuple[str, str]]:
     ]
 
 
+def ratio(ours: float, theirs: float) -> str:
+    """ours / theirs, or "—" when theirs answered nothing in the time (a slow query)."""
+    return f"{ours / theirs:.2f}×" if theirs else "—"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=8.0)
@@ -356,12 +361,12 @@ def main() -> None:
             row = (
                 f"| {label} | {connections} | {a.rps:,.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} |"
                 f" {a.errors} | {a.cpu_us:,.0f} | {b.rps:,.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} |"
-                f" {b.errors} | {b.cpu_us:,.0f} | {a.rps / b.rps:.2f}× |"
+                f" {b.errors} | {b.cpu_us:,.0f} | {ratio(a.rps, b.rps)} |"
             )
             if args.baseline:
                 c = figures["baseline"]
                 row += (f" {c.rps:,.0f} | {c.p50_ms:.2f} | {c.errors} | {c.cpu_us:,.0f} |"
-                        f" {c.rps / b.rps:.2f}× |")
+                        f" {ratio(c.rps, b.rps)} |")
             rows.append(row)
             print(rows[-1], file=sys.stderr)
     limits: list[str] = []
