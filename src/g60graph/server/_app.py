@@ -34,6 +34,7 @@ memory cap), 500 the query failed. Answers cut at the row limit carry ``X-G60-Tr
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -155,7 +156,8 @@ def create_app(
         key = ("query", op.text, base, tuple(op.default_graphs), tuple(op.named_graphs), fmt)
         args = (op.text, base, op.default_graphs, op.named_graphs, fmt, settings.max_rows,
                 settings.max_answer_bytes)
-        return await cached(key, "query", *args, shape=jobs.query_shape(*args))
+        # the shape is read only on a miss: a 3 kB text takes far longer to read than a hit
+        return await cached(key, "query", *args, shape=functools.partial(jobs.query_shape, *args))
 
     async def sparql_query(scope: Scope, receive: Receive, send: Send, route: ASGIApp,
                            identity: bool) -> None:
@@ -195,7 +197,7 @@ def create_app(
         await sender(scope, receive, send)
 
     async def cached(key: tuple[Any, ...], job: str, *args: Any,
-                     shape: jobs.Shape | None = None) -> tuple[Kept, Marks]:
+                     shape: Callable[[], jobs.Shape] | None = None) -> tuple[Kept, Marks]:
         """A query's answer: kept from an earlier run, or run now (and kept if it may be),
         with its marks: X-G60-Cache (none without a cache) and, when run now, where."""
         generation = cache.generation if cache is not None else 0
@@ -204,7 +206,7 @@ def create_app(
             if kept is not None:
                 return kept, ((CACHE_HEADER, "hit"),)
         inline_before = executor.inline_runs
-        reply = await executor.run(job, *args, shape=shape)
+        reply = await executor.run(job, *args, shape=shape() if shape else None)
         kept = _kept(reply, key[-1])
         marks = ((RAN_HEADER, "server" if executor.inline_runs > inline_before else "worker"),)
         if cache is None:
