@@ -11,6 +11,7 @@ one process's workers.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import functools
@@ -21,6 +22,8 @@ import socket
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+import uvicorn
 
 from g60graph import _sandbox
 from g60graph._errors import G60Error, InputError
@@ -60,8 +63,8 @@ def serve_forever(host: str, port: int, settings: Settings, **load: Any) -> None
     _check_loads(factory)
     mine, copies = _fork_copies(socks)
     try:
-        _serve(mine, host, port, settings, factory, problem, first=copies is not None)
-    finally:
+        _serve(mine, host, port, settings, factory, problem, copies)
+    finally:  # Ctrl-C; on SIGTERM uvicorn ends the process itself, after _Server.shutdown
         if copies:
             _stop_copies(copies)
 
@@ -96,11 +99,10 @@ def _check_loads(factory: functools.partial[KnowledgeGraph]) -> None:
 
 
 def _serve(sock: socket.socket, host: str, port: int, settings: Settings,
-           factory: functools.partial[KnowledgeGraph], problem: str | None, *,
-           first: bool) -> None:
-    """One HTTP process: the app and its workers on ``sock``, until a signal stops it."""
-    import uvicorn
-
+           factory: functools.partial[KnowledgeGraph], problem: str | None,
+           copies: list[int] | None) -> None:
+    """One HTTP process: the app and its workers on ``sock``, until a signal stops it.
+    ``copies``: in the first process, the other HTTP processes (None in a copy)."""
     from g60graph.server._app import create_app
 
     if settings.isolate_workers and not problem:
@@ -119,9 +121,9 @@ def _serve(sock: socket.socket, host: str, port: int, settings: Settings,
     access.setLevel(logging.INFO)
     access.propagate = False
     app = create_app(factory, settings)
-    if first:  # the copies have nothing to add
+    if copies is not None:  # the copies have nothing to add
         _announce(host, port, settings, problem)
-    uvicorn.Server(_config(app, host, port, settings)).run(sockets=[sock])
+    _Server(_config(app, host, port, settings), copies or []).run(sockets=[sock])
 
 
 def _announce(host: str, port: int, settings: Settings, problem: str | None) -> None:
@@ -135,9 +137,22 @@ def _announce(host: str, port: int, settings: Settings, problem: str | None) -> 
         print(f"g60graph: note: listening on {host}, not only this machine", file=sys.stderr)
 
 
-def _config(app: Any, host: str, port: int, settings: Settings) -> Any:
-    import uvicorn
+class _Server(uvicorn.Server):
+    """uvicorn's Server that, in the first process, stops the copies as it shuts down
+    (on SIGTERM uvicorn then ends the process at once): when it is gone, so are they,
+    and the port is free."""
 
+    def __init__(self, config: Any, copies: list[int]) -> None:
+        super().__init__(config)
+        self.copies = copies
+
+    async def shutdown(self, sockets: Any = None) -> None:
+        await super().shutdown(sockets)
+        if self.copies:
+            await asyncio.to_thread(_stop_copies, self.copies)
+
+
+def _config(app: Any, host: str, port: int, settings: Settings) -> Any:
     from g60graph.server._http import guarded_protocol
 
     http = guarded_protocol(settings.request_timeout, settings.max_connections)
