@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from g60graph._errors import G60Error
@@ -37,6 +38,7 @@ __all__ = [
     "drop_network",
     "isolation_problem",
     "never_load_graphs",
+    "try_in_child",
 ]
 
 _CLONE_NEWUSER = 0x10000000
@@ -81,15 +83,21 @@ def isolation_problem() -> str | None:
     call it before threads start."""
     if not hasattr(os, "fork"):  # Windows: no namespaces to move into either
         return "cannot run queries without network access on this system (no unshare)"
+    return try_in_child(drop_network, lambda err: str(err) or type(err).__name__) or None
+
+
+def try_in_child(attempt: Callable[[], object], describe: Callable[[BaseException], str]) -> str:
+    """Run ``attempt`` in a forked child, so that this process stays as it was (its
+    network, one thread); what ``describe`` says of its failure, or "" if it worked."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         message = b""
         try:
             os.close(read)
-            drop_network()
+            attempt()
         except BaseException as err:  # reported to the parent, whatever it is
-            message = (str(err) or type(err).__name__).encode("utf-8", "replace")
+            message = describe(err).encode("utf-8", "replace")
         finally:
             os.write(write, message)
             os._exit(0)
@@ -97,7 +105,7 @@ def isolation_problem() -> str | None:
     with os.fdopen(read, "rb") as pipe:
         message = pipe.read()
     os.waitpid(pid, 0)
-    return message.decode("utf-8") or None
+    return message.decode("utf-8")
 
 
 def die_with_parent(parent: int, sig: int) -> None:

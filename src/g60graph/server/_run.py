@@ -73,28 +73,17 @@ def _check_loads(factory: functools.partial[KnowledgeGraph]) -> None:
     """Load the graph once, in a forked child, and raise its error here if it fails. In
     a child because loading may start threads (RocksDB's, for an on-disk store), and this
     process must stay single-threaded for the forks and the unshare that follow."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        report = b""
-        try:
-            os.close(read)
-            factory()
-        except G60Error as err:
-            report = f"{err.exit_code} {err}".encode("utf-8", "replace")
-        except BaseException as err:  # reported to the parent, whatever it is
-            report = f"1 loading the graph failed: {type(err).__name__}: {err}".encode()
-        finally:
-            os.write(write, report)
-            os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        report = pipe.read()
-    os.waitpid(pid, 0)
+
+    def describe(err: BaseException) -> str:  # the CLI's exit code, then the message
+        if isinstance(err, G60Error):
+            return f"{err.exit_code} {err}"
+        return f"1 loading the graph failed: {type(err).__name__}: {err}"
+
+    report = _sandbox.try_in_child(factory, describe)
     if report:
-        code, message = report.decode("utf-8").split(" ", 1)
+        code, message = report.split(" ", 1)
         failure = G60Error(message)
-        failure.exit_code = int(code)  # the CLI's exit code for the child's error
+        failure.exit_code = int(code)
         raise failure
 
 
