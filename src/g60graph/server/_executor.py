@@ -99,13 +99,12 @@ class _Pending:
     """One job sent to a worker and not answered yet. Jobs run in the order sent; only
     the first (the head) is running, and only its timer is the time limit."""
 
-    __slots__ = ("exclusive", "future", "started", "timeout", "timer")
+    __slots__ = ("exclusive", "future", "timeout", "timer")
 
     def __init__(self, future: asyncio.Future[Any], timeout: float, exclusive: bool) -> None:
         self.future = future
         self.timeout = timeout
         self.exclusive = exclusive  # no job may be queued behind this one
-        self.started = 0.0
         self.timer: asyncio.TimerHandle | None = None
 
 
@@ -181,7 +180,6 @@ class _Link(asyncio.Protocol):
         """``job`` is the head now: the worker is running it, and its limit runs."""
         if job.timer is not None:  # its turn came within the wait
             job.timer.cancel()
-        job.started = time.monotonic()
         job.timer = asyncio.get_running_loop().call_later(job.timeout, self._expire)
 
     def _expire(self) -> None:

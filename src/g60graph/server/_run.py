@@ -1,12 +1,12 @@
 """Run the app under uvicorn, with the structured access log on stderr.
 
-With ``--processes N`` the port is served by N processes that share one listening
-socket (the kernel hands each new connection to one of them), each with its own app,
-workers, answer cache and inline copy of the graph: one Python process tops out at
-one core, so this is how the endpoint uses the others. The copies are forked before
-anything starts a thread, are sent SIGTERM when the first process dies, and are
-stopped by it when it stops. Read-only data only (``Settings``): an update would reach
-one process's workers.
+With ``--processes N`` the port is served by N processes, each listening on a socket
+of its own on that port (SO_REUSEPORT: the kernel spreads new connections over them)
+and each with its own app, workers, answer cache and inline copy of the graph: one
+Python process tops out at one core, so this is how the endpoint uses the others. The
+copies are forked before anything starts a thread, are sent SIGTERM when the first
+process dies, and are stopped by it when it stops. Read-only data only (``Settings``):
+an update would reach one process's workers.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -175,8 +176,6 @@ def _fork_copies(socks: list[socket.socket]) -> tuple[socket.socket, list[int] |
 def _stop_copies(copies: list[int], grace: float = 15.0) -> None:
     """SIGTERM each copy and wait for it (each stops its own workers); SIGKILL one that
     is still running after ``grace`` seconds."""
-    import time
-
     for pid in copies:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
