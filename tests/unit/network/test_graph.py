@@ -161,14 +161,16 @@ def test_cytoscape_reread(whole: nx.MultiDiGraph) -> None:
 
 
 def test_dot_parses_with_graphviz(whole: nx.MultiDiGraph, tmp_path: Path) -> None:
-    """Graphviz's own parser (dot -Tsvg) reads the file; every node is drawn."""
+    """Graphviz's own parser reads the file; every node and edge is drawn (by sfdp, the
+    engine for large graphs: dot's ranked layout of the whole graph takes minutes)."""
     dot = shutil.which("dot")
     assert dot, "graphviz is installed by scripts/test.sh"
     tricky = whole.copy()
     tricky.add_node('say "hi" \\ {x}', label='quote " and \\ backslash\nnewline')
     path = tmp_path / "g.dot"
     path.write_text(network.export(tricky, "dot"), encoding="utf-8")
-    run = subprocess.run([dot, "-Tsvg", str(path)], capture_output=True, text=True, timeout=60)
+    run = subprocess.run([dot, "-Ksfdp", "-Tsvg", str(path)], capture_output=True, text=True,
+                         timeout=120)
     assert run.returncode == 0, run.stderr
     assert len(re.findall(r'<g id="node\d+" class="node"', run.stdout)) == len(tricky)
     assert len(re.findall(r'<g id="edge\d+" class="edge"', run.stdout)) == tricky.number_of_edges()
