@@ -70,17 +70,24 @@ class _Classes(NamedTuple):
         return rf"(?:[{u}:0-9]|{plx})(?:(?:[{c}.:]|{plx})*(?:[{c}:]|{plx}))?"
 
 
-def _token_pattern(comment: str, plx: str, ascii_only: bool) -> re.Pattern[str]:
+def _token_pattern(comment: str, plx: str, ascii_only: bool,
+                   significant: bool) -> re.Pattern[str]:
+    """``significant``: white space and comments are no tokens of their own but go with the
+    token after them (possessively: they can only be skipped), so a match is a token, or
+    ``end`` after the last one (else a trailing comment would be read again from inside).
+    The runs in strings and IRIs are possessive too (a character at a time was a third of
+    a short query's lexing): an escape starts with the backslash a run stops at, so giving
+    characters back could never let the pattern match otherwise."""
     k = _Classes.of(ascii_only)
+    skip = (rf"(?:[\x20\t\r\n]+|{comment})*+(?:" if significant
+            else rf"(?P<ws>[\x20\t\r\n]+) | (?P<comment>{comment}) |")
     return re.compile(
-        rf"""
-          (?P<ws>[\x20\t\r\n]+)
-        | (?P<comment>{comment})
-        | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
+        skip + rf"""
+          (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
                      |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
-                     |'(?:[^'\\\r\n]|{_ECHAR}|{_UCHAR})*'
-                     |"(?:[^"\\\r\n]|{_ECHAR}|{_UCHAR})*")
-        | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+                     |'(?:[^'\\\r\n]++|{_ECHAR}|{_UCHAR})*+'
+                     |"(?:[^"\\\r\n]++|{_ECHAR}|{_UCHAR})*+")
+        | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]++|{_UCHAR})*+>)
         | (?P<var>[?$][{k.chars_u}0-9][{k.chars_u}0-9{"" if ascii_only else _WIDE_CHARS}]*)
         | (?P<bnode>_:[{k.chars_u}0-9](?:[{k.chars}.]*[{k.chars}])?)
         | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
@@ -90,13 +97,14 @@ def _token_pattern(comment: str, plx: str, ascii_only: bool) -> re.Pattern[str]:
         | (?P<pname>(?:{k.prefix})?:(?:{k.local(plx)})?)
         | (?P<word>[{k.chars_u}0-9]+)
         | (?P<punct>.)
-        """,
+        """ + (r"| (?P<end>\Z))" if significant else ""),
         re.VERBOSE | re.DOTALL,
     )
 
 
 @functools.cache
-def _token_re(ascii_only: bool, rdflib: bool = False) -> re.Pattern[str]:
+def _token_re(ascii_only: bool, rdflib: bool = False,
+              significant: bool = False) -> re.Pattern[str]:
     """The token pattern; ``rdflib``: the text as rdflib's parser cuts it (after its \\u
     expansion), where that differs: a comment runs to '\\n' only (pyparsing's
     rest_of_line: '\\r' does not end it), and a local name may hold '\\"' (rdflib's
@@ -105,21 +113,22 @@ def _token_re(ascii_only: bool, rdflib: bool = False) -> re.Pattern[str]:
     ('\\r' then '\\n', as a browser's form sends every line), can give other tokens than
     comments and white space."""
     if rdflib:
-        return _token_pattern(r"\#[^\n]*", _PLX + r'|\\"', ascii_only)
-    return _token_pattern(r"\#[^\r\n]*", _PLX, ascii_only)
+        return _token_pattern(r"\#[^\n]*", _PLX + r'|\\"', ascii_only, significant)
+    return _token_pattern(r"\#[^\r\n]*", _PLX, ascii_only, significant)
 
 
-def _token_matches(text: str) -> Iterator[re.Match[str]]:
+def _token_matches(text: str, significant: bool = False) -> Iterator[re.Match[str]]:
     """The text's tokens, from the ASCII pattern unless a character beyond ASCII stands
     outside a comment, string or IRI. Exact: the two patterns differ only in the name
     classes (var, bnode, pname, word), and wherever the full pattern would read a wide
-    character into a name, the ASCII pattern leaves it as a punct token of its own."""
-    narrow = _token_re(True).finditer(text)
+    character into a name, the ASCII pattern leaves it as a punct token of its own.
+    ``significant``: no white space or comment tokens (a token is ``match[lastgroup]``)."""
+    narrow = _token_re(True, significant=significant).finditer(text)
     if text.isascii():
         return narrow
     matches = list(narrow)
-    if any(m.lastgroup == "punct" and not m.group().isascii() for m in matches):
-        return _token_re(False).finditer(text)
+    if any(m.lastgroup == "punct" and not m[m.lastgroup].isascii() for m in matches):
+        return _token_re(False, significant=significant).finditer(text)
     return iter(matches)
 
 
@@ -176,11 +185,11 @@ def tokens(text: str) -> Iterator[Token]:
     describing = False  # in the resource list of DESCRIBE
     declared: set[str] | None = None
     level = 0  # of brackets (what _nesting counts, in this loop: every query passes here)
-    for match in _token_matches(text):
-        kind = match.lastgroup or "punct"
-        if kind == "ws" or kind == "comment":
-            continue
-        tok = Token(kind, match.group(), match.start())
+    for match in _token_matches(text, significant=True):
+        kind: str = match.lastgroup  # type: ignore[assignment]  # every match has one
+        if kind == "end":
+            return
+        tok = Token(kind, match[kind], match.start(kind))
         if kind == "punct":
             if tok.text in _CLOSING:
                 level -= 1
@@ -193,9 +202,10 @@ def tokens(text: str) -> Iterator[Token]:
             if split:
                 yield split[0]
                 tok = previous = split[1]
-        describing = (kind == "word" and tok.text.upper() == "DESCRIBE") or (
-            describing and tok.kind in ("iri", "pname", "var")
-        )
+        if kind == "word":
+            describing = tok.text.upper() == "DESCRIBE"
+        elif describing:
+            describing = tok.kind in ("iri", "pname", "var")
         previous = tok
         yield tok
 
