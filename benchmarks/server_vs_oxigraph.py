@@ -15,13 +15,17 @@ Needs wrk (Debian: apt-get install wrk).
 
     python benchmarks/server_vs_oxigraph.py [--duration 8] [--named-duration 3]
         [--time-limit 3] [--only small,distinct,named] [--serve-args '--workers 3']
-        [--processes N] [--baseline DIR]
+        [--processes N] [--baseline DIR] [--ceiling]
 
 With ``--baseline DIR`` (the src/ folder of another checkout), that version of
 g60graph serve runs too, in the same rotation, for a before/after table from one
 run. It serves the ontology, data and queries beside DIR, so give it this checkout's
 for a comparison of code alone, for example
 ``git archive REV src | tar -x -C /tmp/base && cp -r ontology data queries /tmp/base``.
+
+With ``--ceiling``, the Python ceiling runs too (``benchmarks/ceiling_app.py``: a bare
+ASGI app under uvicorn calling pyoxigraph in process, with no limit of any kind, one
+process per core): what a Python endpoint costs before it does anything g60graph does.
 
 Prints Markdown tables: requests/s, p50, p99, errors, the server's CPU time per
 request (all its processes; steadier than requests/s on a shared machine), and
@@ -298,6 +302,9 @@ def main() -> None:
                         " per core, as docs/server.md advises)")
     parser.add_argument("--baseline", type=Path,
                         help="another checkout's src/ folder: its g60graph serve runs too")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also run benchmarks/ceiling_app.py, a bare ASGI app calling"
+                        " pyoxigraph with no limits (the Python ceiling)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -328,7 +335,7 @@ def main() -> None:
         cases += [(f"named query `{n}`", t, "same", 50, args.named_duration)
                   for n, t in named_queries()]
 
-    g_port, o_port, b_port = free_port(), free_port(), free_port()
+    g_port, o_port, b_port, c_port = free_port(), free_port(), free_port(), free_port()
 
     def g60(port: int, *extra: str) -> list[str]:
         return [sys.executable, "-m", "g60graph.cli", "serve", "--port", str(port),
@@ -352,6 +359,15 @@ def main() -> None:
             old = dict(env, PYTHONPATH=str(args.baseline.resolve()))
             servers.append(stack.enter_context(
                 started("baseline", g60(b_port), f"http://127.0.0.1:{b_port}/sparql", old)))
+        if args.ceiling:
+            bare = [sys.executable, "-m", "uvicorn", "ceiling_app:app", "--app-dir",
+                    str(REPO / "benchmarks"), "--port", str(c_port), "--http", "httptools",
+                    "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
+                    "--workers", str(args.processes)]
+            servers.append(stack.enter_context(started(
+                "ceiling", bare, f"http://127.0.0.1:{c_port}/sparql",
+                dict(os.environ, G60_CEILING_DATA=str(data)))))
+        extras = [s.name for s in servers[2:]]
         for index, (label, query, mode, connections, seconds) in enumerate(cases):
             shift = index % len(servers)  # each server in each place of the order in turn
             order = servers[shift:] + servers[:shift]
@@ -363,8 +379,8 @@ def main() -> None:
                 f" {a.errors} | {a.cpu_us:,.0f} | {b.rps:,.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} |"
                 f" {b.errors} | {b.cpu_us:,.0f} | {ratio(a.rps, b.rps)} |"
             )
-            if args.baseline:
-                c = figures["baseline"]
+            for name in extras:
+                c = figures[name]
                 row += (f" {c.rps:,.0f} | {c.p50_ms:.2f} | {c.errors} | {c.cpu_us:,.0f} |"
                         f" {ratio(c.rps, b.rps)} |")
             rows.append(row)
@@ -384,10 +400,10 @@ def main() -> None:
     print(f"Machine: {os.cpu_count()} cores, {platform.python_implementation()}"
           f" {platform.python_version()}, {platform.system()}; wrk -t2 (-t1 at 1 connection).")
     print()
-    more = (" baseline req/s | p50 ms | errors | CPU µs/req | ratio |" if args.baseline else "")
+    more = "".join(f" {name} req/s | p50 ms | errors | CPU µs/req | ratio |" for name in extras)
     print("| case | connections | g60graph req/s | p50 ms | p99 ms | errors | CPU µs/req |"
           " Oxigraph req/s | p50 ms | p99 ms | errors | CPU µs/req | ratio |" + more)
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|" + "---|" * (5 if more else 0))
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|" + "---|" * (5 * len(extras)))
     print("\n".join(rows))
     if limits:
         print()
