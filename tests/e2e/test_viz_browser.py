@@ -277,8 +277,8 @@ def test_map_exports_png_and_svg(browser: Any, pages: dict[str, Path], tmp_path:
     assert png_colours(Path(png_download.value.path()).read_bytes()) >= 8
     assert watched.errors == [] and watched.requests == [pages["map"].as_uri()]
     page.context.close()
-    out = tmp_path / "map.html"
-    assert main(["map", "--lang", "zh", "--svg", "-o", str(out)]) == 0
+    # the name alone asks for SVG (a .svg holding HTML was the old surprise)
+    assert main(["map", "--lang", "zh", "-o", str(tmp_path / "map.svg")]) == 0
     drawn = ET.parse(tmp_path / "map.svg").getroot()
     # each city in both languages, Chinese first; the basemap, scale bar and credit travel
     labels = [t.text for t in drawn.iter("{http://www.w3.org/2000/svg}tspan")]

@@ -18,6 +18,7 @@ from g60graph.cli._options import (
     graph_options,
     image_flags,
     lang_option,
+    output_target,
     write_page,
 )
 
@@ -96,7 +97,7 @@ def _selected(
 @selection_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("g60graph-network.html"), show_default=True,
-              help="The HTML file to write (atomically).")
+              help="The file to write (atomically): HTML, or PNG/SVG by its name.")
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "pagerank"]),
               default="degree", show_default=True, help="What a node's size shows.")
 @click.option("--layout", type=click.Choice(["auto", "physics", "hierarchical"]), default="auto",
@@ -127,6 +128,7 @@ def viz_command(
     from g60graph.network import _graph as network
     from g60graph.render import _network_page as viz
 
+    target, fmt = output_target(output, image, "")  # a contradiction fails before any work
     kg = _open(**load)
     if everything and (query or diagram):
         raise InputError("give --all or --query/--diagram, not both")
@@ -148,15 +150,15 @@ def viz_command(
         hierarchical="UD" if hierarchical else False,
         context=network.Context.of(kg, lang, union),
     )
-    written = write_page(page, output, image)
-    click.echo(f"wrote {written} ({parts[0]})", err=True)
+    write_page(page, target, fmt)
+    click.echo(f"wrote {target} ({parts[0]})", err=True)
     return 0
 
 
 @click.command("map")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("g60graph-map.html"), show_default=True,
-              help="The HTML file to write (atomically).")
+              help="The file to write (atomically): HTML, or PNG/SVG by its name.")
 @click.option("--tiles", metavar="URL",
               help="Add an online basemap, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png "
               "(off by default: the map works offline without it).")
@@ -179,10 +181,11 @@ def map_command(output: Path, tiles: str | None, image: str | None, lang: str,
     """
     from g60graph.render import _map as geomap
 
+    target, fmt = output_target(output, image, "")
     kg = _open(**load)
     data = geomap.map_data(kg, lang)
-    written = write_page(geomap.render_map(data, tiles=tiles, lang=lang), output, image)
-    click.echo(f"wrote {written} ({len(data['places'])} places, {len(data['lines'])} lines)",
+    write_page(geomap.render_map(data, tiles=tiles, lang=lang), target, fmt)
+    click.echo(f"wrote {target} ({len(data['places'])} places, {len(data['lines'])} lines)",
                err=True)
     return 0
 

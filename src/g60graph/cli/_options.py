@@ -25,6 +25,7 @@ __all__ = [
     "image_flags",
     "image_options",
     "lang_option",
+    "output_target",
     "publish_graph_options",
     "queries_option",
     "show_progress",
@@ -164,26 +165,44 @@ def image_flags(func: F) -> F:
     """--png and --svg, for commands that already have -o."""
     for option in reversed([
         click.option("--png", "image", flag_value="png",
-                     help="Write a PNG image instead; " + CHROMIUM_HELP),
+                     help="Write a PNG image instead (as does an -o name ending in .png); "
+                     + CHROMIUM_HELP),
         click.option("--svg", "image", flag_value="svg",
-                     help="Write an SVG image instead; " + CHROMIUM_HELP),
+                     help="Write an SVG image instead (as does an -o name ending in .svg); "
+                     + CHROMIUM_HELP),
     ]):
         func = option(func)
     return func
 
 
-def write_page(page: str, output: Path, image: str | None) -> Path:
-    """The page, or its image (page.html becomes page.png), written atomically."""
+def output_target(output: Path | None, image: str | None, default: str) -> tuple[Path, str]:
+    """The file a visual command writes and its format: --png/--svg, else the name's
+    suffix (.png, .svg), else HTML; ``default`` names it when -o is not given. A page
+    name turns into the image's (page.html becomes page.png); a flag that contradicts
+    the name is refused, so a file never holds what its name does not say."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    named = suffix if suffix in ("png", "svg") else None
+    if image is not None and named is not None and image != named:
+        raise InputError(f"-o {output}: the name says .{named} but --{image} asks for"
+                         f" {image.upper()}; change one")
+    fmt = image or named or "html"
+    if output is None:
+        return Path(f"{default}.{fmt}"), fmt
+    if fmt != "html" and suffix == "html":
+        return output.with_suffix("." + fmt), fmt
+    return output, fmt
+
+
+def write_page(page: str, target: Path, fmt: str) -> None:
+    """The page, or its image (``fmt`` from ``output_target``), written atomically."""
     from g60graph._fileio import write_atomic
 
-    if image is None:
-        write_atomic(output, page)
-        return output
+    if fmt == "html":
+        write_atomic(target, page)
+        return
     from g60graph.render._export import export_image
 
-    target = output.with_suffix("." + image) if output.suffix == ".html" else output
-    write_atomic(target, export_image(page, image))
-    return target
+    write_atomic(target, export_image(page, fmt))
 
 
 def image_options(func: F) -> F:

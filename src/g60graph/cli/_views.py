@@ -14,6 +14,7 @@ from g60graph.cli._options import (
     graph_options,
     image_options,
     lang_option,
+    output_target,
 )
 
 __all__ = [
@@ -25,12 +26,9 @@ __all__ = [
 FONTS_HELP = "Chinese labels (--lang zh) need a CJK font, e.g. Debian's fonts-noto-cjk."
 
 
-def _write(view: Any, output: Path | None, image: str | None, default: str) -> None:
-    suffix = output.suffix.lstrip(".").lower() if output is not None else ""
-    fmt = image or (suffix if suffix in ("png", "svg") else "html")
-    target = output or Path(f"{default}.{fmt}")
-    view.save(target, fmt)
-    click.echo(f"wrote {target} ({view.title})", err=True)
+def _write(view: Any, target: tuple[Path, str]) -> None:
+    view.save(*target)
+    click.echo(f"wrote {target[0]} ({view.title})", err=True)
 
 
 @click.command("chart", epilog=FONTS_HELP)
@@ -59,10 +57,11 @@ def chart_command(
     """
     from g60graph._views import chart_view
 
+    target = output_target(output, image, "g60graph-chart")  # a contradiction fails first
     chosen = _choose_query(None if sparql else query, sparql)
     kg = _open(**load)
     view = chart_view(kg, chosen, _parse_params(params), kind=kind, lang=lang, title=title)
-    _write(view, output, image, "g60graph-chart")
+    _write(view, target)
     return 0
 
 
@@ -89,10 +88,11 @@ def timeline_command(
     """
     from g60graph._views import timeline_view
 
+    target = output_target(output, image, "g60graph-timeline")  # a contradiction fails first
     chosen = _choose_query(None if sparql else query, sparql)
     kg = _open(**load)
     view = timeline_view(kg, chosen, _parse_params(params), lang=lang, title=title)
-    _write(view, output, image, "g60graph-timeline")
+    _write(view, target)
     return 0
 
 

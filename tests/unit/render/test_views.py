@@ -118,6 +118,30 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert not (tmp_path / "t.png").exists()
 
 
+@pytest.mark.parametrize("command", ["map", "viz", "chart", "timeline"])
+def test_an_image_flag_that_contradicts_the_name_is_refused_first(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "figure.svg"
+    assert main([command, "--png", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--png" in err and ".svg" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_output_name_decides_the_format() -> None:
+    from g60graph.cli._options import output_target
+
+    assert output_target(Path("m.png"), None, "d") == (Path("m.png"), "png")
+    assert output_target(Path("m.SVG"), None, "d") == (Path("m.SVG"), "svg")
+    assert output_target(Path("m.html"), None, "d") == (Path("m.html"), "html")
+    assert output_target(Path("m.html"), "png", "d") == (Path("m.png"), "png")
+    assert output_target(Path("m.png"), "png", "d") == (Path("m.png"), "png")
+    assert output_target(Path("m"), "svg", "d") == (Path("m"), "svg")
+    assert output_target(None, None, "d") == (Path("d.html"), "html")
+    assert output_target(None, "svg", "d") == (Path("d.svg"), "svg")
+
+
 def test_wdqs_view_names_are_accepted() -> None:
     from g60graph import Query
 
