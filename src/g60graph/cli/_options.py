@@ -210,7 +210,7 @@ def image_options(func: F) -> F:
     options = [
         click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                      help="The file to write (atomically); .html, .png or .svg by its name "
-                     "unless --png/--svg says."),
+                     "or as --png/--svg says (a flag that contradicts the name is refused)."),
         click.option("--png", "image", flag_value="png",
                      help="Write a PNG image; " + CHROMIUM_HELP),
         click.option("--svg", "image", flag_value="svg",
