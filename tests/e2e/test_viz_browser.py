@@ -496,7 +496,8 @@ def test_map_labels_parks_and_institutes_without_overlap(
     # each park and institute named, in the page's language first, then the other's
     # where it adds something; one with no free room at all may go unnamed (its mark
     # keeps its tooltip and panel), but at most a third do, and the page says how many
-    # (with 44 sites, a dozen crowd the development zones of Hangzhou and Hefei)
+    # (with 51 sites, those drawn round Hefei, Wuhu and Hangzhou crowd; farther rings
+    # of spots, on leader lines, keep them named)
     assert drawn["unlabelled"] == drawn["unlabelled_parks"] <= len(sites) // 3
     named = {lab["owner"]: lab for lab in drawn["labels"] if "g60-site-label" in lab["kind"]}
     assert len(named) == len(sites) - drawn["unlabelled"]

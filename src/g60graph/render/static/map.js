@@ -289,14 +289,15 @@
    * the label to its mark), the label's nearest corner or edge toward the point. */
   function spotsOut(x, y) {
     var spots = [];
-    [28, 52, 80, 115, 155, 200].forEach(function (r) {
-      for (var i = 0; i < 16; i++) {
+    [28, 52, 80, 115, 155, 200, 250, 300].forEach(function (r) {
+      var n = r > 100 ? 32 : 16;  // the farther the ring, the more room between spots
+      for (var i = 0; i < n; i++) {
         (function (dx, dy) {
           spots.push(function (w, h) {
             return [x + dx - (dx < -1 ? w : Math.abs(dx) <= 1 ? w / 2 : 0),
                     y + dy - (dy < -1 ? h : Math.abs(dy) <= 1 ? h / 2 : 0)];
           });
-        })(r * Math.cos(i * Math.PI / 8), r * Math.sin(i * Math.PI / 8));
+        })(r * Math.cos(i * 2 * Math.PI / n), r * Math.sin(i * 2 * Math.PI / n));
       }
     });
     return spots;
