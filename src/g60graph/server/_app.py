@@ -41,7 +41,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -97,8 +97,10 @@ _HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
 def create_app(
     kg_factory: Callable[[], KnowledgeGraph] = KnowledgeGraph.load,
     settings: Settings | None = None,
+    access_log: TextIO | None = None,
 ) -> Starlette:
-    """The server app; ``kg_factory`` must be picklable (it runs in each worker)."""
+    """The server app; ``kg_factory`` must be picklable (it runs in each worker).
+    ``access_log``: where one JSON line per request is written (none if None)."""
     settings = settings or Settings()
     executor = Executor(
         kg_factory,
@@ -472,7 +474,7 @@ def create_app(
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [
-        Middleware(Guard, limit=settings.max_request_bytes),
+        Middleware(Guard, limit=settings.max_request_bytes, log=access_log),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import logging
 import time
-from typing import Any
+from typing import Any, TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -13,10 +12,7 @@ __all__ = [
     "CSP",
     "URL_LIMIT",
     "Guard",
-    "access_log",
 ]
-
-access_log = logging.getLogger("g60graph.server.access")
 
 
 class _TooLargeError(Exception):
@@ -30,12 +26,15 @@ class Guard:
     """Every request's outer layer, in one wrapper (each ASGI layer costs an await per
     message): a 413 to a body above ``limit`` bytes, declared or streamed, and a 414 to a
     query string above URL_LIMIT bytes; a Content-Security-Policy and nosniff on every
-    answer; and one JSON line in the access log per request: method, path, status,
-    duration, bytes, query hash."""
+    answer; and, with ``log``, one JSON line per request written to it: method, path,
+    status, duration, bytes, query hash. The line is written directly, not through
+    ``logging``: a log record cost an eighth of the server's throughput on small
+    queries."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, log: TextIO | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,30 +80,31 @@ class Guard:
                 if not started:
                     await self._refuse(guarded_send)
         finally:
-            if access_log.isEnabledFor(logging.INFO):
-                _log(scope, status, size, time.perf_counter() - start)
+            if self.log is not None:
+                try:
+                    self.log.write(_line(scope, status, size, time.perf_counter() - start))
+                except (OSError, ValueError):  # stderr closed (a gone pipe): serve on, unlogged
+                    self.log = None
 
     async def _refuse(self, send: Send) -> None:
         await _plain(send, 413, f"request body too large: the limit is {self.limit} bytes")
 
 
-def _log(scope: Scope, status: int, size: int, seconds: float) -> None:
+def _line(scope: Scope, status: int, size: int, seconds: float) -> str:
     state: dict[str, Any] = scope.get("state") or {}
     client = scope.get("client")
-    access_log.info(
-        json.dumps(
-            {
-                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "client": client[0] if client else None,
-                "method": scope["method"],
-                "path": scope["path"],
-                "status": status,
-                "duration_ms": round(seconds * 1000, 2),
-                "bytes": size,
-                "query_hash": state.get("query_hash"),
-            }
-        )
-    )
+    return json.dumps(
+        {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "client": client[0] if client else None,
+            "method": scope["method"],
+            "path": scope["path"],
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+            "bytes": size,
+            "query_hash": state.get("query_hash"),
+        }
+    ) + "\n"
 
 
 async def _plain(send: Send, status: int, message: str) -> None:

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import errno
 import functools
-import logging
 import os
 import signal
 import socket
@@ -100,17 +99,9 @@ def _serve(sock: socket.socket, host: str, port: int, settings: Settings,
         # it listens on (which keeps working from another namespace): drop the rest
         # (single-threaded still, as unshare needs).
         _sandbox.drop_network()
-    # The access log writes a line per request: skip what its records would carry but
-    # never show (the caller's file and line, thread and process names; the logging
-    # HOWTO's "Optimization"), a third of its cost.
-    logging._srcfile = None
-    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
-    handler = logging.StreamHandler(sys.stderr)
-    access = logging.getLogger("g60graph.server.access")
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    access.propagate = False
-    app = create_app(factory, settings)
+    # The access log: one JSON line per request on stderr (line-buffered: each line is
+    # written as its request ends).
+    app = create_app(factory, settings, access_log=sys.stderr)
     if copies is not None:  # the copies have nothing to add
         _announce(host, port, settings, problem)
     _Server(_config(app, host, port, settings), copies or []).run(sockets=[sock])

@@ -1,0 +1,58 @@
+"""Guard, every request's outer layer: its access log line and what a closed log does."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from typing import Any
+
+from g60graph.server._middleware import CSP, Guard
+
+
+async def _hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    scope.setdefault("state", {})["query_hash"] = "0123456789abcdef"
+    await send({"type": "http.response.start", "status": 201, "headers": []})
+    await send({"type": "http.response.body", "body": b"hello"})
+
+
+def _call(guard: Guard) -> list[dict[str, Any]]:
+    scope = {"type": "http", "method": "GET", "path": "/sparql", "query_string": b"",
+             "headers": [], "client": ("127.0.0.1", 5000)}
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(guard(scope, receive, send))  # type: ignore[arg-type]
+    return sent
+
+
+def test_one_json_line_per_request() -> None:
+    log = io.StringIO()
+    sent = _call(Guard(_hello, limit=1000, log=log))  # type: ignore[arg-type]
+    assert (b"content-security-policy", CSP.encode()) in sent[0]["headers"]
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 1 and log.getvalue().endswith("\n")
+    entry = json.loads(lines[0])
+    assert entry["status"] == 201 and entry["bytes"] == 5
+    assert entry["query_hash"] == "0123456789abcdef" and entry["client"] == "127.0.0.1"
+    assert {"time", "method", "path", "duration_ms"} <= set(entry)
+
+
+def test_a_closed_log_is_dropped_and_the_answer_still_goes() -> None:
+    log = io.StringIO()
+    guard = Guard(_hello, limit=1000, log=log)  # type: ignore[arg-type]
+    log.close()  # as a gone stderr pipe: writing raises
+    for _ in range(2):
+        sent = _call(guard)
+        assert sent[-1]["body"] == b"hello"
+    assert guard.log is None
+
+
+def test_without_a_log_nothing_is_written() -> None:
+    sent = _call(Guard(_hello, limit=1000))  # type: ignore[arg-type]
+    assert sent[0]["status"] == 201
