@@ -16,8 +16,8 @@ from g60graph.cli._options import (
     _open,
     _parse_params,
     graph_options,
-    image_flags,
     lang_option,
+    output_options,
     output_target,
     write_page,
 )
@@ -95,9 +95,7 @@ def _selected(
 
 @click.command("viz")
 @selection_options
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("g60graph-network.html"), show_default=True,
-              help="The file to write (atomically): HTML, or PNG/SVG by its name.")
+@output_options("g60graph-network.html")
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "pagerank"]),
               default="degree", show_default=True, help="What a node's size shows.")
 @click.option("--layout", type=click.Choice(["auto", "physics", "hierarchical"]), default="auto",
@@ -106,7 +104,6 @@ def _selected(
 @click.option("--title", help="The page title (default: the query's title).")
 @click.option("--all", "everything", is_flag=True,
               help="Draw every entity (the default without a selection is the overview).")
-@image_flags
 @graph_options
 @lang_option
 def viz_command(
@@ -128,7 +125,7 @@ def viz_command(
     from g60graph.network import _graph as network
     from g60graph.render import _network_page as viz
 
-    target, fmt = output_target(output, image, "")  # a contradiction fails before any work
+    target, fmt = output_target(output, image)  # a contradiction fails before any work
     kg = _open(**load)
     if everything and (query or diagram):
         raise InputError("give --all or --query/--diagram, not both")
@@ -156,13 +153,10 @@ def viz_command(
 
 
 @click.command("map")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("g60graph-map.html"), show_default=True,
-              help="The file to write (atomically): HTML, or PNG/SVG by its name.")
+@output_options("g60graph-map.html")
 @click.option("--tiles", metavar="URL",
               help="Add an online basemap, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png "
               "(off by default: the map works offline without it).")
-@image_flags
 @graph_options
 @lang_option
 def map_command(output: Path, tiles: str | None, image: str | None, lang: str,
@@ -181,7 +175,7 @@ def map_command(output: Path, tiles: str | None, image: str | None, lang: str,
     """
     from g60graph.render import _map as geomap
 
-    target, fmt = output_target(output, image, "")
+    target, fmt = output_target(output, image)  # a contradiction fails before any work
     kg = _open(**load)
     data = geomap.map_data(kg, lang)
     write_page(geomap.render_map(data, tiles=tiles, lang=lang), target, fmt)

@@ -22,9 +22,8 @@ if TYPE_CHECKING:
 __all__ = [
     "F",
     "graph_options",
-    "image_flags",
-    "image_options",
     "lang_option",
+    "output_options",
     "output_target",
     "publish_graph_options",
     "queries_option",
@@ -161,33 +160,40 @@ def lang_option(func: F) -> F:
     )(func)
 
 
-def image_flags(func: F) -> F:
-    """--png and --svg, for commands that already have -o."""
-    for option in reversed([
+def output_options(default: str) -> Callable[[F], F]:
+    """-o (``default`` when not given), --png and --svg: what a visual command writes,
+    read by ``output_target``."""
+    options = [
+        click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                     default=Path(default), show_default=True,
+                     help="The file to write (atomically): HTML, or PNG/SVG by its name or as"
+                     " --png/--svg says (a flag that contradicts the name is refused)."),
         click.option("--png", "image", flag_value="png",
-                     help="Write a PNG image instead (as does an -o name ending in .png); "
-                     + CHROMIUM_HELP),
+                     help="Write a PNG image (page.html becomes page.png); " + CHROMIUM_HELP),
         click.option("--svg", "image", flag_value="svg",
-                     help="Write an SVG image instead (as does an -o name ending in .svg); "
-                     + CHROMIUM_HELP),
-    ]):
-        func = option(func)
-    return func
+                     help="Write an SVG image (page.html becomes page.svg); as --png, needs"
+                     " Chromium."),
+    ]
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
 
 
-def output_target(output: Path | None, image: str | None, default: str) -> tuple[Path, str]:
+def output_target(output: Path, image: str | None) -> tuple[Path, str]:
     """The file a visual command writes and its format: --png/--svg, else the name's
-    suffix (.png, .svg), else HTML; ``default`` names it when -o is not given. A page
-    name turns into the image's (page.html becomes page.png); a flag that contradicts
-    the name is refused, so a file never holds what its name does not say."""
-    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    suffix (.png, .svg), else HTML. A page name turns into the image's (page.html
+    becomes page.png); a flag that contradicts the name is refused, so a file never
+    holds what its name does not say."""
+    suffix = output.suffix.lower().lstrip(".")
     named = suffix if suffix in ("png", "svg") else None
     if image is not None and named is not None and image != named:
         raise InputError(f"-o {output}: the name says .{named} but --{image} asks for"
                          f" {image.upper()}; change one")
     fmt = image or named or "html"
-    if output is None:
-        return Path(f"{default}.{fmt}"), fmt
     if fmt != "html" and suffix == "html":
         return output.with_suffix("." + fmt), fmt
     return output, fmt
@@ -203,23 +209,6 @@ def write_page(page: str, target: Path, fmt: str) -> None:
     from g60graph.render._export import export_image
 
     write_atomic(target, export_image(page, fmt))
-
-
-def image_options(func: F) -> F:
-    """-o, --png and --svg: what the visual commands write."""
-    options = [
-        click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                     help="The file to write (atomically); .html, .png or .svg by its name "
-                     "or as --png/--svg says (a flag that contradicts the name is refused)."),
-        click.option("--png", "image", flag_value="png",
-                     help="Write a PNG image; " + CHROMIUM_HELP),
-        click.option("--svg", "image", flag_value="svg",
-                     help="Write an SVG image; " + CHROMIUM_HELP),
-        click.option("--title", help="The title drawn (default: the figure's or query's)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 def _open(

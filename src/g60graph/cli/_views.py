@@ -12,8 +12,8 @@ from g60graph.cli._options import (
     _open,
     _parse_params,
     graph_options,
-    image_options,
     lang_option,
+    output_options,
     output_target,
 )
 
@@ -24,6 +24,9 @@ __all__ = [
 ]
 
 FONTS_HELP = "Chinese labels (--lang zh) need a CJK font, e.g. Debian's fonts-noto-cjk."
+
+
+_TITLE = click.option("--title", help="The title drawn (default: the figure's or query's).")
 
 
 def _write(view: Any, target: tuple[Path, str]) -> None:
@@ -38,12 +41,13 @@ def _write(view: Any, target: tuple[Path, str]) -> None:
               help="Bind a query parameter, e.g. -p measure=gdp -p area=Hangzhou.")
 @click.option("--kind", type=click.Choice(["line", "bar"]),
               help="Line or bar (default: the query's view, LineChart or BarChart).")
-@image_options
+@output_options("g60graph-chart.html")
+@_TITLE
 @graph_options
 @lang_option
 def chart_command(
     query: str, sparql: str | None, params: tuple[str, ...], kind: str | None,
-    output: Path | None, image: str | None, title: str | None, lang: str, **load: Any,
+    output: Path, image: str | None, title: str | None, lang: str, **load: Any,
 ) -> int:
     """Chart a figure: a line over time ('series', the default) or bars across cities
     ('compare-cities'), with the unit and sources on the chart. QUERY is a named
@@ -57,7 +61,7 @@ def chart_command(
     """
     from g60graph._views import chart_view
 
-    target = output_target(output, image, "g60graph-chart")  # a contradiction fails first
+    target = output_target(output, image)  # a contradiction fails first
     chosen = _choose_query(None if sparql else query, sparql)
     kg = _open(**load)
     view = chart_view(kg, chosen, _parse_params(params), kind=kind, lang=lang, title=title)
@@ -70,11 +74,12 @@ def chart_command(
 @click.option("--sparql", metavar="TEXT", help="Draw this SPARQL text instead of a named query.")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind a query parameter. Repeatable.")
-@image_options
+@output_options("g60graph-timeline.html")
+@_TITLE
 @graph_options
 @lang_option
 def timeline_command(
-    query: str, sparql: str | None, params: tuple[str, ...], output: Path | None,
+    query: str, sparql: str | None, params: tuple[str, ...], output: Path,
     image: str | None, title: str | None, lang: str, **load: Any,
 ) -> int:
     """Draw the corridor's history on a time axis: conferences and what they produced,
@@ -88,7 +93,7 @@ def timeline_command(
     """
     from g60graph._views import timeline_view
 
-    target = output_target(output, image, "g60graph-timeline")  # a contradiction fails first
+    target = output_target(output, image)  # a contradiction fails first
     chosen = _choose_query(None if sparql else query, sparql)
     kg = _open(**load)
     view = timeline_view(kg, chosen, _parse_params(params), lang=lang, title=title)

@@ -132,14 +132,12 @@ def test_an_image_flag_that_contradicts_the_name_is_refused_first(
 def test_the_output_name_decides_the_format() -> None:
     from g60graph.cli._options import output_target
 
-    assert output_target(Path("m.png"), None, "d") == (Path("m.png"), "png")
-    assert output_target(Path("m.SVG"), None, "d") == (Path("m.SVG"), "svg")
-    assert output_target(Path("m.html"), None, "d") == (Path("m.html"), "html")
-    assert output_target(Path("m.html"), "png", "d") == (Path("m.png"), "png")
-    assert output_target(Path("m.png"), "png", "d") == (Path("m.png"), "png")
-    assert output_target(Path("m"), "svg", "d") == (Path("m"), "svg")
-    assert output_target(None, None, "d") == (Path("d.html"), "html")
-    assert output_target(None, "svg", "d") == (Path("d.svg"), "svg")
+    assert output_target(Path("m.png"), None) == (Path("m.png"), "png")
+    assert output_target(Path("m.SVG"), None) == (Path("m.SVG"), "svg")
+    assert output_target(Path("m.html"), None) == (Path("m.html"), "html")
+    assert output_target(Path("m.html"), "png") == (Path("m.png"), "png")
+    assert output_target(Path("m.png"), "png") == (Path("m.png"), "png")
+    assert output_target(Path("m"), "svg") == (Path("m"), "svg")
 
 
 def test_wdqs_view_names_are_accepted() -> None:
