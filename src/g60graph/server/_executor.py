@@ -17,7 +17,7 @@ known to be cheap (one of the server's own page jobs, or a job, by name and
 arguments, that last finished within ``CHEAP_SECONDS``) and no other worker is
 free, and then under the shorter ``RESERVED_LIMIT``, so that a job that was
 cheap once but is slow now cannot hold the reserve for long either. A query's
-cost is remembered by its shape (``jobs.query_shape``: its tokens, variables
+cost is remembered by its shape (``jobs.query_shape``: its text, variables
 renamed), so the same query with other variable names is known too.
 
 With ``inline``, the server process holds a copy of the graph too, and a query

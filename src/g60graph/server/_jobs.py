@@ -208,11 +208,11 @@ def run_query(
     """A query from /sparql; ``base`` resolves its relative IRIs when it has no BASE (read
     here, in the worker: the lexing is off the server process's one thread). ``tokens``:
     the text's, when it was read already (an inline run, see ``query_shape``)."""
-    # read once: base, safety check, cache
-    tokens = list(tokens) if tokens is not None else list(sparql_text.tokens(text))
+    # read at most once (base, safety check, row cap, cache), and only if a check needs it
+    tokens = tokens if tokens is not None else sparql_text.LazyTokens(text)
     based = protocol.with_base(text, base, tokens)
     if based is not text:  # relative IRIs: BASE went in front, read the text again
-        tokens = list(sparql_text.tokens(based))
+        tokens = sparql_text.LazyTokens(based)
     return _answer(kg, based, tokens, Dataset(tuple(default_graphs), tuple(named_graphs)),
                    fmt, max_rows, max_bytes)
 
@@ -230,18 +230,22 @@ class Shape(NamedTuple):
 
 
 def query_shape(text: str, *rest: Any) -> Shape:
-    """A query's shape: its tokens with the variables renamed in order of appearance
+    """A query's shape: its text with the variables renamed in order of appearance
     (``?label17`` and ``?name`` ask for the same work), and the other arguments of
     ``run_query``; it may run in the server process if it cannot make pyoxigraph fetch or
     write (``safety.cannot_fetch_or_write``). A long text is not read here (the server
     process's one thread): its key is the text."""
     if len(text) > SHAPE_MAX_CHARS:
         return Shape(repr(("query", text, rest)), False)
-    tokens = tuple(sparql_text.tokens(text))
+    inline = safety.cannot_fetch_or_write(text)
+    renamed = sparql_text.variables_renamed(text)
+    if renamed is not None:
+        return Shape(repr(("query", renamed, rest)), inline)
+    tokens = tuple(sparql_text.tokens(text))  # beyond ASCII: the tokens, renamed
     names: dict[str, str] = {}
     shape = tuple(names.setdefault(t.text[1:], f"?{len(names)}") if t.kind == "var"
                   else f"{t.kind} {t.text}" for t in tokens)
-    return Shape(repr(("query", shape, rest)), safety.cannot_fetch_or_write(text), tokens)
+    return Shape(repr(("query", shape, rest)), inline, tokens)
 
 
 def run_named(
@@ -259,7 +263,10 @@ def bound_text(kg: KnowledgeGraph, name: str, params: dict[str, str]) -> str:
     return kg.bind(queries.get(name), params)
 
 
-def _cacheable(tokens: Sequence[sparql_text.Token]) -> bool:
+def _cacheable(text: str, tokens: Sequence[sparql_text.Token]) -> bool:
+    upper = text.upper()  # holds the upper case of every token (see _safety)
+    if not any(word in upper for word in _PER_RUN):
+        return True
     return not any(t.kind == "word" and t.text.upper() in _PER_RUN for t in tokens)
 
 
@@ -279,7 +286,7 @@ def _answer(
             f"the answer is {len(written.body) / 1e6:.1f} MB, more than the server sends"
             f" ({max_bytes / 1e6:g} MB); ask for fewer or shorter values"
         )
-    return Reply(written.body, written.form, written.truncated, _cacheable(tokens))
+    return Reply(written.body, written.form, written.truncated, _cacheable(text, tokens))
 
 
 def execute(

@@ -172,6 +172,8 @@ def with_base(text: str, base: str, tokens: Sequence[sparql_text.Token] | None =
     syntax errors stay right (columns on that line move by its length). ``tokens``: the
     text's, when the caller has them already.
     """
+    if text.count("<") == len(_ABSOLUTE.findall(text)):
+        return text  # every '<' opens an absolute IRI (or is a comparison): no relative one
     relative = False
     for tok in tokens if tokens is not None else sparql_text.tokens(text):
         if tok.kind == "word" and tok.text.upper() == "BASE":

@@ -15,10 +15,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = [
     "MAX_DEPTH",
+    "LazyTokens",
     "Token",
     "declared_prefixes",
     "depth",
@@ -32,6 +33,7 @@ __all__ = [
     "tokens",
     "top_limit",
     "unescape",
+    "variables_renamed",
     "where_brace",
     "with_prefixes",
     "with_using",
@@ -70,6 +72,13 @@ class _Classes(NamedTuple):
         return rf"(?:[{u}:0-9]|{plx})(?:(?:[{c}.:]|{plx})*(?:[{c}:]|{plx}))?"
 
 
+_STRING = rf"""'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
+             |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
+             |'(?:[^'\\\r\n]++|{_ECHAR}|{_UCHAR})*+'
+             |"(?:[^"\\\r\n]++|{_ECHAR}|{_UCHAR})*+\""""
+_IRI = rf'<(?:[^<>"{{}}|^`\\\x00-\x20]++|{_UCHAR})*+>'
+
+
 def _token_pattern(comment: str, plx: str, ascii_only: bool,
                    significant: bool) -> re.Pattern[str]:
     """``significant``: white space and comments are no tokens of their own but go with the
@@ -83,11 +92,8 @@ def _token_pattern(comment: str, plx: str, ascii_only: bool,
             else rf"(?P<ws>[\x20\t\r\n]+) | (?P<comment>{comment}) |")
     return re.compile(
         skip + rf"""
-          (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
-                     |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
-                     |'(?:[^'\\\r\n]++|{_ECHAR}|{_UCHAR})*+'
-                     |"(?:[^"\\\r\n]++|{_ECHAR}|{_UCHAR})*+")
-        | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]++|{_UCHAR})*+>)
+          (?P<string>{_STRING})
+        | (?P<iri>{_IRI})
         | (?P<var>[?$][{k.chars_u}0-9][{k.chars_u}0-9{"" if ascii_only else _WIDE_CHARS}]*)
         | (?P<bnode>_:[{k.chars_u}0-9](?:[{k.chars}.]*[{k.chars}])?)
         | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
@@ -158,6 +164,29 @@ class Token(NamedTuple):  # a tuple: every query makes dozens (half a dataclass'
         return unescape(self.text[1:-1]) if self.kind == "iri" else self.text
 
 
+class LazyTokens(Sequence[Token]):
+    """A text's ``tokens``, read when first needed: the server's checks read most small
+    queries without them (their exact shortcuts), and lexing is their largest cost."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._read: tuple[Token, ...] | None = None
+
+    def _tokens(self) -> tuple[Token, ...]:
+        if self._read is None:
+            self._read = tuple(tokens(self._text))
+        return self._read
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._tokens()[index]
+
+    def __len__(self) -> int:
+        return len(self._tokens())
+
+    def __iter__(self) -> Iterator[Token]:
+        return iter(self._tokens())
+
+
 def unescape(text: str) -> str:
     """``\\uXXXX`` and ``\\UXXXXXXXX`` decoded (the escapes allowed in an IRI)."""
     return _ESCAPE.sub(lambda m: chr(min(int(m.group()[2:], 16), 0x10FFFF)), text)
@@ -208,6 +237,35 @@ def tokens(text: str) -> Iterator[Token]:
             describing = tok.kind in ("iri", "pname", "var")
         previous = tok
         yield tok
+
+
+@functools.cache
+def _variables_re() -> re.Pattern[str]:
+    """The variables of an ASCII text with no backslash, and all that can hold a '?' or
+    '$' there that is none: strings, IRIs and comments, as the token pattern reads them
+    (without escapes, no other token holds a '?', '$', quote, '<' or '#')."""
+    k = _Classes.of(True)
+    return re.compile(
+        rf"""(?P<skip>{_STRING} | {_IRI} | \#[^\r\n]*) | (?P<var>[?$][{k.chars_u}0-9]+)""",
+        re.VERBOSE,
+    )
+
+
+def variables_renamed(text: str) -> str | None:
+    """The text with its variables renamed ``?0``, ``?1``, ... in order of appearance
+    (``?label17`` and ``?name`` ask for the same work), everything else as written; None
+    for a text beyond ASCII or with a backslash (for those, rename ``tokens``). One pass of
+    one pattern, and the same variables (a property test holds the two equal)."""
+    if not text.isascii() or "\\" in text:
+        return None
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        if match.lastgroup == "skip":
+            return match[0]
+        return names.setdefault(match[0][1:], f"?{len(names)}")
+
+    return _variables_re().sub(rename, text)
 
 
 def _nesting(toks: Iterable[Token]) -> Iterator[tuple[Token, int]]:
@@ -379,10 +437,42 @@ def depth(text: str, toks: Sequence[Token] | None = None) -> int:
     return max([0, *(level + 1 for tok, level in _nesting(found) if tok.text in _BRACKETS)])
 
 
+# LIMIT n at the end of a query (see _end_limit).
+_END_LIMIT = re.compile(r"(?<![^\x20\t\r\n})])LIMIT[\x20\t\r\n]+([0-9]+)[\x20\t\r\n]*\Z",
+                        re.IGNORECASE)
+_IRI_RE = re.compile(_IRI)
+
+
+def _end_limit(text: str) -> int | None:
+    """n, when a text with no strings or backslashes ends with LIMIT n outside every IRI
+    and comment: then, if the engine accepts the text, n is its own LIMIT (the grammar
+    puts nothing after that clause; a subquery's has a brace after it). Outside: nothing
+    after LIMIT could close an IRI, and no '#' before it on its line is outside an IRI
+    (IRIs and comments never span lines, and with no strings or escapes, the IRIs this
+    pattern finds on the line are the lexer's, up to its first comment). Else None (ask
+    the tokens)."""
+    if "'" in text or '"' in text or "\\" in text:
+        return None
+    end = _END_LIMIT.search(text, max(0, len(text) - 64))
+    if end is None:
+        return None
+    line = text[max(text.rfind("\n", 0, end.start()), text.rfind("\r", 0, end.start())) + 1:
+                end.start()]
+    return int(end[1]) if "#" not in _IRI_RE.sub("", line) else None
+
+
 def top_limit(text: str, toks: Sequence[Token] | None = None) -> int | None:
     """The query's own LIMIT (``LIMIT n`` outside every bracket: a subquery's is inside
-    braces), or None when it has none: the answer has at most that many rows."""
-    found = list(tokens(text) if toks is None else toks)
+    braces), or None when it has none: the answer has at most that many rows. Exact for
+    any text the engine accepts (asked after it did); ``_end_limit`` reads most without
+    the tokens."""
+    if (end := _end_limit(text)) is not None:
+        return end
+    return _top_limit_read(list(tokens(text) if toks is None else toks))
+
+
+def _top_limit_read(found: Sequence[Token]) -> int | None:
+    """``top_limit`` from the tokens: the first LIMIT outside every bracket."""
     for i, (tok, level) in enumerate(_nesting(found)):
         if level == 0 and tok.kind == "word" and tok.text.upper() == "LIMIT":
             count = found[i + 1] if i + 1 < len(found) else None

@@ -72,6 +72,8 @@ def check(
     """Raise UnsafeQueryError for an update or a SERVICE not allowed; QuerySyntaxError
     if the text is nested too deeply to parse safely. ``tokens``: the text's own
     (``sparql_text.tokens(text)``), when the caller has them already."""
+    if _plainly_safe(text):
+        return
     readings = _readings(text, tokens)
     allowed = False  # a SERVICE to an allowed endpoint was seen
     for reading in readings:
@@ -157,6 +159,14 @@ _SUSPECT_WORDS = ("SERVICE", *_UPDATE)
 def _may_hold_suspect(text: str) -> bool:
     upper = text.upper()
     return any(word in upper for word in _SUSPECT_WORDS)
+
+
+def _plainly_safe(text: str) -> bool:
+    """Whether the check passes ``text`` without reading it (most queries): no reading
+    holds a suspect (no \\u escape gives rdflib another text, and the text has none of the
+    words), and its brackets can't nest too deeply (each one is a character of it)."""
+    return ("\\u" not in text and "\\U" not in text and not _may_hold_suspect(text)
+            and text.count("(") + text.count("{") + text.count("[") <= sparql_text.MAX_DEPTH)
 
 
 def cannot_fetch_or_write(text: str) -> bool:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 
 from g60graph.render._pages import Links
+from g60graph.server._jobs import _cacheable, query_shape
 from g60graph.server._protocol import (
     ProtocolError,
     choose_format,
     parse_operation,
     prefers_html,
     ranked,
+    with_base,
 )
 from g60graph.server._settings import Settings
-from g60graph.sparql._lexer import query_form
+from g60graph.sparql._lexer import LazyTokens, query_form, tokens
 
 
 def test_three_ways_to_send_a_query() -> None:
@@ -104,3 +106,39 @@ def test_the_base_iri_maps_onto_local_paths() -> None:
     assert links.local("http://example.org/kg/def") == "/def"
     assert links.local("http://example.org/kg/id/") is None
     assert links.local("https://www.wikidata.org/wiki/Q1") is None
+
+
+@pytest.mark.parametrize(("text", "based"), [
+    ("SELECT * { <http://x/a> ?p ?o }", False),
+    ("SELECT * { <a> ?p ?o }", True),
+    ("SELECT * { ?s ?p ?o FILTER(?o < 3) }", False),  # a comparison, no IRI
+    ("SELECT * { ?s ?p ?o FILTER(?o <?b>) }", True),  # <?b> reads as a relative IRI
+    ("SELECT * { ?s ?p '<a>' }", False),
+    ("BASE <http://x/> SELECT * { <a> ?p ?o }", False),
+    ("SELECT * { ?s ?p ?o } # <a>", False),
+    ("SELECT * { <http://x/a> ?p <b> }", True),
+])
+def test_the_base_goes_in_front_only_of_relative_iris(text: str, based: bool) -> None:
+    """The shortcut (every '<' opens an absolute IRI) and the tokens agree."""
+    expected = f"BASE <http://h/sparql> {text}" if based else text
+    assert with_base(text, "http://h/sparql") == expected
+    assert with_base(text, "http://h/sparql", list(tokens(text))) == expected
+
+
+def test_answers_of_per_run_functions_are_not_kept() -> None:
+    for text, kept in [("SELECT (NOW() AS ?t) {}", False), ("SELECT ?now { ?now ?p ?o }", True),
+                       ("SELECT * { ?s ?p 'RAND' }", True), ("SELECT (rand() AS ?r) {}", False)]:
+        assert _cacheable(text, LazyTokens(text)) is kept, text
+
+
+def test_a_query_shape_is_its_text_with_variables_renamed() -> None:
+    a = query_shape("SELECT ?a { ?a ?p 'x' }", "base", "json")
+    assert a == query_shape("SELECT ?b { ?b ?p 'x' }", "base", "json")
+    assert a.inline and a.tokens is None  # read by one pattern, no tokens
+    assert a != query_shape("SELECT ?a { ?a ?p 'y' }", "base", "json")
+    assert a != query_shape("SELECT ?a { ?a ?p 'x' }", "base", "xml")
+    assert a != query_shape("SELECT ?a { ?b ?p 'x' }", "base", "json")  # no join: other work
+    wide = query_shape("SELECT ?é { ?é ?p 'x' }", "base", "json")  # beyond ASCII: the tokens
+    assert wide.key == query_shape("SELECT ?ü { ?ü ?p 'x' }", "base", "json").key
+    assert wide.tokens
+    assert not query_shape("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }").inline

@@ -254,3 +254,71 @@ def test_declared_prefixes_are_read_as_the_full_pattern_reads_them(spaced: str, 
             elif name[1][:6].upper() == "PREFIX":
                 expected[name[1][6:-1]] = sparql_text.unescape(iri[1][1:-1])
         assert sparql_text.declared_prefixes(text) == expected
+
+
+def _renamed_by_tokens(text: str) -> str:
+    """The text with each variable token renamed ?0, ?1, ... (by its name), the rest as is."""
+    names: dict[str, str] = {}
+    return "".join(names.setdefault(m.group()[1:], f"?{len(names)}") if m.lastgroup == "var"
+                   else m.group() for m in sparql_text._token_matches(text))
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=3000)
+@given(st.lists(st.sampled_from([*_NAME_PIECES, "'''", '"""', "\\?", "\\'", "$x", "?x", "?y",
+                                 "1ex:", "a:b", "<a#?x>", "'?x'", "#?x\n", "\r", "e:\\?x"]),
+                max_size=16).map("".join))
+def test_variables_are_renamed_where_the_tokens_are_variables(text: str) -> None:
+    """The server remembers a query's cost by its text with the variables renamed, read
+    by one pattern instead of the tokens: it must rename exactly the variable tokens (a
+    '?' in a string, IRI or comment is none); a text with a backslash (an escaped '?'
+    in a prefixed name) or beyond ASCII is left to the tokens."""
+    if "\\" in text or not text.isascii():
+        assert sparql_text.variables_renamed(text) is None
+    else:
+        assert sparql_text.variables_renamed(text) == _renamed_by_tokens(text)
+
+
+def test_a_text_beyond_ascii_is_left_to_the_tokens() -> None:
+    assert sparql_text.variables_renamed("SELECT ?é WHERE {}") is None
+    assert sparql_text.variables_renamed("SELECT * { ?s ex:a\\?b ?o }") is None
+    assert sparql_text.variables_renamed("SELECT ?a ?b ?a") == "SELECT ?0 ?1 ?0"
+
+
+_GROUPS = ["?s ?p ?o .", "<urn:a#b> ?p ?o .", "{ SELECT ?s WHERE { ?s ?p ?o } LIMIT 2 }",
+           "FILTER(?s != <urn:x#LIMIT>)", "# } LIMIT 5\n", "?s ?p 'x } LIMIT 3' .",
+           "?s <urn:p> ?o # <urn:c> } LIMIT 6\n"]
+_TAILS = ["", " LIMIT 4", "LIMIT 4  \n", " limit\n9", " LIMIT 4 # x", " # LIMIT 6",
+          " # <urn:a> LIMIT 6", "\n# x\nLIMIT 7", " ORDER BY ?s LIMIT 3", " LIMIT 3 OFFSET 1",
+          " OFFSET 1 LIMIT 3", " LIMIT 2 VALUES ?s { <urn:a#b> }", " VALUES ?s { <urn:a> } LIMIT 2",
+          " LIMIT 3 # <urn:a#b> LIMIT 8", "LIMIT 1 LIMIT 2", " LIMIT", " LIMIT 03"]
+
+
+def test_the_limit_read_at_the_end_is_the_tokens_for_every_text_the_engine_accepts() -> None:
+    """``top_limit`` reads a LIMIT at the end of a text with no strings without the
+    tokens; for every text pyoxigraph accepts, that must be the tokens' answer."""
+    import itertools
+
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    accepted = shortcut = 0
+    for first, second, tail in itertools.product(_GROUPS, _GROUPS, _TAILS):
+        text = f"SELECT * WHERE {{ {first}\n{second} }}{tail}"
+        try:
+            store.query(text)
+        except SyntaxError:
+            continue
+        accepted += 1
+        read = sparql_text._end_limit(text)
+        shortcut += read is not None
+        by_tokens = sparql_text._top_limit_read(list(sparql_text.tokens(text)))
+        assert read is None or read == by_tokens, text
+        assert sparql_text.top_limit(text) == by_tokens, text
+    assert accepted > 300 and shortcut > 50  # the premise: both paths were taken
+
+
+def test_lazy_tokens_are_read_once_when_first_needed() -> None:
+    lazy = sparql_text.LazyTokens("SELECT ?s { ?s ?p ?o }")
+    assert lazy._read is None
+    assert [t.text for t in lazy][:2] == ["SELECT", "?s"]
+    assert len(lazy) == 7 and lazy[-1].text == "}" and lazy._read is not None

@@ -31,7 +31,13 @@ from rdflib.namespace import XSD
 from g60graph import _sandbox
 from g60graph._errors import QuerySyntaxError, UnsafeQueryError
 from g60graph.sparql._lexer import rdflib_differs, token_at
-from g60graph.sparql._safety import _may_hold_suspect, _readings, _suspects, check
+from g60graph.sparql._safety import (
+    _may_hold_suspect,
+    _plainly_safe,
+    _readings,
+    _suspects,
+    check,
+)
 from server_harness import Counter, counting_listener
 
 
@@ -151,6 +157,32 @@ def test_the_shortcut_skips_no_reading_with_a_suspect(text: str) -> None:
             assert _may_hold_suspect(reading), (reading, found)
         for word in found:  # the premise: each token's upper form is in the text's
             assert word.upper() in reading.upper()
+
+
+@given(st.one_of(texts, bodies.map(lambda b: HEAD + b + " }")))
+@example("SELECT * WHERE { " + "{" * 63 + "}" * 63 + " }")
+@example("SELECT * WHERE { ?s <http://x/#p> '#\\n?o' } # LIMIT 3")
+@bounded(400)
+def test_a_plainly_safe_text_would_pass_every_reading(text: str) -> None:
+    """``check`` passes a text with no escape, no suspect word and few brackets without
+    reading it: every reading of such a text is shallow enough and holds no suspect."""
+    if _plainly_safe(text):
+        readings = _readings(text)  # raises if too deeply nested
+        assert all(not _yielded(r.text, r.rdflib) for r in readings), text
+
+
+def test_deep_texts_and_escapes_are_read_in_full() -> None:
+    deep = "SELECT * WHERE { " + "{" * 65 + "}" * 65 + " }"
+    assert not _plainly_safe(deep)
+    with pytest.raises(QuerySyntaxError):
+        check(deep)
+    wide = "SELECT * WHERE { " + "{} " * 70 + " }"  # many brackets, none deep: passes
+    assert not _plainly_safe(wide)
+    check(wide)
+    escaped = "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> {} }"
+    assert not _plainly_safe(escaped)
+    with pytest.raises(UnsafeQueryError):
+        check(escaped)
 
 
 def _cut(text: str, rdflib: bool) -> list[tuple[str, int, int]]:
