@@ -10,15 +10,12 @@ for its own work. Behind a reverse proxy (nginx, Caddy) the proxy buffers
 requests and these limits rarely bite; see docs/server.md.
 
 The parser is httptools (llhttp, in C): h11, in pure Python, cost about half
-of the server's time per small query. uvicorn writes an answer's head and its body
-in two calls, so two TCP segments, and the client wakes for each: here the head
-waits for the body (within the same turn of the event loop) and both go at once.
+of the server's time per small query.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -37,7 +34,6 @@ def guarded_protocol(request_timeout: float, max_connections: int) -> type[async
             if len(self.connections) > max_connections:
                 transport.close()
                 return
-            self.transport = _Joined(transport, self.loop)  # type: ignore[assignment]
             self._arm()
 
         def data_received(self, data: bytes) -> None:
@@ -73,37 +69,3 @@ def guarded_protocol(request_timeout: float, max_connections: int) -> type[async
                 self.transport.close()
 
     return Guarded
-
-
-class _Joined:
-    """A transport that holds an answer's head (``HTTP/1.1 200 OK`` and its headers) until
-    the next write, its body, and writes the two as one; a head with no body written in
-    the same turn of the event loop (a 100 Continue, a slow stream) goes on its own at
-    the next turn. Writes keep their order either way; the rest is the transport's."""
-
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self._transport = transport
-        self._loop = loop
-        self._held: bytes | None = None
-
-    def write(self, data: bytes) -> None:
-        if self._held is not None:
-            data, self._held = self._held + data, None
-        elif data.startswith(b"HTTP/"):
-            self._held = data
-            self._loop.call_soon(self._flush)
-            return
-        self._transport.write(data)
-
-    def _flush(self) -> None:
-        if self._held is not None:
-            held, self._held = self._held, None
-            if not self._transport.is_closing():
-                self._transport.write(held)
-
-    def close(self) -> None:
-        self._flush()
-        self._transport.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)
