@@ -115,7 +115,7 @@ def multi(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
 
 def parse_operation(method: str, url_query: str, content_type: str, body: bytes) -> Operation:
     """The operation in a request, per the protocol's three ways of sending one."""
-    url_params = multi(parse_qsl(url_query, keep_blank_values=True))
+    url_params = multi(parse_qsl(url_query, keep_blank_values=True)) if url_query else {}
     mime = content_type.split(";")[0].strip().lower()
     if method in ("GET", "HEAD"):
         params = url_params

@@ -156,9 +156,11 @@ def _readings(
 _SUSPECT_WORDS = ("SERVICE", *_UPDATE)
 
 
+_SUSPECT_RE = re.compile("|".join(_SUSPECT_WORDS))  # one search, not a dozen
+
+
 def _may_hold_suspect(text: str) -> bool:
-    upper = text.upper()
-    return any(word in upper for word in _SUSPECT_WORDS)
+    return _SUSPECT_RE.search(text.upper()) is not None
 
 
 def _plainly_safe(text: str) -> bool:
