@@ -31,6 +31,12 @@ def test_head_on_sparql_is_not_415(server: Server) -> None:
     assert answer.status_code == 200
 
 
+def test_answers_name_no_server_software(server: Server) -> None:
+    for answer in (httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}),
+                   httpx.get(f"{server.url}/")):
+        assert "server" not in answer.headers and "date" in answer.headers
+
+
 def test_a_slug_that_is_not_utf8_is_404(server: Server) -> None:
     answer = httpx.get(f"{server.url}/id/%ff%fe")
     assert answer.status_code == 404

@@ -141,7 +141,7 @@ def _config(app: Any, host: str, port: int, settings: Settings) -> Any:
     # outside the app itself leaves Python.
     return uvicorn.Config(
         app, host=host, port=port, log_level="warning", access_log=False, http=http,
-        loop="uvloop",
+        loop="uvloop", server_header=False,  # "server: uvicorn" tells a stranger only what to try
     )
 
 
