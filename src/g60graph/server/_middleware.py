@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import time
+from json.encoder import encode_basestring_ascii
 from typing import Any, TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -91,20 +91,39 @@ class Guard:
 
 
 def _line(scope: Scope, status: int, size: int, seconds: float) -> str:
+    """The request's JSON line, written by hand: json.dumps of a dict took a tenth of a
+    small query's time in the server. Every text from the request is JSON-quoted."""
     state: dict[str, Any] = scope.get("state") or {}
     client = scope.get("client")
-    return json.dumps(
-        {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "client": client[0] if client else None,
-            "method": scope["method"],
-            "path": scope["path"],
-            "status": status,
-            "duration_ms": round(seconds * 1000, 2),
-            "bytes": size,
-            "query_hash": state.get("query_hash"),
-        }
-    ) + "\n"
+    query_hash = state.get("query_hash")
+    return (
+        f'{{"time": "{_clock.now()}", "client": {_quoted(client[0]) if client else "null"}, '
+        f'"method": {_quoted(scope["method"])}, "path": {_quoted(scope["path"])}, '
+        f'"status": {int(status)}, "duration_ms": {round(seconds * 1000, 2)!r}, '
+        f'"bytes": {int(size)}, "query_hash": {_quoted(query_hash) if query_hash else "null"}}}\n'
+    )
+
+
+# json.dumps's own quoting of a string (in C; non-ASCII as \u escapes, as json.dumps does)
+_quoted = encode_basestring_ascii
+
+
+class _Clock:
+    """The UTC time to the second, formatted once a second, not once a request."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = ""
+
+    def now(self) -> str:
+        second = int(time.time())
+        if second != self._second:
+            self._second = second
+            self._text = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
+        return self._text
+
+
+_clock = _Clock()
 
 
 async def _plain(send: Send, status: int, message: str) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
+import time
 from typing import Any
 
-from g60graph.server._middleware import CSP, Guard
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from g60graph.server._middleware import CSP, Guard, _line
 
 
 async def _hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -62,3 +67,30 @@ def test_a_closed_log_is_dropped_and_the_answer_still_goes() -> None:
 def test_without_a_log_nothing_is_written() -> None:
     sent = _call(Guard(_hello, limit=1000))  # type: ignore[arg-type]
     assert sent[0]["status"] == 201
+
+
+@settings(max_examples=400, deadline=None)
+@given(path=st.text(), method=st.text(min_size=1), client=st.none() | st.text(),
+       query_hash=st.none() | st.text(alphabet="0123456789abcdef", min_size=16, max_size=16),
+       status=st.integers(100, 599), size=st.integers(0, 10**9),
+       seconds=st.floats(0, 10**4, allow_nan=False))
+def test_the_line_is_json_of_what_the_request_was(
+    path: str, method: str, client: str | None, query_hash: str | None, status: int,
+    size: int, seconds: float,
+) -> None:
+    scope = {"method": method, "path": path, "client": (client, 1) if client else None,
+             "state": {"query_hash": query_hash}}
+    line = _line(scope, status, size, seconds)
+    assert line.endswith("}\n") and "\n" not in line[:-1] and line.isascii()
+    entry = json.loads(line)
+    entry.pop("time")
+    assert entry == {"client": client or None, "method": method, "path": path,
+                     "status": status, "duration_ms": round(seconds * 1000, 2),
+                     "bytes": size, "query_hash": query_hash}
+
+
+def test_the_time_is_utc_to_the_second() -> None:
+    entry = json.loads(_line({"method": "GET", "path": "/"}, 200, 0, 0.0))
+    stamp = datetime.datetime.strptime(entry["time"], "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.UTC)
+    assert abs(stamp.timestamp() - time.time()) < 2
