@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, quote, quote_plus
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from g60graph.render._pages import Links
 from g60graph.server._jobs import _cacheable, query_shape
 from g60graph.server._protocol import (
     ProtocolError,
     choose_format,
+    form_pairs,
     parse_operation,
     prefers_html,
     ranked,
@@ -32,6 +37,25 @@ def test_three_ways_to_send_a_query() -> None:
     update = parse_operation("POST", "", "application/sparql-update", b"CLEAR ALL")
     assert (update.kind, update.text) == ("update", "CLEAR ALL")
     assert parse_operation("GET", "", "", b"").kind == "none"
+
+
+# Form texts as clients send them (escaped, with '+', '&', '=') and as strangers might:
+# stray or short escapes, backslashes, escapes of bytes that are no UTF-8, wide text.
+_FORM_PIECES = st.one_of(
+    st.text(max_size=12).map(quote_plus),
+    st.text(max_size=12).map(quote),
+    st.binary(max_size=6).map(lambda raw: "".join(f"%{byte:02x}" for byte in raw)),
+    st.sampled_from(["%", "%4", "%zz", "%%41", "\\", "\\x41", "\\%41", "+", "&", "=", "&&"]),
+    st.text(max_size=4),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_FORM_PIECES, max_size=10).map("".join))
+@example("query=SELECT+%3Fs+%7B+%3Fs+%3Fp+%22%E6%9D%BE%E6%B1%9F%22+%7D&format=json")
+@example("a=%E6%9D%BE%E6&b=%ZZ%E6%9D%BE")
+def test_form_pairs_are_what_parse_qsl_reads(text: str) -> None:
+    assert form_pairs(text) == parse_qsl(text, keep_blank_values=True)
 
 
 @pytest.mark.parametrize(
