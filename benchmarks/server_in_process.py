@@ -31,12 +31,9 @@ from typing import Any
 from urllib.parse import quote
 
 import uvloop
+from server_vs_oxigraph import SMALL  # (it puts this checkout's src/ on sys.path: see measure)
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-SMALL = (
-    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
-    " LIMIT 10"
-)
 WARM_UP = 300
 
 
@@ -123,7 +120,8 @@ def round_trip_us(count: int = 5000) -> float:
 
 
 def measure(args: argparse.Namespace) -> None:
-    """One run in this process (its sys.path holds the source to time)."""
+    """One run in this process, of the source ``main`` put first on sys.path (g60graph
+    is imported only then)."""
     # uvloop, as `g60graph serve` runs
     times = uvloop.run(timed_requests(args.mode, args.n, args.profile))
     if times:
@@ -152,6 +150,7 @@ def main() -> None:
             print(f"{label}: ", end="", flush=True)
             subprocess.run([sys.executable, __file__, "--mode", args.mode, "-n", str(args.n),
                             "--src", str(src.resolve())], check=True)
+
 
 if __name__ == "__main__":
     main()
