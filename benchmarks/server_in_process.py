@@ -7,7 +7,7 @@ on the way of an inline query: the figure moves only with our code (and the
 machine), so a change too small to see under wrk shows here.
 
     python benchmarks/server_in_process.py [--mode variable|constant|same] [-n 3000]
-        [--baseline DIR/src] [--rounds 3] [--profile]
+        [--baseline DIR/src] [--rounds 3] [--profile | --steps]
 
 Modes, as in server_vs_oxigraph.py: "variable" renames a variable in every request
 (a known shape: inline), "constant" adds a new FILTER constant (a new shape: the hop
@@ -15,6 +15,8 @@ to a worker), "same" repeats one text (the answer cache). With ``--baseline``, t
 checkout and another's ``src/`` run in turn, ``--rounds`` times each. Each run also
 prints, as a reference measured beside it, a bare round trip of 300 bytes over a
 socket pair between two Python processes: the least the hop to a worker can cost.
+``--steps`` also times the main steps of a request in place (each wrapped in a timer,
+which adds well under a microsecond to each) and prints their medians.
 """
 
 from __future__ import annotations
@@ -98,6 +100,57 @@ async def timed_requests(mode: str, count: int, profile: bool) -> list[float]:
             return []
 
 
+# (module, attribute): the steps --steps times, looked up by their callers at each call
+STEPS = (
+    ("g60graph.server._protocol", "parse_operation"),
+    ("g60graph.server._jobs", "query_shape"),
+    ("g60graph.server._executor", "Executor._run_inline"),
+    ("g60graph.backends._oxigraph", "OxigraphBackend._query"),
+    ("g60graph.backends._oxigraph", "serialized"),
+    ("g60graph.backends._oxigraph", "top_limit"),
+    ("g60graph.backends._oxigraph", "query_form"),
+    ("g60graph.sparql._safety", "check"),
+    ("g60graph.server._app", "_send_answer"),
+    ("g60graph.server._middleware", "_line"),
+)
+
+
+def timed_steps() -> dict[str, list[float]]:
+    """Wrap each of STEPS in a timer; the lists fill as requests run."""
+    import functools
+    import importlib
+    import inspect
+
+    times: dict[str, list[float]] = {}
+    for module_name, path in STEPS:
+        owner: Any = importlib.import_module(module_name)
+        *outer, name = path.split(".")
+        for part in outer:
+            owner = getattr(owner, part)
+        step = getattr(owner, name)
+        spent = times.setdefault(path, [])
+
+        def timed(step: Any = step, spent: list[float] = spent) -> Any:
+            if inspect.iscoroutinefunction(step):
+                async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                    start = time.perf_counter()
+                    try:
+                        return await step(*args, **kwargs)
+                    finally:
+                        spent.append(time.perf_counter() - start)
+            else:
+                def wrapper(*args: Any, **kwargs: Any) -> Any:
+                    start = time.perf_counter()
+                    try:
+                        return step(*args, **kwargs)
+                    finally:
+                        spent.append(time.perf_counter() - start)
+            return functools.wraps(step)(wrapper)
+
+        setattr(owner, name, timed())
+    return times
+
+
 def round_trip_us(count: int = 5000) -> float:
     """The median blocking round trip of 300 bytes to a forked echoing process."""
     ours, theirs = socket.socketpair()
@@ -122,6 +175,7 @@ def round_trip_us(count: int = 5000) -> float:
 def measure(args: argparse.Namespace) -> None:
     """One run in this process, of the source ``main`` put first on sys.path (g60graph
     is imported only then)."""
+    steps = timed_steps() if args.steps else {}
     # uvloop, as `g60graph serve` runs
     times = uvloop.run(timed_requests(args.mode, args.n, args.profile))
     if times:
@@ -130,6 +184,9 @@ def measure(args: argparse.Namespace) -> None:
               f" p10 {ordered[len(ordered) // 10] * 1e6:.1f} µs, p90"
               f" {ordered[len(ordered) * 9 // 10] * 1e6:.1f} µs over {len(times)} requests;"
               f" a bare socket round trip {round_trip_us():.1f} µs")
+    for path, spent in steps.items():  # the timed requests' share: the last n calls
+        if spent:
+            print(f"  {path:32s} {statistics.median(spent[-args.n:]) * 1e6:6.1f} µs")
 
 
 def main() -> None:
@@ -139,6 +196,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout's src/ folder")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile instead of timing")
+    parser.add_argument("--steps", action="store_true", help="also time the main steps")
     parser.add_argument("--src", type=Path, default=SRC, help=argparse.SUPPRESS)  # one run
     args = parser.parse_args()
     if args.baseline is None:
