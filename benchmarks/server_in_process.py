@@ -22,7 +22,9 @@ which adds well under a microsecond to each) and prints their medians.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import socket
 import statistics
 import subprocess
@@ -86,18 +88,14 @@ async def timed_requests(mode: str, count: int, profile: bool) -> list[float]:
 
             for number in range(WARM_UP):  # known shapes, a warm cache and workers
                 await one(10**6 + number)
-            if not profile:
-                return [await one(number) for number in range(count)]
-            import cProfile
-            import pstats
-
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for number in range(count):
-                await one(number)
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
-            return []
+            profiler = cProfile.Profile() if profile else None
+            if profiler is not None:
+                profiler.enable()
+            times = [await one(number) for number in range(count)]
+            if profiler is not None:
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+            return times
 
 
 # (module, attribute): the steps --steps times, looked up by their callers at each call
@@ -178,7 +176,7 @@ def measure(args: argparse.Namespace) -> None:
     steps = timed_steps() if args.steps else {}
     # uvloop, as `g60graph serve` runs
     times = uvloop.run(timed_requests(args.mode, args.n, args.profile))
-    if times:
+    if not args.profile:  # a profiled run's times are the profiler's
         ordered = sorted(times)
         print(f"{args.mode}: median {statistics.median(times) * 1e6:.1f} µs,"
               f" p10 {ordered[len(ordered) // 10] * 1e6:.1f} µs, p90"
@@ -206,8 +204,10 @@ def main() -> None:
     for _ in range(args.rounds):  # each source in a process of its own, in turn
         for label, src in (("this checkout", SRC), ("baseline", args.baseline)):
             print(f"{label}: ", end="", flush=True)
+            flags = [flag for flag, on in (("--steps", args.steps), ("--profile", args.profile))
+                     if on]
             subprocess.run([sys.executable, __file__, "--mode", args.mode, "-n", str(args.n),
-                            "--src", str(src.resolve())], check=True)
+                            *flags, "--src", str(src.resolve())], check=True)
 
 
 if __name__ == "__main__":
